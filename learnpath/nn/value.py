@@ -1,0 +1,252 @@
+"""Scalar automatic differentiation: a number that remembers how it was made.
+
+A Value wraps one float. Every arithmetic operation on Values returns a new
+Value that records three things: its data, the Values it was made from (its
+parents), and the local derivative of itself with respect to each parent.
+Those records form a directed acyclic graph. `backward()` walks the graph from
+the output back to the inputs and applies the chain rule at every node:
+
+    parent.grad += local_derivative * node.grad
+
+That one line is all of backpropagation. Everything else in this file is
+computing the right local derivative for each operation.
+
+How this differs from micrograd's engine.py (and why):
+- Each node stores its local derivatives as numbers, computed during the
+  forward pass, instead of a closure. Same mathematics, less machinery, and
+  it is easy to print what a node will send backwards.
+- Parents are a tuple, not a set: the order is the order you wrote, so every
+  run walks the graph the same way and prints the same picture.
+- The topological sort uses an explicit stack, not recursion, so a chain of
+  a million nodes works (Python's recursion limit is about 1,000 frames).
+- `backward()` first sets every gradient in the graph to zero, so calling it
+  twice gives the same gradients instead of doubling them.
+- `tanh` and `sigmoid` are computed in forms that cannot overflow.
+- `weighted_sum` and `sum_values` make one node out of what would be many
+  binary nodes; Neuron uses them so that training is fast.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Union
+
+Number = Union[int, float]
+
+
+class Value:
+    """One scalar in a computation graph, with the gradient of the output with respect to it."""
+
+    __slots__ = ("data", "grad", "op", "label", "_parents", "_local_grads")
+
+    def __init__(
+        self,
+        data: Number,
+        _parents: tuple[Value, ...] = (),
+        _local_grads: tuple[float, ...] = (),
+        op: str = "",
+        label: str = "",
+    ) -> None:
+        self.data = float(data)
+        self.grad = 0.0
+        self.op = op  # the operation that made this node; "" for an input
+        self.label = label  # an optional name, shown in pictures of the graph
+        self._parents = _parents
+        self._local_grads = _local_grads  # d(self)/d(parent), one per parent
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values this one was computed from, in the order they were written."""
+        return self._parents
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """d(self)/d(parent) for each parent, fixed when this node was made."""
+        return self._local_grads
+
+    def __repr__(self) -> str:
+        name = f"{self.label}=" if self.label else ""
+        return f"Value({name}{self.data:.6g}, grad={self.grad:.6g})"
+
+    # ------------------------------------------------------------------
+    # Binary operations. Each one: compute the output, record the local
+    # derivatives with respect to each input, return the new node.
+    # ------------------------------------------------------------------
+
+    def __add__(self, other: Value | Number) -> Value:
+        other = as_value(other)
+        # d(a+b)/da = 1 and d(a+b)/db = 1: addition passes gradient through unchanged.
+        return Value(self.data + other.data, (self, other), (1.0, 1.0), "+")
+
+    def __sub__(self, other: Value | Number) -> Value:
+        other = as_value(other)
+        return Value(self.data - other.data, (self, other), (1.0, -1.0), "-")
+
+    def __mul__(self, other: Value | Number) -> Value:
+        other = as_value(other)
+        # d(a*b)/da = b: each factor's gradient is scaled by the other factor.
+        return Value(self.data * other.data, (self, other), (other.data, self.data), "*")
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        other = as_value(other)
+        quotient = self.data / other.data
+        # d(a/b)/da = 1/b and d(a/b)/db = -a/b**2 = -(a/b)/b.
+        return Value(quotient, (self, other), (1.0 / other.data, -quotient / other.data), "/")
+
+    def __pow__(self, exponent: Number) -> Value:
+        if not isinstance(exponent, (int, float)):
+            raise TypeError("Value ** x needs x to be a plain number; use exp() and log() for a Value exponent")
+        # The power rule: d(x**n)/dx = n * x**(n-1).
+        local = exponent * self.data ** (exponent - 1)
+        return Value(self.data**exponent, (self,), (local,), f"**{exponent:g}")
+
+    def __neg__(self) -> Value:
+        return Value(-self.data, (self,), (-1.0,), "neg")
+
+    # Reflected forms let a plain number stand on the left: 2 * a, 1 - a, 1 / a.
+    def __radd__(self, other: Number) -> Value:
+        return as_value(other) + self
+
+    def __rsub__(self, other: Number) -> Value:
+        return as_value(other) - self
+
+    def __rmul__(self, other: Number) -> Value:
+        return as_value(other) * self
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return as_value(other) / self
+
+    def __rpow__(self, base: Number) -> Value:
+        # d(c**x)/dx = c**x * ln(c), for a constant base c > 0.
+        out = base**self.data
+        return Value(out, (self,), (out * math.log(base),), f"{base:g}**")
+
+    # ------------------------------------------------------------------
+    # Functions of one Value.
+    # ------------------------------------------------------------------
+
+    def relu(self) -> Value:
+        out = self.data if self.data > 0 else 0.0
+        # The slope is 1 where the input is positive and 0 elsewhere (we pick 0 at the kink).
+        return Value(out, (self,), (1.0 if self.data > 0 else 0.0,), "relu")
+
+    def tanh(self) -> Value:
+        # math.tanh stays in [-1, 1] for any input; the textbook (e**2x - 1)/(e**2x + 1)
+        # overflows once 2x passes about 709.
+        t = math.tanh(self.data)
+        return Value(t, (self,), (1.0 - t * t,), "tanh")
+
+    def sigmoid(self) -> Value:
+        s = _stable_sigmoid(self.data)
+        return Value(s, (self,), (s * (1.0 - s),), "sigmoid")
+
+    def exp(self) -> Value:
+        try:
+            out = math.exp(self.data)
+        except OverflowError:
+            out = math.inf  # e**x beyond about 1.8e308 has no float; say so with infinity
+        # e**x is its own derivative.
+        return Value(out, (self,), (out,), "exp")
+
+    def log(self) -> Value:
+        if self.data <= 0:
+            raise ValueError(f"log needs a positive number, got {self.data!r}")
+        return Value(math.log(self.data), (self,), (1.0 / self.data,), "log")
+
+    # ------------------------------------------------------------------
+    # Walking the graph.
+    # ------------------------------------------------------------------
+
+    def topological_order(self) -> list[Value]:
+        """Every node this one depends on, each listed after all of its parents; self is last.
+
+        A depth-first search with an explicit stack, so the depth of the graph
+        is limited by memory, not by Python's recursion limit.
+        """
+        order: list[Value] = []
+        visited: set[Value] = set()
+        # Each entry is (node, parents_done). A node is pushed once to expand it
+        # and once more, beneath its parents, to be emitted after them.
+        stack: list[tuple[Value, bool]] = [(self, False)]
+        while stack:
+            node, parents_done = stack.pop()
+            if parents_done:
+                order.append(node)
+                continue
+            if node in visited:
+                continue
+            visited.add(node)
+            stack.append((node, True))
+            # Reversed so that the first parent is expanded first: the order reads as written.
+            for parent in reversed(node._parents):
+                if parent not in visited:
+                    stack.append((parent, False))
+        return order
+
+    def backward(self) -> None:
+        """Fill in `.grad` of every node in the graph with d(self)/d(node).
+
+        Every gradient in the graph is set to zero first, so the result does
+        not depend on what earlier calls left behind: calling backward twice
+        gives the same gradients, not twice them. (To add up gradients from
+        several outputs, add the outputs into one Value and call backward once.)
+        """
+        order = self.topological_order()
+        for node in order:
+            node.grad = 0.0
+        self.grad = 1.0  # d(self)/d(self)
+        # Reverse topological order: a node's gradient is complete before it is passed on.
+        for node in reversed(order):
+            for parent, local in zip(node._parents, node._local_grads):
+                # The chain rule. `+=` because a node used twice gets gradient from both uses.
+                parent.grad += local * node.grad
+
+
+def as_value(x: Value | Number) -> Value:
+    """x itself if it is a Value, otherwise a new input node holding x."""
+    return x if isinstance(x, Value) else Value(x)
+
+
+def _stable_sigmoid(x: float) -> float:
+    # 1/(1+e**-x) overflows for x below about -709; for negative x use the
+    # equal form e**x/(1+e**x), where e**x is tiny instead of huge.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+# ----------------------------------------------------------------------
+# Fused nodes: one node where the binary operators would make many.
+# ----------------------------------------------------------------------
+
+
+def sum_values(values: Iterable[Value | Number], start: Number = 0.0) -> Value:
+    """start + v1 + v2 + ... as a single node (every local derivative is 1)."""
+    nodes = tuple(as_value(v) for v in values)
+    total = float(start)
+    for node in nodes:  # added left to right, like Python's sum(), so the float result matches it
+        total += node.data
+    return Value(total, nodes, (1.0,) * len(nodes), "sum")
+
+
+def weighted_sum(
+    weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value | Number = 0.0
+) -> Value:
+    """bias + w1*x1 + w2*x2 + ... as a single node: the body of a neuron.
+
+    d/d(wi) = xi, d/d(xi) = wi, d/d(bias) = 1. The sum runs in the same order as
+    `sum((w*x for w, x in zip(weights, inputs)), bias)`, so the float result is
+    the same as the binary-operator version, to the last bit.
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(f"weighted_sum got {len(weights)} weights but {len(inputs)} inputs")
+    bias = as_value(bias)
+    inputs = [as_value(x) for x in inputs]
+    total = bias.data
+    for w, x in zip(weights, inputs):
+        total += w.data * x.data
+    parents = (bias, *weights, *inputs)
+    local_grads = (1.0, *(x.data for x in inputs), *(w.data for w in weights))
+    return Value(total, parents, local_grads, "wsum")
