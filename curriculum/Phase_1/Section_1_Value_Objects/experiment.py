@@ -1,0 +1,139 @@
+"""Section 1.1 lab: a Value remembers how it was made, and a derivative is a sensitivity.
+
+Three steps, each printed as it runs:
+  1. Build y = x**3 from a Value and look at what the result remembers.
+  2. Nudge x a little and watch y move: the ratio of the two moves is the derivative.
+  3. Shrink the nudge h from 1e-1 to 1e-12 and measure how wrong the estimate is,
+     for the forward difference and the central difference, in float64.
+
+The function is f(x) = x**3 at x = 3, because its exact derivative (3x**2 = 27) is
+known, and because for a cubic the error of each estimate can be worked out by hand:
+forward error = 3x*h + h**2, central error = h**2 exactly (before rounding).
+Nothing here is random, so every run prints the same numbers.
+
+Run it from this folder: python experiment.py   (or: learnpath run 1.1)
+"""
+
+from __future__ import annotations
+
+import sys
+
+from learnpath.nn import Value, plot
+
+X = 3.0  # the point where we take the derivative
+EXACT = 3 * X**2  # d(x**3)/dx = 3x**2 = 27 at x = 3
+STEPS = [10.0**-k for k in range(1, 13)]  # h = 1e-1, 1e-2, ..., 1e-12
+EPSILON = sys.float_info.epsilon  # gap between 1.0 and the next float64: about 2.2e-16
+
+
+def f(x: float) -> float:
+    # Written as two multiplications rather than x**3 so that only IEEE-exact
+    # operations are involved and every machine prints the same digits.
+    return x * x * x
+
+
+def forward_difference(x: float, h: float) -> float:
+    # Slope of the line from (x, f(x)) to (x + h, f(x + h)).
+    return (f(x + h) - f(x)) / h
+
+
+def central_difference(x: float, h: float) -> float:
+    # Slope of the line from (x - h, f(x - h)) to (x + h, f(x + h)): symmetric about x.
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def main() -> dict:
+    print("Step 1. A Value remembers how it was made")
+    # An input is a Value with no parents and no op; the result of ** records both.
+    x = Value(X, label="x")
+    y = x**3
+    print(f"  x = {x!r}: an input, so op={x.op!r} and parents={x.parents}")
+    print(f"  y = x**3 = {y!r}: made by op={y.op!r} from parents={y.parents}")
+    print(f"  y.local_grads = {y.local_grads}  <- dy/dx = 3*x**2, worked out when y was made")
+    print()
+
+    print("Step 2. The derivative as a sensitivity: nudge x, watch y")
+    # Move x by a small h and compare how far y moved with how far x moved.
+    nudge = 1e-3
+    moved_up = f(X + nudge)
+    print(f"  f({X}) = {f(X)}, f({X} + {nudge}) = {moved_up:.9f}")
+    print(f"  y moved {moved_up - f(X):.9f} for a nudge of {nudge}: {forward_difference(X, nudge):.6f} times as far")
+    print(f"  nudging both ways (central difference) gives {central_difference(X, nudge):.6f}; exact is {EXACT}")
+    print()
+
+    print("Step 3. How small should the nudge be? Sweep h and measure the error")
+    # The error of each estimate against the exact derivative, for every h.
+    forward_errors = [abs(forward_difference(X, h) - EXACT) for h in STEPS]
+    central_errors = [abs(central_difference(X, h) - EXACT) for h in STEPS]
+    print(f"  {'h':>8}  {'forward error':>13}  {'central error':>13}")
+    for h, err_f, err_c in zip(STEPS, forward_errors, central_errors):
+        print(f"  {h:8.1e}  {err_f:13.2e}  {err_c:13.2e}")
+    print()
+    chart = plot.line_chart(
+        {"forward": forward_errors, "central": central_errors},
+        xs=STEPS,
+        log_x=True,
+        log_y=True,
+        title="error of the estimated derivative of x**3 at x = 3 (float64)",
+        x_label="step h",
+        y_label="error",
+    )
+    chart.show()
+    print("  (The chart puts small h on the left; the table lists large h first.)")
+    print()
+
+    # Where each curve bottoms out, and how far apart the two bottoms are.
+    best_f = min(range(len(STEPS)), key=forward_errors.__getitem__)
+    best_c = min(range(len(STEPS)), key=central_errors.__getitem__)
+    advantage = forward_errors[best_f] / central_errors[best_c]
+    print(f"  forward difference is best at h = {STEPS[best_f]:.0e}: error {forward_errors[best_f]:.1e}")
+    print(f"  central difference is best at h = {STEPS[best_c]:.0e}: error {central_errors[best_c]:.1e}")
+    print(f"  at their best, central is {advantage:.0f} times more accurate than forward")
+    print()
+
+    print("Step 4. Why the curves are U-shaped")
+    # Left side: the estimate's own (truncation) error, which the cubic lets us predict exactly.
+    h = STEPS[0]
+    print(f"  Large h (the truncation side): at h = {h}, forward error {forward_errors[0]:.4f}"
+          f" = 3*x*h + h**2 = {3 * X * h + h * h:.4f};")
+    print(f"  central error {central_errors[0]:.4f} = h**2 = {h * h:.4f}.")
+    print("  Each 10x smaller h cuts the forward error 10x and the central error 100x.")
+    # Right side: rounding. Not even the step itself survives: x + h is rounded to the nearest float.
+    tiny = STEPS[-1]
+    step_taken = (X + tiny) - X
+    print(f"  Small h (the rounding side): asked for h = {tiny:.0e}, but (x + h) - x = {step_taken!r}:")
+    print(f"  the step is already off by {abs(step_taken - tiny) / tiny:.3%}, and f(x+h) - f(x) subtracts two numbers")
+    print("  that agree in their first 12 of about 16 digits, so most of what is left is rounding noise.")
+    # A rough model: total error ~ truncation + epsilon*|f|/h. Its minimum sits near
+    # h ~ sqrt(epsilon) for forward (error ~ h) and h ~ cbrt(epsilon) for central (error ~ h**2).
+    model_forward_h = EPSILON**0.5
+    model_central_h = EPSILON ** (1 / 3)
+    print(f"  Balancing the two sides predicts the best h near sqrt(eps) = {model_forward_h:.1e} (forward)")
+    print(f"  and cbrt(eps) = {model_central_h:.1e} (central), with eps = {EPSILON:.1e}; compare the table.")
+
+    return {
+        "x": X,
+        "exact": EXACT,
+        "value_data": y.data,
+        "value_op": y.op,
+        "value_parents": len(y.parents),
+        "value_local_grad": y.local_grads[0],
+        "nudge_h": nudge,
+        "nudge_forward": forward_difference(X, nudge),
+        "nudge_central": central_difference(X, nudge),
+        "hs": STEPS,
+        "forward_errors": forward_errors,
+        "central_errors": central_errors,
+        "best_forward_h": STEPS[best_f],
+        "best_forward_error": forward_errors[best_f],
+        "best_central_h": STEPS[best_c],
+        "best_central_error": central_errors[best_c],
+        "advantage": advantage,
+        "step_taken_at_1e-12": step_taken,
+        "model_forward_h": model_forward_h,
+        "model_central_h": model_central_h,
+    }
+
+
+if __name__ == "__main__":
+    main()

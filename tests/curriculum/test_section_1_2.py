@@ -1,0 +1,299 @@
+"""Section 1.2 (Forward Pass): the experiment's claims, the overview's counts and the quiz's answers."""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from learnpath.nn import Value
+from learnpath.nn.graph import count_ops
+
+# Load this folder's helpers by path: another conftest.py may also be importable as "conftest".
+_spec = importlib.util.spec_from_file_location("curriculum_helpers_1_2", Path(__file__).with_name("conftest.py"))
+_helpers = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_helpers)
+load_experiment, quiz_questions, section_dir = _helpers.load_experiment, _helpers.quiz_questions, _helpers.section_dir
+
+SECTION = "1.2"
+
+
+def assert_matches_key(question_id: str, recomputed: float) -> None:
+    """The numeric answer in quiz.yaml equals the recomputed number within the question's tolerance."""
+    question = quiz_questions(SECTION)[question_id]
+    assert question["type"] == "numeric"
+    answer = float(question["answer"])
+    allowed = max(float(question.get("tolerance", 1e-9)), float(question.get("rel_tolerance", 0)) * abs(answer))
+    assert abs(recomputed - answer) <= allowed, f"{question_id}: key {answer}, recomputed {recomputed}"
+
+
+def nodes_of(y: Value) -> list[Value]:
+    return y.topological_order()
+
+
+# ----------------------------------------------------------------------
+# The experiment
+
+
+def test_experiment_runs_alone_in_its_folder():
+    """`python experiment.py` run in the section folder exits 0 and prints all four steps."""
+    result = subprocess.run(
+        [sys.executable, "experiment.py"], cwd=section_dir(SECTION), capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    for step in ("Step 1", "Step 2", "Step 3", "Step 4"):
+        assert step in result.stdout
+
+
+def test_g_is_24_7041_with_values_and_with_floats(run_main):
+    """The README expression gives g = 24.7041 on Values, and floats give the very same float."""
+    figures, printed = run_main
+    assert figures["g"] == pytest.approx(24.7041, abs=5e-5)
+    assert figures["g"] == pytest.approx(24.5 + 10 / 49, abs=1e-12)
+    assert figures["g"] == figures["g_float"]
+    assert "g = 24.7041" in printed
+    assert "identical to the last bit: True" in printed
+
+
+def test_node_counts_by_op(run_main):
+    """33 nodes: 8 inputs and 25 operations (+ 13, * 3, - 2, / 2, relu 2, **2 1, **3 1, neg 1), 45 edges."""
+    figures, printed = run_main
+    assert figures["nodes"] == 33
+    assert figures["inputs"] == 8
+    assert figures["operations"] == 25
+    assert figures["op_counts"] == {
+        "input": 8, "+": 13, "*": 3, "-": 2, "/": 2, "relu": 2, "**2": 1, "**3": 1, "neg": 1
+    }
+    assert figures["edges"] == 45
+    assert "33 nodes: 8 inputs (a, b and 6 constants) and 25 operations" in printed
+
+
+def test_counts_agree_with_a_count_made_without_graph_py(run_main):
+    """Counting ops straight from topological_order() gives the same numbers as count_ops."""
+    figures, _ = run_main
+    module = load_experiment(SECTION)
+    g = module.readme_expression(Value(-4.0), Value(2.0), module.value_relu)
+    by_hand: dict[str, int] = {}
+    for node in g.topological_order():
+        by_hand[node.op or "input"] = by_hand.get(node.op or "input", 0) + 1
+    assert by_hand == figures["op_counts"]
+
+
+def test_printed_order_is_topological(run_main):
+    """Every node in the printed order comes after its parents, and g is last."""
+    figures, printed = run_main
+    assert figures["parents_first"] is True
+    assert figures["order_ops"][:2] == ["input", "input"]
+    assert figures["order_ops"][-1] == "+"
+    assert "every one of the 45 edges points forward in this list: True" in printed
+    assert " 33  g " in printed  # the draw() table ends with the output node, labelled g
+
+
+def test_overview_landmarks_in_the_printed_table(run_main):
+    """The nodes the overview points at (#9 neg, #18 relu of -2, the constants) are where it says."""
+    figures, _ = run_main
+    ops = figures["order_ops"]
+    assert ops[9 - 1] == "neg"
+    assert ops[18 - 1] == "relu"
+    assert [position for position, op in enumerate(ops, start=1) if op == "input"] == [1, 2, 4, 7, 15, 21, 29, 31]
+
+
+def test_replay_recomputes_the_graph_and_reverse_order_fails(run_main):
+    """Replaying the recorded graph with a = -3 gives 364.5137, like the expression; the reverse order fails."""
+    figures, printed = run_main
+    assert figures["replayed_g_at_a_minus_3"] == figures["direct_g_at_a_minus_3"]
+    assert figures["direct_g_at_a_minus_3"] == pytest.approx(364.5137, abs=5e-5)
+    assert figures["reverse_failure"].startswith("visit 1 (g)")
+    assert "364.5137" in printed
+
+
+# ----------------------------------------------------------------------
+# The "Try this" predictions in the overview
+
+
+def readme_graph(expression_source_change: tuple[str, str] | None = None):
+    """g of the README expression, optionally with one line of readme_expression's source replaced."""
+    module = load_experiment(SECTION)
+    expression = module.readme_expression
+    if expression_source_change is not None:
+        source = textwrap.dedent(inspect.getsource(module.readme_expression))
+        old, new = expression_source_change
+        assert old in source
+        namespace: dict = {}
+        exec(source.replace(old, new), namespace)
+        expression = namespace["readme_expression"]
+    return expression(Value(-4.0), Value(2.0), module.value_relu), expression(-4.0, 2.0, module.float_relu)
+
+
+def test_try_expand_the_cube():
+    """b * b * b instead of b**3: same g, 34 nodes, 48 edges, five '*' and no '**3'."""
+    g, g_float = readme_graph(("b**3", "b * b * b"))
+    counts = count_ops(g)
+    assert g.data == g_float == 24.70408163265306
+    assert len(nodes_of(g)) == 34
+    assert sum(len(node.parents) for node in nodes_of(g)) == 48
+    assert counts["*"] == 5 and "**3" not in counts
+
+
+def test_try_multiply_instead_of_divide():
+    """f * 0.5 instead of f / 2.0: same g to the last bit, still 33 nodes, one '/' and four '*'."""
+    g, _ = readme_graph(("g = f / 2.0", "g = f * 0.5"))
+    counts = count_ops(g)
+    assert g.data == 24.70408163265306
+    assert len(nodes_of(g)) == 33
+    assert counts["/"] == 1 and counts["*"] == 4
+
+
+def test_try_change_an_input_keeps_the_shape():
+    """a = -3 gives g = 364.5137 on Values and floats, with the same op counts as a = -4."""
+    module = load_experiment(SECTION)
+    g = module.readme_expression(Value(-3.0), Value(2.0), module.value_relu)
+    g_at_minus_4 = module.readme_expression(Value(-4.0), Value(2.0), module.value_relu)
+    assert g.data == module.readme_expression(-3.0, 2.0, module.float_relu)
+    assert g.data == pytest.approx(364.5137, abs=5e-5)
+    assert count_ops(g) == count_ops(g_at_minus_4)
+
+
+def test_try_another_topological_order_replays_the_same():
+    """Moving every input to the front is still a topological order, and replays to the same g."""
+    module = load_experiment(SECTION)
+    a = Value(-4.0)
+    g = module.readme_expression(a, Value(2.0), module.value_relu)
+    order = g.topological_order()
+    inputs_first = sorted(order, key=lambda node: node.op != "")
+    assert inputs_first != order
+    assert module.replay(inputs_first, {a: -3.0}) == module.replay(order, {a: -3.0})
+
+
+def test_try_deep_chain():
+    """A chain of 100,000 '+ 1' steps has 200,001 nodes and topological_order handles it."""
+    x = Value(0.0)
+    for _ in range(100_000):
+        x = x + 1
+    assert x.data == 100_000.0
+    assert len(x.topological_order()) == 200_001
+
+
+def test_overview_claims_doubling_chain_and_five_nodes():
+    """x = x + x thirty times is 31 nodes; 2 * x - 1 is five nodes."""
+    x = Value(1.0)
+    for _ in range(30):
+        x = x + x
+    assert len(x.topological_order()) == 31
+    assert len((2 * Value(5.0) - 1).topological_order()) == 5
+
+
+# ----------------------------------------------------------------------
+# The quiz: every answer recomputed
+
+
+def test_quiz_hand_forward():
+    """(a*b).relu() + (b - a)**2 at a = -1, b = 3 is 16."""
+    a, b = Value(-1.0), Value(3.0)
+    assert_matches_key("hand-forward", ((a * b).relu() + (b - a) ** 2).data)
+
+
+def test_quiz_square_nodes():
+    """x * x * x has three nodes."""
+    x = Value(3.0)
+    assert_matches_key("square-nodes", len(nodes_of(x * x * x)))
+
+
+def test_quiz_constants_are_nodes():
+    """3 * x + x / 2 - 1 has four input nodes."""
+    x = Value(5.0)
+    assert_matches_key("constants-are-nodes", count_ops(3 * x + x / 2 - 1)["input"])
+
+
+def test_quiz_line_node_count():
+    """e = (a - 2) * (a - 2) + 1 adds seven nodes; sharing t = a - 2 would add five."""
+    a = Value(-4.0)
+    e = (a - 2) * (a - 2) + 1
+    assert_matches_key("line-node-count", len(nodes_of(e)) - len(nodes_of(a)))
+    t = a - 2
+    assert len(nodes_of(t * t + 1)) - 1 == 5
+
+
+def test_quiz_plus_equals():
+    """After c += 1 the name c holds a new node whose parents are the old node and an input 1.0 (choice a)."""
+    c = Value(1.0) + Value(2.0)
+    old = c
+    c += 1
+    assert c is not old and old.data == 3.0
+    assert c.parents[0] is old and c.parents[1].op == "" and c.parents[1].data == 1.0
+    assert quiz_questions(SECTION)["plus-equals"]["answer"] == "a"
+
+
+def test_quiz_topo_order():
+    """topological_order of a*b + c is a, b, a*b, c, y, which is the key's order."""
+    a, b, c = Value(1.0, label="a"), Value(2.0, label="b"), Value(3.0, label="c")
+    y = a * b + c
+    product = y.parents[0]
+    key_of = {"d": a, "e": b, "c": product, "b": c, "a": y}
+    question = quiz_questions(SECTION)["topo-order"]
+    assert [key_of[key] for key in question["answer"]] == y.topological_order()
+
+
+def test_quiz_creates_nodes():
+    """Exactly a + 1, -a and a.relu() add nodes; the key lists those three."""
+    def graph_size_after(action) -> int:
+        a = Value(2.0)
+        result = action(a)
+        return len(result.topological_order()) if isinstance(result, Value) else len(a.topological_order())
+
+    actions = {
+        "a": lambda a: a + 1,
+        "b": lambda a: a.data + 1,
+        "c": lambda a: -a,
+        "d": lambda a: setattr(a, "grad", 5.0),
+        "e": lambda a: a.relu(),
+        "f": lambda a: repr(a),
+    }
+    adds_nodes = sorted(key for key, action in actions.items() if graph_size_after(action) > 1)
+    assert sorted(quiz_questions(SECTION)["creates-nodes"]["answer"]) == adds_nodes
+
+
+def test_quiz_reverse_replay():
+    """Replaying in reverse topological order fails at its first visit (choice a)."""
+    module = load_experiment(SECTION)
+    a = Value(-4.0)
+    g = module.readme_expression(a, Value(2.0), module.value_relu)
+    with pytest.raises(LookupError):
+        module.replay(list(reversed(g.topological_order())), {a: -3.0})
+    assert quiz_questions(SECTION)["reverse-replay"]["answer"] == "a"
+
+
+def test_quiz_doubling_chain():
+    """Three rounds of x = x * x + x leave seven nodes."""
+    x = Value(2.0)
+    for _ in range(3):
+        x = x * x + x
+    assert_matches_key("doubling-chain", len(nodes_of(x)))
+
+
+def test_quiz_order_name_accepts_the_method_name():
+    """The text answer accepts 'topological order', the name of the method that produces one."""
+    assert "topological order" in quiz_questions(SECTION)["order-name"]["answer"]
+    assert hasattr(Value, "topological_order")
+
+
+
+def test_code_quoted_in_the_overview_is_in_value_py():
+    """Every line of every code block under '## The code' in overview.md appears in learnpath/nn/value.py."""
+    import learnpath.nn.value as value_module
+
+    source_lines = {line.strip() for line in Path(value_module.__file__).read_text(encoding="utf-8").splitlines()}
+    overview = (section_dir(SECTION) / "overview.md").read_text(encoding="utf-8")
+    code_part = overview.split("## The code", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", code_part, re.S)
+    assert blocks, "no code quoted under '## The code'"
+    for block in blocks:
+        for line in block.splitlines():
+            if line.strip():
+                assert line.strip() in source_lines, f"quoted line not in value.py: {line.strip()!r}"
