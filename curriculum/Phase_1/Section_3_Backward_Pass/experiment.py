@@ -1,0 +1,304 @@
+"""Section 1.3 lab: run the chain rule backwards through a graph, and try to break it.
+
+Six steps, each one a claim from the overview put to the test:
+1. the overview's hand-sized example, so you can compare the table with your pencil;
+2. backward() on micrograd's README expression, checked against central differences;
+3. a value used twice, where `+=` is the whole story (and `=` gets it wrong);
+4. a walk in the wrong order (breadth-first), which gets a gradient wrong silently;
+5. a 100,000-node chain: a recursive walk gives up, the explicit stack does not;
+6. backward() called twice: ours gives the same numbers, a version that never
+   zeroes the gradients does not.
+
+Run it from this folder: python experiment.py
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from learnpath.nn import Value
+from learnpath.nn.graph import draw
+
+# --------------------------------------------------------------------------
+# The graphs we study.
+# --------------------------------------------------------------------------
+
+
+def worked_example() -> tuple[Value, Value, Value]:
+    """The overview's example: L = (a*b + 10)**2 at a = 2, b = -3."""
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    e = a * b
+    e.label = "e"
+    d = e + Value(10.0, label="10")  # a labelled constant, so the picture says "e + 10"
+    d.label = "d"
+    L = d**2
+    L.label = "L"
+    return a, b, L
+
+
+def readme_expression(a_number: float, b_number: float) -> tuple[Value, Value, Value]:
+    """micrograd's README example; returns (a, b, g) so we can read a.grad and b.grad."""
+    a = Value(a_number, label="a")
+    b = Value(b_number, label="b")
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    return a, b, g
+
+
+def reuse_graph(a_number: float) -> tuple[Value, Value, Value]:
+    """b = a + a; c = b * b. Every path from c to a goes through b, and b is used twice."""
+    a = Value(a_number, label="a")
+    b = a + a
+    b.label = "b"
+    c = b * b
+    c.label = "c"
+    return a, b, c
+
+
+def two_path_graph(a_number: float) -> tuple[Value, Value, Value]:
+    """b = a * a; L = b + 4 * b. b reaches L by a short path and a longer one."""
+    a = Value(a_number, label="a")
+    b = a * a
+    b.label = "b"
+    L = b + 4 * b
+    L.label = "L"
+    return a, b, L
+
+
+def negation_chain(length: int) -> tuple[Value, Value]:
+    """x, -x, -(-x), ...: `length` nodes in a single line, each made from the one before."""
+    x = Value(1.5, label="x")
+    node = x
+    for _ in range(length - 1):
+        node = -node
+    return x, node
+
+
+# --------------------------------------------------------------------------
+# Walks and backward passes that differ from ours in exactly one way each,
+# so that the one difference is what the experiment shows.
+# --------------------------------------------------------------------------
+
+
+def recursive_topological_order(root: Value) -> list[Value]:
+    """The textbook depth-first sort: each call waits for its parents' calls to return."""
+    order: list[Value] = []
+    visited: set[Value] = set()
+
+    def visit(node: Value) -> None:
+        if node in visited:
+            return
+        visited.add(node)
+        for parent in node.parents:
+            visit(parent)  # one Python frame per level of the graph
+        order.append(node)
+
+    visit(root)
+    return order
+
+
+def breadth_first_order(root: Value) -> list[Value]:
+    """Nodes nearest the output first: looks reasonable, but is NOT a reverse topological order."""
+    order: list[Value] = []
+    seen = {root}
+    queue = deque([root])
+    while queue:
+        node = queue.popleft()
+        order.append(node)
+        for parent in node.parents:
+            if parent not in seen:
+                seen.add(parent)
+                queue.append(parent)
+    return order
+
+
+def backward_along(root: Value, walk: list[Value]) -> None:
+    """Our chain rule, but visiting nodes in the order given by `walk` (output first)."""
+    for node in walk:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in walk:
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * node.grad
+
+
+def backward_overwriting(root: Value) -> None:
+    """Our backward() with one bug: `=` where it should say `+=`."""
+    order = root.topological_order()
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad = local * node.grad  # BUG: the second use of a parent erases the first
+
+
+def backward_without_zeroing(root: Value) -> None:
+    """Our backward() minus its first loop: old gradients are left in place (micrograd 0.1.0 does this)."""
+    order = root.topological_order()
+    root.grad = 1.0
+    for node in reversed(order):
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * node.grad
+
+
+def central_difference(function, x: float, h: float = 1e-6) -> float:
+    """(f(x+h) - f(x-h)) / 2h: the numerical slope from section 1.1, error shrinking like h**2."""
+    return (function(x + h) - function(x - h)) / (2 * h)
+
+
+# --------------------------------------------------------------------------
+# The experiment.
+# --------------------------------------------------------------------------
+
+
+def main() -> dict:
+    figures: dict = {}
+
+    # Step 1. A graph small enough to check by hand. Read the grad column from
+    # the bottom up: L's 1 becomes d's 2d = 8, e's 8 * 1, then a's 8 * b and b's 8 * a.
+    print("Step 1: L = (a*b + 10)**2 at a = 2, b = -3, the overview's worked example")
+    a, b, L = worked_example()
+    L.backward()
+    print(draw(L))
+    print(f"  dL/da = {a.grad:g} and dL/db = {b.grad:g}\n")
+    figures.update(worked_L=L.data, worked_da=a.grad, worked_db=b.grad)
+
+    # Step 2. Backpropagation on a real expression, then a second opinion from
+    # finite differences, which know nothing about graphs or the chain rule.
+    print("Step 2: gradients of micrograd's README expression at a = -4, b = 2")
+    a, b, g = readme_expression(-4.0, 2.0)
+    g.backward()
+    node_count = len(g.topological_order())
+    numeric_da = central_difference(lambda x: readme_expression(x, 2.0)[2].data, -4.0)
+    numeric_db = central_difference(lambda x: readme_expression(-4.0, x)[2].data, 2.0)
+    print(f"  g = {g.data:.4f}, a graph of {node_count} nodes")
+    print("             backward()    central difference   difference")
+    print(f"  dg/da  {a.grad:14.4f}  {numeric_da:19.4f}   {abs(a.grad - numeric_da):.1e}")
+    print(f"  dg/db  {b.grad:14.4f}  {numeric_db:19.4f}   {abs(b.grad - numeric_db):.1e}")
+    print("  One backward pass gave both slopes; the check needed four extra forward passes.\n")
+    figures.update(
+        g=g.data,
+        readme_node_count=node_count,
+        dg_da=a.grad,
+        dg_db=b.grad,
+        numeric_dg_da=numeric_da,
+        numeric_dg_db=numeric_db,
+    )
+
+    # Step 3. A node used twice. c = (a + a)**2 = 4a**2, so dc/da = 8a (24 at a = 3).
+    reuse_at = 3.0
+    print(f"Step 3: b = a + a; c = b * b at a = {reuse_at:g} (so c = 4a^2 and dc/da = 8a = {8 * reuse_at:g})")
+    a, b, c = reuse_graph(reuse_at)
+    c.backward()
+    print(draw(c))
+    print(f"  backward() with +=: dc/db = {b.grad:g}, dc/da = {a.grad:g}")
+    figures.update(reuse_c=c.data, reuse_db=b.grad, reuse_da=a.grad)
+    backward_overwriting(c)
+    print(f"  the same walk with = : dc/db = {b.grad:g}, dc/da = {a.grad:g}   <- each second use erased the first")
+    figures.update(reuse_db_overwriting=b.grad, reuse_da_overwriting=a.grad)
+    # Finite differences settle which one is right.
+    numeric = central_difference(lambda x: reuse_graph(x)[2].data, reuse_at)
+    print(f"  central difference: dc/da = {numeric:.4f}\n")
+    figures.update(reuse_da_numeric=numeric)
+
+    # Step 4. Order matters. b reaches L twice: directly, and through 4*b.
+    # Breadth-first reaches b before 4*b has sent b its share.
+    print("Step 4: b = a * a; L = b + 4*b at a = 3 (L = 5a^2, so dL/da = 10a = 30)")
+    a, b, L = two_path_graph(3.0)
+    L.backward()
+    right_da = a.grad
+    print(f"  reverse topological order: dL/db = {b.grad:g}, dL/da = {a.grad:g}")
+    figures.update(two_path_da=a.grad, two_path_db=b.grad)
+    walk = breadth_first_order(L)
+    backward_along(L, walk)
+    verdict = "<- wrong" if a.grad != right_da else "(right this time: luck of the order, not a proof)"
+    print(f"  breadth-first order:       dL/db = {b.grad:g}, dL/da = {a.grad:g}   {verdict}")
+    # Where was b in the breadth-first walk? If before the 4*b node, it sent a partial gradient.
+    positions = {id(node): index for index, node in enumerate(walk)}
+    times_four = next(node for node in L.parents if node is not b)
+    if positions[id(b)] < positions[id(times_four)]:
+        print("  Breadth-first visited b before 4*b, so b passed on dL/db = 1 (its direct share only);")
+        print("  the 4 from 4*b arrived after b had already sent its gradient to a.")
+    print()
+    figures.update(two_path_da_breadth_first=a.grad, two_path_db_breadth_first=b.grad)
+
+    # Step 5. Depth. A recursive walk needs one Python frame per level, and
+    # Python stops at about 1,000 frames. We do not raise that limit: it only
+    # moves the wall (and on Python 3.10 and older could crash the interpreter).
+    chain_length = 100_000
+    print(f"Step 5: a chain of {chain_length:,} nodes, x and {chain_length - 1:,} negations: y = -(-(...(-x)))")
+    short_length = 500
+    _, short_y = negation_chain(short_length)
+    short_ok = len(recursive_topological_order(short_y)) == short_length
+    print(f"  recursive walk, {short_length:,} nodes: {'fine' if short_ok else 'FAILED'}")
+    x, y = negation_chain(chain_length)
+    try:
+        recursive_topological_order(y)
+        recursion_error = ""
+    except RecursionError as error:
+        recursion_error = str(error)
+    print(f"  recursive walk, {chain_length:,} nodes: RecursionError: {recursion_error or '(none raised)'}")
+    order_length = len(y.topological_order())
+    y.backward()
+    print(f"  explicit stack, {chain_length:,} nodes: visited {order_length:,} nodes, y = {y.data:g}, dy/dx = {x.grad:g}")
+    flips = chain_length - 1
+    if flips % 2:
+        print(f"  ({flips:,} sign flips, an odd number, so y = -x and dy/dx = -1.)\n")
+    else:
+        print(f"  ({flips:,} sign flips, an even number, so y = x and dy/dx = 1.)\n")
+    figures.update(
+        chain_length=chain_length,
+        recursive_short_ok=short_ok,
+        recursion_error=recursion_error,
+        chain_order_length=order_length,
+        chain_y=y.data,
+        chain_dy_dx=x.grad,
+    )
+
+    # Step 6. backward() twice. Ours zeroes every grad first; a version that
+    # skips that step keeps adding to what the last call left behind.
+    print("Step 6: calling backward() twice on the README expression")
+    a, b, g = readme_expression(-4.0, 2.0)
+    g.backward()
+    g.backward()
+    print(f"  ours, twice:            dg/da = {a.grad:.4f}, dg/db = {b.grad:.4f}  (unchanged)")
+    figures.update(twice_da=a.grad, twice_db=b.grad)
+    a, b, g = readme_expression(-4.0, 2.0)
+    backward_without_zeroing(g)
+    once_da, once_db = a.grad, b.grad
+    backward_without_zeroing(g)
+    print(f"  never zeroing, once:    dg/da = {once_da:.4f}, dg/db = {once_db:.4f}")
+    print(f"  never zeroing, twice:   dg/da = {a.grad:.4f}, dg/db = {b.grad:.4f}"
+          f"  ({a.grad / once_da:.2f}x and {b.grad / once_db:.2f}x, not 2x)")
+    figures.update(naive_once_da=once_da, naive_twice_da=a.grad, naive_twice_db=b.grad)
+    # Why not exactly double? Inner nodes keep their old grad too, so the second
+    # pass sends old + new downwards, and the excess compounds with depth.
+    # With no inner nodes at all the excess is exactly one extra copy:
+    x = Value(3.0, label="x")
+    y = x * 5
+    backward_without_zeroing(y)
+    backward_without_zeroing(y)
+    shallow = x.grad
+    x = Value(3.0, label="x")
+    z = (x * 2) * 5
+    backward_without_zeroing(z)
+    backward_without_zeroing(z)
+    deeper = x.grad
+    print(f"  y = 5x, never zeroing, twice:       dy/dx = {shallow:g}  (true 5: doubled)")
+    print(f"  z = (2x) * 5, never zeroing, twice: dz/dx = {deeper:g}  (true 10: tripled, the 2x node kept its old grad)")
+    figures.update(naive_shallow_twice=shallow, naive_deeper_twice=deeper)
+    return figures
+
+
+if __name__ == "__main__":
+    main()

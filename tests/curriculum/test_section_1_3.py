@@ -1,0 +1,207 @@
+"""Section 1.3 (Backward Pass): every claim of the overview and every numeric quiz answer, recomputed."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from learnpath.nn import Value
+
+# tests/conftest.py is a "conftest" module too, so `from conftest import ...` can find the
+# wrong one; load this folder's helpers by path instead.
+_spec = importlib.util.spec_from_file_location("curriculum_helpers", Path(__file__).with_name("conftest.py"))
+_helpers = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_helpers)
+load_experiment, quiz_questions, section_dir = _helpers.load_experiment, _helpers.quiz_questions, _helpers.section_dir
+
+SECTION = "1.3"
+
+
+def test_worked_example_matches_the_overview_table(run_main):
+    """The hand-sized example L = (a*b + 10)**2 gives L = 16, dL/da = -24, dL/db = 16."""
+    figures, printed = run_main
+    assert figures["worked_L"] == 16.0
+    assert figures["worked_da"] == -24.0
+    assert figures["worked_db"] == 16.0
+    assert "dL/da = -24 and dL/db = 16" in printed
+
+
+def test_readme_gradients_agree_with_central_differences(run_main):
+    """backward() gives dg/da = 138.8338 and dg/db = 645.5773, and central differences agree within 1e-6."""
+    figures, printed = run_main
+    assert figures["g"] == pytest.approx(24.7041, abs=5e-5)
+    assert figures["readme_node_count"] == 33
+    assert figures["dg_da"] == pytest.approx(138.8338, abs=5e-5)
+    assert figures["dg_db"] == pytest.approx(645.5773, abs=5e-5)
+    assert abs(figures["numeric_dg_da"] - figures["dg_da"]) < 1e-6
+    assert abs(figures["numeric_dg_db"] - figures["dg_db"]) < 1e-6
+    for text in ("24.7041", "138.8338", "645.5773", "33 nodes"):
+        assert text in printed
+
+
+def test_reuse_sums_gradients_and_overwriting_loses_them(run_main):
+    """b = a + a; c = b*b at a = 3: dc/db = 12, dc/da = 24 with +=, 6 and 6 with =, 24 numerically."""
+    figures, printed = run_main
+    assert figures["reuse_c"] == 36.0
+    assert (figures["reuse_db"], figures["reuse_da"]) == (12.0, 24.0)
+    assert (figures["reuse_db_overwriting"], figures["reuse_da_overwriting"]) == (6.0, 6.0)
+    assert figures["reuse_da_numeric"] == pytest.approx(24.0, abs=1e-6)
+    assert "dc/db = 12, dc/da = 24" in printed
+    assert "dc/db = 6, dc/da = 6" in printed
+
+
+def test_breadth_first_order_gets_the_two_path_gradient_wrong(run_main):
+    """L = b + 4*b, b = a*a at a = 3: reverse topological order gives 30, breadth-first gives 6."""
+    figures, printed = run_main
+    assert figures["two_path_da"] == 30.0
+    assert figures["two_path_db"] == 5.0
+    assert figures["two_path_da_breadth_first"] == 6.0
+    assert figures["two_path_db_breadth_first"] == 5.0
+    assert "dL/da = 30" in printed and "dL/da = 6 " in printed
+
+
+def test_deep_chain_breaks_recursion_but_not_the_explicit_stack(run_main):
+    """The recursive walk manages 500 nodes and raises RecursionError on 100,000; ours finds dy/dx = -1."""
+    figures, printed = run_main
+    assert figures["chain_length"] == 100_000
+    assert figures["recursive_short_ok"] is True
+    assert "recursion" in figures["recursion_error"].lower()
+    assert figures["chain_order_length"] == 100_000
+    assert figures["chain_y"] == -1.5
+    assert figures["chain_dy_dx"] == -1.0
+    assert "RecursionError: maximum recursion depth" in printed
+    assert "dy/dx = -1" in printed
+
+
+def test_backward_twice_is_stable_and_not_zeroing_compounds(run_main):
+    """Ours gives the same gradients twice; never zeroing gives ~12x on the README graph, 2x at depth 1, 3x at depth 2."""
+    figures, printed = run_main
+    assert figures["twice_da"] == pytest.approx(figures["dg_da"], rel=1e-12)
+    assert figures["twice_db"] == pytest.approx(figures["dg_db"], rel=1e-12)
+    assert figures["naive_once_da"] == pytest.approx(138.8338, abs=5e-5)
+    assert figures["naive_twice_da"] == pytest.approx(1700.7143, abs=5e-5)
+    assert figures["naive_twice_db"] == pytest.approx(7684.4519, abs=5e-5)
+    assert figures["naive_twice_da"] / figures["dg_da"] > 10  # "about 12 times too big, not 2"
+    assert figures["naive_shallow_twice"] == 10.0
+    assert figures["naive_deeper_twice"] == 30.0
+    for text in ("1700.7143", "7684.4519", "dy/dx = 10", "dz/dx = 30"):
+        assert text in printed
+
+
+def _answer(question_id: str) -> float:
+    return float(quiz_questions(SECTION)[question_id]["answer"])
+
+
+def _assert_matches_key(question_id: str, computed: float) -> None:
+    question = quiz_questions(SECTION)[question_id]
+    assert abs(computed - float(question["answer"])) <= float(question["tolerance"])
+
+
+def test_quiz_hand_grad():
+    """dL/da of (a*b + 1)**2 at a = 3, b = 2 is the quiz's key."""
+    a, b = Value(3.0), Value(2.0)
+    L = (a * b + 1) ** 2
+    L.backward()
+    _assert_matches_key("hand-grad", a.grad)
+
+
+def test_quiz_reuse_three():
+    """x.grad for z = (x + x + x) * x at x = 2 is the quiz's key."""
+    x = Value(2.0)
+    z = (x + x + x) * x
+    z.backward()
+    _assert_matches_key("reuse-three", x.grad)
+
+
+def test_quiz_overwrite_bug():
+    """The `=` version of backward on b = a + a, c = b*b at a = 5 gives the quiz's key (and not the truth)."""
+    experiment = _load_experiment_module()
+    a = Value(5.0)
+    b = a + a
+    c = b * b
+    experiment.backward_overwriting(c)
+    _assert_matches_key("overwrite-bug", a.grad)
+    c.backward()
+    assert a.grad == 40.0 and _answer("overwrite-bug") != a.grad
+
+
+def test_quiz_forward_order_bug_choice():
+    """Walking the topological order inputs-first leaves a and b at 0 and gives d exactly 8, as choice (a) says."""
+    a, b = Value(2.0), Value(-3.0)
+    d = a * b + 10
+    L = d**2
+    order = L.topological_order()
+    for node in order:
+        node.grad = 0.0
+    L.grad = 1.0
+    for node in order:
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * node.grad
+    assert (a.grad, b.grad, d.grad) == (0.0, 0.0, 8.0)
+    assert quiz_questions(SECTION)["forward-order-bug"]["answer"] == "a"
+
+
+def test_quiz_naive_twice():
+    """Never-zeroing backward twice on z = (x*3)*2 at x = 1 gives the quiz's key."""
+    experiment = _load_experiment_module()
+    x = Value(1.0)
+    z = (x * 3) * 2
+    experiment.backward_without_zeroing(z)
+    experiment.backward_without_zeroing(z)
+    _assert_matches_key("naive-twice", x.grad)
+
+
+def test_quiz_central_check():
+    """(f(2.1) - f(1.9)) / 0.2 for f = a**3 is the quiz's key, computed through Value."""
+    def f(a: float) -> float:
+        return (Value(a) ** 3).data
+
+    _assert_matches_key("central-check", (f(2.1) - f(1.9)) / 0.2)
+
+
+def test_quiz_relu_gate():
+    """A relu at input -2 sends nothing back whatever it receives: the quiz's key."""
+    x = Value(-2.0)
+    out = x.relu() * 5.0  # the node above the relu hands it gradient 5
+    out.backward()
+    _assert_matches_key("relu-gate", x.grad)
+
+
+def test_quiz_seed_grad_key_is_dl_dl():
+    """The output's own gradient after backward() is 1, which the text answer accepts."""
+    L = Value(3.0) * 4.0
+    L.backward()
+    accepted = quiz_questions(SECTION)["seed-grad"]["answer"]
+    assert f"{L.grad:g}" in accepted
+
+
+def test_experiment_runs_alone_in_its_folder():
+    """`python experiment.py` in the section folder exits 0 and prints every step."""
+    folder = section_dir(SECTION)
+    result = subprocess.run(
+        [sys.executable, "experiment.py"], cwd=folder, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Step 6" in result.stdout
+
+
+def _load_experiment_module():
+    """The experiment's buggy walks, reused so the quiz checks the very code the learner ran."""
+    return load_experiment(SECTION)
+
+
+def test_code_quoted_in_the_overview_is_in_the_library():
+    """Every line of Python the overview quotes still appears in learnpath/nn/value.py, so the explanation cannot drift."""
+    overview = (section_dir(SECTION) / "overview.md").read_text(encoding="utf-8")
+    library = Path(__file__).resolve().parents[2] / "learnpath/nn/value.py"
+    library_lines = {line.strip() for line in library.read_text(encoding="utf-8").splitlines()}
+    blocks = re.findall(r"```python\n(.*?)```", overview, re.S)
+    assert blocks, "the overview quotes no code"
+    quoted = [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
+    missing = [line for line in quoted if line not in library_lines]
+    assert not missing, f"quoted in overview.md but not found in learnpath/nn/value.py: {missing}"
