@@ -1,0 +1,235 @@
+"""The attempt log: every quiz and review a learner has taken, one JSON line each.
+
+PROGRESS.md keeps only the best score; the log keeps the history, question by
+question, which is what the review schedule (review.py) is built from. It lives
+at `<root>/.learnpath/attempts.jsonl`, a personal file that git ignores.
+
+The log is only ever appended to. Each attempt is written as one whole line by
+a single `os.write` on a file opened with O_APPEND, under a lock, then forced
+to disk, so two processes can't interleave their lines and a crash can leave
+at most the last line half written. Reading skips such a torn last line; a bad
+line anywhere else is reported with its line number, because it means the file
+was edited or damaged and silently skipping it would lose history.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+
+from learnpath.errors import AttemptLogError
+from learnpath.locking import locked
+from learnpath.quiz import QuizResult
+
+LOG_FOLDER = ".learnpath"
+LOG_NAME = "attempts.jsonl"
+
+
+class AttemptKind(str, Enum):
+    """Why the questions were asked: the section's quiz, or a spaced review."""
+
+    QUIZ = "quiz"
+    REVIEW = "review"
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    """How one question went in one attempt."""
+
+    id: str
+    correct: bool
+    points: float
+    max_points: float
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One line of the log."""
+
+    section: str
+    kind: AttemptKind
+    when: datetime
+    score: float
+    total: float
+    passed: bool
+    results: tuple[QuestionRecord, ...]
+    line: int = 0  # where it was read from; 0 for one not read from a file
+
+
+def log_path(root: Path | str) -> Path:
+    """Where the attempt log of the course at `root` lives."""
+    return Path(root) / LOG_FOLDER / LOG_NAME
+
+
+def append_attempt(
+    root: Path | str,
+    section_id: str,
+    result: QuizResult,
+    *,
+    kind: AttemptKind | str = AttemptKind.QUIZ,
+    when: datetime | None = None,
+) -> Attempt:
+    """Add one graded attempt to the log and return it as recorded.
+
+    `when` defaults to now, in local time with its UTC offset.
+    """
+    attempt = Attempt(
+        section=section_id,
+        kind=AttemptKind(kind),
+        when=when if when is not None else datetime.now().astimezone(),
+        score=result.score,
+        total=result.total,
+        passed=result.passed,
+        results=tuple(
+            QuestionRecord(r.id, r.correct, r.points, r.max_points) for r in result.results
+        ),
+    )
+    line = (json.dumps(_to_json(attempt), ensure_ascii=False) + "\n").encode("utf-8")
+    path = log_path(root)
+    try:
+        with locked(path):
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                _drop_torn_tail(fd, path)
+                _write_all(fd, line)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    except OSError as error:
+        raise AttemptLogError(f"can't write the attempt log ({error.strerror})", path=path,
+                              fix=f"make {path.parent} a writable folder") from None
+    return attempt
+
+
+def _drop_torn_tail(fd: int, path: Path) -> None:
+    """Make sure the file ends in a newline before appending to it.
+
+    A crash mid-append leaves a last line with no newline. If that fragment is
+    not a record it held nothing recoverable, and appending after it would glue
+    two records into one bad line, so it is cut off. A complete record that
+    merely lacks its newline (a hand edit) is kept and finished.
+    """
+    size = os.fstat(fd).st_size
+    if size == 0:
+        return
+    with open(path, "rb") as reader:
+        reader.seek(size - 1)
+        if reader.read(1) == b"\n":
+            return
+        reader.seek(0)
+        data = reader.read()
+    start = data.rfind(b"\n") + 1
+    if _parse_line(data[start:]) is not None:
+        _write_all(fd, b"\n")
+    else:
+        os.ftruncate(fd, start)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    # One write normally takes the whole line; the loop only guards short writes.
+    while data:
+        written = os.write(fd, data)
+        data = data[written:]
+
+
+def read_attempts(root: Path | str) -> list[Attempt]:
+    """Every attempt in the log, oldest first; none if there is no log yet."""
+    path = log_path(root)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        raise AttemptLogError(f"can't read the attempt log ({error.strerror})", path=path,
+                              fix="check that it is a readable file") from None
+    lines = data.split(b"\n")
+    # The piece after the last newline is empty, or a line torn by a crash.
+    torn = lines.pop()
+    attempts = []
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        attempt = _parse_line(raw, number)
+        if attempt is None:
+            raise AttemptLogError(
+                f"line {number} of the attempt log is not a valid attempt record",
+                path=path, line=number,
+                fix="delete that line (the other attempts are kept) or restore the file from a backup",
+            )
+        attempts.append(attempt)
+    last = _parse_line(torn, len(lines) + 1) if torn.strip() else None
+    if last is not None:  # a whole record whose newline was removed by hand
+        attempts.append(last)
+    return attempts
+
+
+def _to_json(attempt: Attempt) -> dict:
+    return {
+        "section": attempt.section,
+        "kind": attempt.kind.value,
+        "when": attempt.when.isoformat(timespec="seconds"),
+        "score": attempt.score,
+        "total": attempt.total,
+        "passed": attempt.passed,
+        "results": [
+            {"id": r.id, "correct": r.correct, "points": r.points, "max_points": r.max_points}
+            for r in attempt.results
+        ],
+    }
+
+
+def _parse_line(raw: bytes, line: int = 0) -> Attempt | None:
+    """An Attempt from one line of the log, or None if the line isn't a valid record."""
+    try:
+        record = json.loads(raw.decode("utf-8"))
+        results = tuple(
+            QuestionRecord(
+                id=_text(item["id"]),
+                correct=_flag(item["correct"]),
+                points=_amount(item["points"]),
+                max_points=_amount(item["max_points"]),
+            )
+            for item in _list(record["results"])
+        )
+        return Attempt(
+            section=_text(record["section"]),
+            kind=AttemptKind(record["kind"]),
+            when=datetime.fromisoformat(_text(record["when"])),
+            score=_amount(record["score"]),
+            total=_amount(record["total"]),
+            passed=_flag(record["passed"]),
+            results=results,
+            line=line,
+        )
+    except (ValueError, KeyError, TypeError):
+        # UnicodeDecodeError and json's JSONDecodeError are ValueErrors too
+        return None
+
+
+def _text(value) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected text")
+    return value
+
+
+def _flag(value) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("expected true or false")
+    return value
+
+
+def _amount(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise TypeError("expected a number")
+    return float(value)
+
+
+def _list(value) -> list:
+    if not isinstance(value, list):
+        raise TypeError("expected a list")
+    return value
