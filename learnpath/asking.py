@@ -1,0 +1,85 @@
+"""The interactive quiz: one question at a time, hints on `?`, feedback at once.
+
+This is the conversation with a person at a terminal. Grading itself lives in
+quiz.py; drawing lives in console.py. The reader of typed lines is passed in,
+so the loop can be driven by a test as well as by a keyboard.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from learnpath import console
+from learnpath.errors import AnswersError
+from learnpath.quiz import (
+    Question,
+    QuestionType,
+    format_answer,
+    grade_question,
+    parse_typed_answer,
+)
+
+HINT_KEY = "?"
+
+HOW_TO_ANSWER = {
+    QuestionType.SINGLE: "Type one letter.",
+    QuestionType.MULTIPLE: "Type every letter that applies, e.g. a, c.",
+    QuestionType.NUMERIC: "Type a number (0.001 and 1e-3 both work).",
+    QuestionType.TEXT: "Type a word or a short phrase.",
+    QuestionType.ORDER: "Type the letters in the right order, e.g. c a b.",
+}
+
+
+class Stopped(Exception):
+    """The learner ended the quiz early (Ctrl-D): nothing is graded or ticked."""
+
+
+def ask_questions(
+    questions: Sequence[Question],
+    read: Callable[[str], str] = console.read_line,
+    *,
+    labels: Sequence[str] | None = None,
+) -> list[object]:
+    """Ask every question in turn; return the answers as parsed, in the same order.
+
+    `read(prompt)` returns one typed line and raises EOFError at end of input.
+    `labels` (e.g. the section id of each question, in a review) head each question.
+    """
+    answers: list[object] = []
+    for number, question in enumerate(questions, start=1):
+        how = HOW_TO_ANSWER.get(question.type, "Type your answer.")
+        if question.hints:
+            how += f" {HINT_KEY} shows a hint."
+        label = labels[number - 1] if labels else ""
+        console.question(number, len(questions), question.prompt, question.choices, how,
+                         question.points, label=label)
+        answer = _ask_one(question, read)
+        answers.append(answer)
+        result = grade_question(question, answer)
+        console.feedback(result.correct, result.points, result.max_points,
+                         format_answer(question, question.answer), question.explanation)
+    return answers
+
+
+def _ask_one(question: Question, read: Callable[[str], str]) -> object:
+    """Read lines until one parses as an answer to `question`; `?` shows the next hint."""
+    hints_shown = 0
+    while True:
+        try:
+            line = read("> ").strip()
+        except EOFError:
+            raise Stopped() from None
+        if line == HINT_KEY:
+            if hints_shown < len(question.hints):
+                hints_shown += 1
+                console.hint(hints_shown, len(question.hints), question.hints[hints_shown - 1])
+            else:
+                console.note("No more hints for this one. Have a guess: the explanation follows.")
+            continue
+        if not line:
+            console.note(f"Type an answer ({HINT_KEY} for a hint, Ctrl-D to stop).")
+            continue
+        try:
+            return parse_typed_answer(question, line)
+        except AnswersError as problem:
+            console.warning(problem.message + (f". {problem.fix}" if problem.fix else ""))

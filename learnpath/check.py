@@ -1,0 +1,162 @@
+"""`learnpath check`: everything an author can get wrong in the curriculum, found at once.
+
+Each problem is a LearnpathError carrying its file and line, so the command
+prints them as `file:line: message` and the author can jump straight there.
+Unlike the rest of the tool, which stops at the first problem, this collects
+every one it can find.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable
+
+from learnpath.catalog import (
+    CURRICULUM_DIR,
+    PHASE_FOLDER,
+    SECTION_FOLDER,
+    Catalog,
+    Section,
+    heading_line,
+    summary,
+)
+from learnpath.errors import CatalogError, LearnpathError
+
+SECTION_FILES = ("overview.md", "experiment.py", "quiz.yaml")
+
+
+def check_curriculum(
+    catalog: Catalog,
+    *,
+    run: bool = False,
+    timeout: float = 120.0,
+    on_run: Callable[[str], None] | None = None,
+) -> list[LearnpathError]:
+    """Every problem in the curriculum, in folder order; an empty list means it is sound.
+
+    With `run`, each experiment is also run (output captured) and must succeed
+    within `timeout` seconds; `on_run` is told which one is running.
+    """
+    problems = _stray_folders(catalog.root / CURRICULUM_DIR)
+    problems += _phase_titles(catalog)
+    problems += _duplicate_ids(catalog)
+    for section in catalog.sections:
+        problems += _section_problems(section)
+        if run and section.experiment.is_file():
+            if on_run is not None:
+                on_run(f"running {relative_where(section.experiment, catalog.root)}")
+            problems += _run_problems(catalog, section, timeout)
+    return problems
+
+
+def relative_where(path: Path | None, root: Path) -> str:
+    """A path as the author sees it from the course folder; absolute if it is elsewhere."""
+    if path is None:
+        return ""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _stray_folders(curriculum: Path) -> list[LearnpathError]:
+    """Folders the catalog skips because of their names: surely a typo, so say so."""
+    problems: list[LearnpathError] = []
+    if not curriculum.is_dir():
+        return [CatalogError("the curriculum folder is missing", path=curriculum,
+                             fix="Create curriculum/Phase_1/Section_1_Some_Title/")]
+    for phase_dir in sorted(_folders(curriculum)):
+        if not PHASE_FOLDER.fullmatch(phase_dir.name):
+            problems.append(CatalogError(
+                f"folder {phase_dir.name!r} is not a phase and is skipped", path=phase_dir,
+                fix="Name phase folders Phase_N, e.g. Phase_1"))
+            continue
+        for section_dir in sorted(_folders(phase_dir)):
+            if not SECTION_FOLDER.fullmatch(section_dir.name):
+                problems.append(CatalogError(
+                    f"folder {section_dir.name!r} is not a section and is skipped", path=section_dir,
+                    fix="Name section folders Section_M_Title_Words, e.g. Section_1_Value_Objects"))
+    return problems
+
+
+def _folders(parent: Path) -> list[Path]:
+    return [
+        Path(entry.path)
+        for entry in os.scandir(parent)
+        if entry.is_dir() and not entry.name.startswith((".", "_"))
+    ]
+
+
+def _phase_titles(catalog: Catalog) -> list[LearnpathError]:
+    problems: list[LearnpathError] = []
+    for phase_dir in sorted({section.path.parent for section in catalog.sections}):
+        readme = phase_dir / "README.md"
+        if not readme.is_file():
+            problems.append(CatalogError("the phase README.md is missing", path=readme,
+                                         fix="Add one whose first line is `# Phase N: Title`"))
+        elif heading_line(readme) is None:
+            problems.append(CatalogError("the phase README.md has no `# ` title", path=readme, line=1,
+                                         fix="Start it with `# Phase N: Title`"))
+    return problems
+
+
+def _duplicate_ids(catalog: Catalog) -> list[LearnpathError]:
+    """Two folders with the same number (or the same words) would answer to one id."""
+    by_name: dict[str, list[Section]] = defaultdict(list)
+    for section in catalog.sections:
+        by_name[section.id].append(section)
+        if section.slug != section.id:
+            by_name[section.slug].append(section)
+    problems: list[LearnpathError] = []
+    for name, sections in by_name.items():
+        if len(sections) > 1:
+            others = ", ".join(s.path.name for s in sections[1:])
+            problems.append(CatalogError(
+                f"section id {name!r} is shared with {others}", path=sections[0].path,
+                fix="Give each section its own number and folder words"))
+    return problems
+
+
+def _section_problems(section: Section) -> list[LearnpathError]:
+    from learnpath.quiz import find_problems
+
+    problems: list[LearnpathError] = []
+    for name in SECTION_FILES:
+        if not (section.path / name).is_file():
+            problems.append(CatalogError(f"section {section.id} has no {name}", path=section.path / name,
+                                         fix=f"Add {name} (see CONTENT.md for what it holds)"))
+    if section.overview.is_file():
+        if heading_line(section.overview) is None:
+            problems.append(CatalogError("overview.md has no `# ` title", path=section.overview, line=1,
+                                         fix="Start it with `# Section title`"))
+        elif not summary(section):
+            line = heading_line(section.overview)
+            problems.append(CatalogError(
+                "overview.md has no paragraph after its title", path=section.overview, line=line,
+                fix="Add a first paragraph saying what the learner will be able to do "
+                "(`learnpath next` shows it)"))
+    if section.quiz.is_file():
+        problems += find_problems(section.quiz)
+    return problems
+
+
+def _run_problems(catalog: Catalog, section: Section, timeout: float) -> list[LearnpathError]:
+    from learnpath.runner import RunOutcome, run_experiment
+
+    result = run_experiment(section.experiment, curriculum=catalog.curriculum, timeout=timeout,
+                            capture=True)
+    if result.outcome is RunOutcome.SUCCEEDED:
+        return []
+    last_lines = [line for line in (result.output or "").splitlines() if line.strip()][-1:]
+    said = f": {last_lines[0].strip()}" if last_lines else ""
+    if result.outcome is RunOutcome.TIMED_OUT:
+        message = f"experiment {section.id} took longer than {timeout:g} s{said}"
+        fix = "Make it faster (CONTENT.md asks for at most 15 s)"
+    elif result.outcome is RunOutcome.INTERRUPTED:
+        message, fix = f"experiment {section.id} was interrupted", "Run the check again"
+    else:
+        message = f"experiment {section.id} failed with exit code {result.exit_code}{said}"
+        fix = f"Run `learnpath run {section.id}` to see all its output"
+    return [LearnpathError(message, path=section.experiment, fix=fix)]

@@ -1,0 +1,239 @@
+"""Everything the tool shows a person: tables, Markdown, colours, prompts.
+
+This is the only file of the tool that imports Rich, and it imports it inside
+the functions that draw, because loading Rich costs more than the rest of
+`learnpath list` put together. Colour follows the usual rules: none when
+NO_COLOR is set or when the output is not a terminal (a pipe, a file, a test).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from typing import Any, Iterable, Sequence
+
+# ANSI codes for the few cheap spots that don't need Rich (error lines, ticks)
+_RED, _GREEN, _YELLOW, _BOLD, _DIM, _RESET = (
+    "\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[1m", "\x1b[2m", "\x1b[0m")
+
+
+def is_terminal(stream: Any = None) -> bool:
+    """True when `stream` (stdout by default) is a terminal a person is looking at."""
+    stream = sys.stdout if stream is None else stream
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def stdin_is_terminal() -> bool:
+    """True when a person can type answers (stdin is a terminal, not a pipe or closed)."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def color_enabled(stream: Any = None) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return is_terminal(stream)
+
+
+def _paint(text: str, code: str, stream: Any = None) -> str:
+    return f"{code}{text}{_RESET}" if color_enabled(stream) else text
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(
+        file=stream,
+        no_color=not color_enabled(stream),
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+# ---- plain lines -------------------------------------------------------------
+
+
+def say(text: str = "") -> None:
+    """One line of ordinary output."""
+    print(text, flush=True)
+
+
+def paragraph(text: str) -> None:
+    """Prose, wrapped at word boundaries to the screen (at most 88 columns, easier to read)."""
+    import textwrap
+
+    width = min(shutil.get_terminal_size().columns, 88) if is_terminal() else 88
+    print(textwrap.fill(text, width=width), flush=True)
+
+
+def note(text: str) -> None:
+    """A quieter line (dim on a terminal): what to do next, where a file is."""
+    print(_paint(text, _DIM), flush=True)
+
+
+def success(text: str) -> None:
+    print(_paint(text, _GREEN), flush=True)
+
+
+def warning(text: str) -> None:
+    """A problem that is not a failure of the tool, on stderr so --json output stays clean."""
+    print(_paint(text, _YELLOW, sys.stderr), file=sys.stderr, flush=True)
+
+
+def error(text: str) -> None:
+    """The one red line on stderr that every failure of the tool ends in."""
+    print(_paint(f"error: {text}", _RED, sys.stderr), file=sys.stderr, flush=True)
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output: stable keys, always valid JSON, nothing else on stdout."""
+    import json
+
+    print(json.dumps(data, indent=2, ensure_ascii=False), flush=True)
+
+
+# ---- the course --------------------------------------------------------------
+
+
+def tick(flag: bool) -> str:
+    return "✓" if flag else "·"
+
+
+def section_table(phases: Sequence[tuple[str, Sequence[Sequence[str]], str]]) -> None:
+    """One table per phase: (phase title, rows of cells, progress line under the title).
+
+    Rows are (id, title, experiment, quiz, done), already turned into text.
+    Drawn by hand rather than with Rich: loading Rich would double the time
+    `learnpath list` takes to start (see bench/bench_startup.py), and aligned
+    columns need nothing more than padding.
+    """
+    header = ("id", "section", "experiment", "quiz (best)", "done")
+    for index, (title, rows, progress) in enumerate(phases):
+        if index:
+            print()
+        print(_paint(title, _BOLD) + "  " + _paint(f"({progress})", _DIM))
+        widths = [max(len(row[col]) for row in (header, *rows)) for col in range(len(header))]
+
+        def line(cells: Sequence[str]) -> str:
+            return "  " + "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
+
+        print(_paint(line(header), _DIM))
+        for row in rows:
+            done = row[-1] == tick(True)
+            print(_paint(line(row), _GREEN) if done else line(row))
+    sys.stdout.flush()
+
+
+def markdown(text: str, *, page: bool = False) -> None:
+    """Render Markdown for a person; through the pager when asked and it is longer than the screen.
+
+    Into a pipe or a file the Markdown goes as written: it is already plain
+    text, and a program reading it (or `grep`) wants the source, not a drawing.
+    """
+    if not is_terminal():
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+        return
+    from rich.markdown import Markdown
+
+    console = _console()
+    document = Markdown(text)
+    if page and is_terminal() and _taller_than_screen(console, document):
+        # less needs -R to pass colours through; keep any settings the learner has
+        os.environ.setdefault("LESS", "-R")
+        with console.pager(styles=color_enabled()):
+            console.print(document)
+    else:
+        console.print(document)
+
+
+def _taller_than_screen(console, renderable) -> bool:
+    lines = console.render_lines(renderable, console.options, pad=False)
+    return len(lines) > shutil.get_terminal_size().lines - 2
+
+
+def steps(items: Iterable[tuple[str, str]]) -> None:
+    """Numbered steps, each with the exact command to type."""
+    for number, (what, command) in enumerate(items, start=1):
+        print(f"  {number}. {what}: {_paint(command, _BOLD)}")
+    sys.stdout.flush()
+
+
+def heading(text: str) -> None:
+    print(_paint(text, _BOLD), flush=True)
+
+
+# ---- asking questions ---------------------------------------------------------
+
+
+def question(number: int, total: int, prompt: str, choices: Sequence[tuple[str, str]],
+             how_to_answer: str, points: float, label: str = "") -> None:
+    """Show one question: its number, its Markdown prompt, its lettered choices."""
+    console = _console()
+    worth = f"{points:g} point" + ("" if points == 1 else "s")
+    where = f"{label} · " if label else ""
+    console.print()
+    console.rule(f"[bold]{where}Question {number} of {total}[/]  [dim]{worth}[/]", align="left")
+    from rich.markdown import Markdown
+
+    console.print(Markdown(prompt))
+    for key, text in choices:
+        console.print(f"  [bold cyan]{key})[/] ", end="")
+        console.print(text, markup=False, highlight=False)
+    console.print(f"[dim]{how_to_answer}[/]")
+
+
+def hint(level: int, total: int, text: str) -> None:
+    print(_paint(f"Hint {level} of {total}: ", _YELLOW) + text, flush=True)
+
+
+def feedback(correct: bool, points: float, max_points: float, right_answer: str,
+             explanation: str) -> None:
+    """Right or wrong, the right answer when wrong, and always the explanation."""
+    if correct:
+        print(_paint("✓ Correct.", _GREEN), flush=True)
+    elif points > 0:
+        print(_paint(f"◐ Partly right ({points:g} of {max_points:g}). The full answer: {right_answer}",
+                     _YELLOW), flush=True)
+    else:
+        print(_paint(f"✗ Not quite. The answer: {right_answer}", _RED), flush=True)
+    if explanation:
+        from rich.markdown import Markdown
+
+        _console().print(Markdown(explanation))
+
+
+def score_line(score: float, total: float, pass_mark: float, passed: bool) -> None:
+    percent = 100 * score / total if total else 0.0
+    verdict = "passed" if passed else f"not passed yet (pass mark {pass_mark:.0%})"
+    text = f"Score: {score:g} / {total:g} ({percent:.0f}%): {verdict}"
+    print(_paint(text, _GREEN if passed else _YELLOW), flush=True)
+
+
+def read_line(prompt: str) -> str:
+    """One line typed by the learner; EOFError when they press Ctrl-D."""
+    try:
+        import readline  # noqa: F401  (arrow keys and history at the prompt)
+    except ImportError:  # pragma: no cover - Windows
+        pass
+    return input(_paint(prompt, _BOLD))
+
+
+def confirm(prompt: str) -> bool:
+    """Ask yes/no on the terminal; anything but y/yes (or Ctrl-D) is no."""
+    try:
+        answer = input(f"{prompt} [y/N] ")
+    except EOFError:
+        print()
+        return False
+    return answer.strip().lower() in ("y", "yes")

@@ -1,0 +1,25 @@
+"""The repo's own curriculum passes `learnpath check`: every section whole, every quiz valid."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_real_curriculum_passes_check():
+    """`learnpath check --json` on the shipped course finds sections and no problems."""
+    result = subprocess.run(
+        [sys.executable, "-m", "learnpath", "--root", str(ROOT), "check", "--json"],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    report = json.loads(result.stdout)
+    problems = [f"{p['path']}:{p['line']}: {p['message']}" for p in report["problems"]]
+    assert problems == [], "\n".join(problems)
+    assert result.returncode == 0
+    assert report["sections"] >= 1, "the curriculum has no sections yet"

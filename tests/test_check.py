@@ -1,0 +1,81 @@
+"""`learnpath check`: every authoring problem listed as file:line, exit 1; a sound course exits 0."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_sound_course_passes(course, cli):
+    """A complete course checks out: exit 0 and a line saying so."""
+    result = cli(course, "check")
+    assert result.exit_code == 0, result.stdout
+    assert "All 3 sections check out" in result.stdout
+
+
+def test_every_problem_is_listed_with_file_and_line(course, cli, make_section):
+    """Missing files, a missing title, a bad answer key and a stray folder all show, exit 1."""
+    section = course / "curriculum" / "Phase_1" / "Section_1_Value_Objects"
+    (section / "experiment.py").unlink()
+    (course / "curriculum" / "Phase_1" / "Section_2_Backward_Pass" / "overview.md").write_text(
+        "no title here\n")
+    quiz = course / "curriculum" / "Phase_2" / "Section_1_Neurons" / "quiz.yaml"
+    quiz.write_text(quiz.read_text().replace("    answer: b\n", "    answer: z\n", 1))
+    (course / "curriculum" / "Phase_2" / "Secton_2_Typo").mkdir()
+    result = cli(course, "check")
+    assert result.exit_code == 1
+    out = result.stdout
+    assert "curriculum/Phase_1/Section_1_Value_Objects/experiment.py: section 1.1 has no experiment.py" in out
+    assert "curriculum/Phase_1/Section_2_Backward_Pass/overview.md:1: overview.md has no `# ` title" in out
+    assert "curriculum/Phase_2/Section_1_Neurons/quiz.yaml:" in out and "'z'" in out
+    assert "Secton_2_Typo" in out and "is not a section" in out
+    assert "4 problem(s)" in result.stderr
+
+
+def test_quiz_problem_line_points_at_the_answer(course, cli):
+    """A quiz answer that names no choice is reported on its own line of quiz.yaml."""
+    quiz = course / "curriculum" / "Phase_2" / "Section_1_Neurons" / "quiz.yaml"
+    text = quiz.read_text().replace("    answer: b\n", "    answer: z\n", 1)
+    quiz.write_text(text)
+    wrong_line = text.splitlines().index("    answer: z") + 1
+    data = json.loads(cli(course, "check", "--json").stdout)
+    assert data["ok"] is False
+    [problem] = data["problems"]
+    assert problem["path"] == "curriculum/Phase_2/Section_1_Neurons/quiz.yaml"
+    assert problem["line"] == wrong_line
+
+
+def test_duplicate_section_ids_are_reported(course, cli, make_section):
+    """Two folders numbered the same would share an id: check says so."""
+    make_section(course, 1, 1, "Another_One")
+    result = cli(course, "check")
+    assert result.exit_code == 1 and "section id '1.1' is shared" in result.stdout
+
+
+def test_overview_without_first_paragraph(course, cli):
+    """An overview whose title has no paragraph after it is flagged (next would show nothing)."""
+    overview = course / "curriculum" / "Phase_1" / "Section_1_Value_Objects" / "overview.md"
+    overview.write_text("# Value objects\n")
+    result = cli(course, "check")
+    assert result.exit_code == 1 and "overview.md:1: overview.md has no paragraph" in result.stdout
+
+
+def test_run_flag_runs_every_experiment(course, cli):
+    """check --run reports an experiment that fails or outlasts its timeout, with its last words."""
+    (course / "curriculum" / "Phase_1" / "Section_2_Backward_Pass" / "experiment.py").write_text(
+        "raise SystemExit('the numbers did not add up')\n")
+    (course / "curriculum" / "Phase_2" / "Section_1_Neurons" / "experiment.py").write_text(
+        "import time\ntime.sleep(30)\n")
+    result = cli(course, "check", "--run", "--timeout", "2")
+    assert result.exit_code == 1
+    assert "experiment 1.2 failed with exit code 1: the numbers did not add up" in result.stdout
+    assert "experiment 2.1 took longer than 2 s" in result.stdout
+    assert "1.1" not in result.stdout.replace("running curriculum/Phase_1/Section_1", "")
+
+
+def test_check_without_run_does_not_execute_experiments(course, cli):
+    """Plain check never runs code: an experiment that would leave a file leaves none."""
+    marker = course / "ran.txt"
+    (course / "curriculum" / "Phase_1" / "Section_1_Value_Objects" / "experiment.py").write_text(
+        f"open({str(marker)!r}, 'w').write('x')\n")
+    assert cli(course, "check").exit_code == 0
+    assert not marker.exists()
