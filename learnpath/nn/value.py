@@ -96,10 +96,16 @@ class Value:
 
     def __pow__(self, exponent: Number) -> Value:
         if not isinstance(exponent, (int, float)):
-            raise TypeError("Value ** x needs x to be a plain number; use exp() and log() for a Value exponent")
-        # The power rule: d(x**n)/dx = n * x**(n-1).
-        local = exponent * self.data ** (exponent - 1)
-        return Value(self.data**exponent, (self,), (local,), f"**{exponent:g}")
+            raise TypeError("Value ** x needs a plain number x; for a Value x write (x * base.log()).exp()")
+        out = self.data**exponent
+        if isinstance(out, complex):  # what Python gives for (-8.0) ** 0.5
+            raise ValueError(
+                f"{self.data!r} ** {exponent!r} is not a real number: a negative base needs a whole exponent"
+            )
+        # The power rule: d(x**n)/dx = n * x**(n-1). x**0 is the constant 1,
+        # so its slope is 0 everywhere, even at x = 0 where the rule would divide by zero.
+        local = exponent * self.data ** (exponent - 1) if exponent != 0 else 0.0
+        return Value(out, (self,), (local,), f"**{exponent:g}")
 
     def __neg__(self) -> Value:
         return Value(-self.data, (self,), (-1.0,), "neg")
@@ -118,6 +124,8 @@ class Value:
         return as_value(other) / self
 
     def __rpow__(self, base: Number) -> Value:
+        if base <= 0:
+            raise ValueError(f"{base!r} ** Value needs a positive base; ln({base!r}) has no real value")
         # d(c**x)/dx = c**x * ln(c), for a constant base c > 0.
         out = base**self.data
         return Value(out, (self,), (out * math.log(base),), f"{base:g}**")
@@ -166,22 +174,28 @@ class Value:
         """
         order: list[Value] = []
         visited: set[Value] = set()
-        # Each entry is (node, parents_done). A node is pushed once to expand it
-        # and once more, beneath its parents, to be emitted after them.
-        stack: list[tuple[Value, bool]] = [(self, False)]
-        while stack:
-            node, parents_done = stack.pop()
-            if parents_done:
+        # Two stacks that move together: a node, and whether its parents are done.
+        # A node is pushed once to be expanded and once more, beneath its
+        # parents, to be emitted after them. (Two flat lists, not one list of
+        # (node, flag) pairs: a million pairs alive at once would keep Python's
+        # garbage collector scanning them, and the walk would slow as graphs grow.)
+        nodes: list[Value] = [self]
+        parents_done: list[bool] = [False]
+        while nodes:
+            node = nodes.pop()
+            if parents_done.pop():
                 order.append(node)
                 continue
             if node in visited:
                 continue
             visited.add(node)
-            stack.append((node, True))
+            nodes.append(node)
+            parents_done.append(True)
             # Reversed so that the first parent is expanded first: the order reads as written.
             for parent in reversed(node._parents):
                 if parent not in visited:
-                    stack.append((parent, False))
+                    nodes.append(parent)
+                    parents_done.append(False)
         return order
 
     def backward(self) -> None:
@@ -198,9 +212,10 @@ class Value:
         self.grad = 1.0  # d(self)/d(self)
         # Reverse topological order: a node's gradient is complete before it is passed on.
         for node in reversed(order):
+            grad = node.grad
             for parent, local in zip(node._parents, node._local_grads):
                 # The chain rule. `+=` because a node used twice gets gradient from both uses.
-                parent.grad += local * node.grad
+                parent.grad += local * grad
 
 
 def as_value(x: Value | Number) -> Value:
@@ -243,10 +258,12 @@ def weighted_sum(
     if len(weights) != len(inputs):
         raise ValueError(f"weighted_sum got {len(weights)} weights but {len(inputs)} inputs")
     bias = as_value(bias)
-    inputs = [as_value(x) for x in inputs]
+    inputs = [x if isinstance(x, Value) else Value(x) for x in inputs]
+    weight_data = [w.data for w in weights]
+    input_data = [x.data for x in inputs]
     total = bias.data
-    for w, x in zip(weights, inputs):
-        total += w.data * x.data
+    for w, x in zip(weight_data, input_data):
+        total += w * x
     parents = (bias, *weights, *inputs)
-    local_grads = (1.0, *(x.data for x in inputs), *(w.data for w in weights))
+    local_grads = (1.0, *input_data, *weight_data)
     return Value(total, parents, local_grads, "wsum")

@@ -1,0 +1,101 @@
+"""Neuron, Layer and MLP: a neural network built out of Values.
+
+A neuron takes a weighted sum of its inputs plus a bias and, in hidden layers,
+passes it through ReLU. A layer is a list of neurons that all read the same
+inputs. A multi-layer perceptron (MLP) feeds each layer's outputs to the next.
+Because every weight is a Value, one call to `loss.backward()` fills in the
+gradient of the loss with respect to every weight of the network.
+
+Starting weights come from `random.uniform(-1, 1)`, drawn in the same order as
+micrograd 0.1.0 draws them (layer by layer, neuron by neuron, the weights of a
+neuron before the next neuron; biases start at zero and draw nothing). So after
+the same `random.seed(...)` both libraries start from identical weights, and a
+side-by-side run can be compared number for number.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from learnpath.nn.value import Number, Value, weighted_sum
+
+
+class Module:
+    """Anything with trainable parameters: it can list them and reset their gradients."""
+
+    def parameters(self) -> list[Value]:
+        """Every trainable Value, in a fixed order."""
+        return []
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to zero.
+
+        Value.backward() already zeroes the graph it walks, so training does
+        not need this; it is here for code that reads or adds gradients by hand.
+        """
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+class Neuron(Module):
+    """relu(b + w1*x1 + ... + wn*xn), or without the relu when nonlin is False."""
+
+    def __init__(self, nin: int, nonlin: bool = True) -> None:
+        self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
+        self.b = Value(0.0)  # a zero bias: the neuron starts out unbiased, and draws no random number
+        self.nonlin = nonlin
+
+    def __call__(self, x: Sequence[Value | Number]) -> Value:
+        # One fused node for the whole sum (see weighted_sum): the same number
+        # as adding the products one by one, with far fewer nodes to walk.
+        activation = weighted_sum(self.w, x, self.b)
+        return activation.relu() if self.nonlin else activation
+
+    def parameters(self) -> list[Value]:
+        return [*self.w, self.b]
+
+    def __repr__(self) -> str:
+        return f"{'ReLU' if self.nonlin else 'Linear'}Neuron({len(self.w)})"
+
+
+class Layer(Module):
+    """nout neurons reading the same nin inputs; returns a list of outputs (one Value if nout is 1)."""
+
+    def __init__(self, nin: int, nout: int, nonlin: bool = True) -> None:
+        self.neurons = [Neuron(nin, nonlin=nonlin) for _ in range(nout)]
+
+    def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
+        outputs = [neuron(x) for neuron in self.neurons]
+        # A single output is returned bare, so a network ending in one neuron gives a score, not a list.
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def parameters(self) -> list[Value]:
+        return [p for neuron in self.neurons for p in neuron.parameters()]
+
+    def __repr__(self) -> str:
+        return f"Layer of [{', '.join(repr(n) for n in self.neurons)}]"
+
+
+class MLP(Module):
+    """Layers of sizes nouts on nin inputs: ReLU in every hidden layer, a linear last layer.
+
+    The last layer stays linear so the network can output any number, such as
+    a score whose sign is the predicted class.
+    """
+
+    def __init__(self, nin: int, nouts: Sequence[int]) -> None:
+        sizes = [nin, *nouts]
+        last = len(nouts) - 1
+        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != last) for i in range(len(nouts))]
+
+    def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __repr__(self) -> str:
+        return f"MLP of [{', '.join(repr(layer) for layer in self.layers)}]"
