@@ -1,44 +1,13 @@
-"""Helpers for the tests that check each section's claims.
-
-Every experiment.py is a file called experiment.py, so they are loaded under a
-unique module name taken from their folder, and their printing is captured.
-"""
+"""The fixture every section test uses: main() of its experiment, run once per module."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
+import contextlib
+import io
 
 import pytest
-import yaml
 
-CURRICULUM = Path(__file__).resolve().parents[2] / "curriculum"
-
-
-def section_dir(section_id: str) -> Path:
-    """The folder of section 'N.M' in the repo's curriculum."""
-    phase, number = section_id.split(".")
-    matches = sorted((CURRICULUM / f"Phase_{phase}").glob(f"Section_{number}_*"))
-    assert matches, f"no folder for section {section_id} under {CURRICULUM}"
-    return matches[0]
-
-
-def load_experiment(section_id: str):
-    """Import a section's experiment.py as a module without running main()."""
-    path = section_dir(section_id) / "experiment.py"
-    name = f"experiment_{section_id.replace('.', '_')}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def quiz_questions(section_id: str) -> dict[str, dict]:
-    """The raw questions of a section's quiz.yaml, by id."""
-    data = yaml.safe_load((section_dir(section_id) / "quiz.yaml").read_text(encoding="utf-8"))
-    return {q["id"]: q for q in data["questions"]}
+from sections import load_experiment
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +18,6 @@ def run_main(request):
     """
     section_id = request.module.SECTION
     module = load_experiment(section_id)
-    import contextlib
-    import io
-
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         figures = module.main()

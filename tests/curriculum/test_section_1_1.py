@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import re
 import subprocess
@@ -15,11 +14,7 @@ import pytest
 
 from learnpath.nn import Value
 
-# Load this folder's helpers by path: another conftest.py may also be importable as "conftest".
-_spec = importlib.util.spec_from_file_location("curriculum_helpers_1_1", Path(__file__).with_name("conftest.py"))
-_helpers = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_helpers)
-load_experiment, quiz_questions, section_dir = _helpers.load_experiment, _helpers.quiz_questions, _helpers.section_dir
+from sections import load_experiment, quiz_questions, section_dir
 
 SECTION = "1.1"
 

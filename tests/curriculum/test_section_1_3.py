@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -12,12 +11,7 @@ import pytest
 
 from learnpath.nn import Value
 
-# tests/conftest.py is a "conftest" module too, so `from conftest import ...` can find the
-# wrong one; load this folder's helpers by path instead.
-_spec = importlib.util.spec_from_file_location("curriculum_helpers", Path(__file__).with_name("conftest.py"))
-_helpers = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_helpers)
-load_experiment, quiz_questions, section_dir = _helpers.load_experiment, _helpers.quiz_questions, _helpers.section_dir
+from sections import load_experiment, quiz_questions, section_dir
 
 SECTION = "1.3"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
 import subprocess
@@ -15,12 +14,7 @@ from learnpath.nn import Value
 
 SECTION = "1.4"
 
-# tests/conftest.py is a "conftest" module too, so `from conftest import ...` can find the
-# wrong one; load this folder's helpers by path instead.
-_spec = importlib.util.spec_from_file_location("curriculum_helpers", Path(__file__).with_name("conftest.py"))
-_helpers = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_helpers)
-quiz_questions, section_dir = _helpers.quiz_questions, _helpers.section_dir
+from sections import quiz_questions, section_dir
 
 
 def test_small_expression_values_and_gradients(run_main):
