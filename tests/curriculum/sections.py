@@ -12,7 +12,6 @@ import importlib.util
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 CURRICULUM = Path(__file__).resolve().parents[2] / "curriculum"
