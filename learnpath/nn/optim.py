@@ -1,0 +1,210 @@
+"""Optimizers and learning-rate schedules: how parameters move once their gradients are known.
+
+An optimizer holds a list of parameters and, on every `step()`, moves each
+one against its gradient. The three here differ in what they remember:
+- SGD remembers nothing: p -= lr * grad.
+- SGD with momentum keeps a running velocity, so steps that agree add up
+  and steps that zig-zag cancel out.
+- Adam keeps running averages of the gradient and of its square, and scales
+  each parameter's step by its own typical gradient size.
+
+The same code serves both engines. A parameter is anything with `.data` and
+`.grad`: a Value (floats) or a Tensor (arrays). The update arithmetic is
+written with operators that mean the right thing for both: on a Tensor,
+`p.data -= step` changes the array in place; on a Value it replaces the float.
+
+A learning rate is a number or a schedule: a function from the step count
+(0, 1, 2, ...) to a number. The schedules below are frozen dataclasses, so
+they print what they are and can be compared.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Callable, Union
+
+Schedule = Callable[[int], float]
+LearningRate = Union[float, Schedule]
+
+
+# ----------------------------------------------------------------------
+# Learning-rate schedules. Each maps the step number k = 0, 1, 2, ... to a rate.
+# ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Constant:
+    """lr at every step."""
+
+    lr: float
+
+    def __call__(self, step: int) -> float:
+        return self.lr
+
+
+@dataclass(frozen=True)
+class StepDecay:
+    """lr * gamma ** (step // every): multiply the rate by gamma every `every` steps."""
+
+    lr: float
+    every: int
+    gamma: float = 0.1
+
+    def __call__(self, step: int) -> float:
+        return self.lr * self.gamma ** (step // self.every)
+
+
+@dataclass(frozen=True)
+class LinearDecay:
+    """From `start` at step 0 down in a straight line to `end` at step `steps`, then `end`.
+
+    micrograd's demo rate 1.0 - 0.9 * k / 100 is LinearDecay(1.0, 0.1, 100).
+    """
+
+    start: float
+    end: float
+    steps: int
+
+    def __call__(self, step: int) -> float:
+        if step >= self.steps:
+            return self.end
+        return self.start - (self.start - self.end) * step / self.steps
+
+
+@dataclass(frozen=True)
+class Cosine:
+    """Half a cosine wave from `lr` at step 0 to `min_lr` at step `steps`, then `min_lr`.
+
+    lr(k) = min_lr + (lr - min_lr) * (1 + cos(pi * k / steps)) / 2: it falls slowly
+    at first, fastest in the middle, and slowly again as it lands.
+    """
+
+    lr: float
+    steps: int
+    min_lr: float = 0.0
+
+    def __call__(self, step: int) -> float:
+        if step >= self.steps:
+            return self.min_lr
+        return self.min_lr + (self.lr - self.min_lr) * 0.5 * (1.0 + math.cos(math.pi * step / self.steps))
+
+
+@dataclass(frozen=True)
+class Warmup:
+    """Ramp up linearly for `steps` steps, then follow `then` (which starts counting from 0).
+
+    During warm-up, step k gets then(0) * (k + 1) / steps: the first step is
+    small, step `steps - 1` reaches then(0). Early gradients of a fresh network
+    are large and unreliable; small first steps keep them from doing damage.
+    """
+
+    steps: int
+    then: Schedule
+
+    def __call__(self, step: int) -> float:
+        if step < self.steps:
+            return self.then(0) * (step + 1) / self.steps
+        return self.then(step - self.steps)
+
+
+# ----------------------------------------------------------------------
+# Optimizers.
+# ----------------------------------------------------------------------
+
+
+class Optimizer:
+    """What every optimizer shares: the parameters, the step count, the learning rate."""
+
+    def __init__(self, parameters: Iterable, lr: LearningRate) -> None:
+        self.parameters = list(parameters)
+        if not self.parameters:
+            raise ValueError("the optimizer got no parameters; pass model.parameters()")
+        self.schedule: Schedule = lr if callable(lr) else Constant(float(lr))
+        self.steps_taken = 0
+
+    @property
+    def lr(self) -> float:
+        """The learning rate the next step() will use."""
+        return self.schedule(self.steps_taken)
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to zero.
+
+        backward() already zeroes the gradients of the graph it walks, so this
+        is needed only when gradients were filled in some other way; it is here
+        because most training loops (and PyTorch's) call it, and it is harmless.
+        """
+        for p in self.parameters:
+            p.grad = 0.0 * p.grad if p.grad is not None else None
+
+    def step(self) -> None:
+        """Move every parameter once, using its current .grad, then count the step."""
+        lr = self.lr
+        for i, p in enumerate(self.parameters):
+            if p.grad is None:
+                continue  # not reached by the last backward(): nothing to do
+            self._update(i, p, lr)
+        self.steps_taken += 1
+
+    def _update(self, i: int, p, lr: float) -> None:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum.
+
+    Without momentum: p -= lr * grad.
+    With momentum mu: velocity = mu * velocity + grad; p -= lr * velocity.
+    (velocity starts at zero, so the first step equals plain SGD's.)
+    """
+
+    def __init__(self, parameters: Iterable, lr: LearningRate = 0.01, momentum: float = 0.0) -> None:
+        super().__init__(parameters, lr)
+        if not 0.0 <= momentum < 1.0:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        self.momentum = momentum
+        self.velocity: list = [0.0 * p.data for p in self.parameters]
+
+    def _update(self, i: int, p, lr: float) -> None:
+        if self.momentum:
+            self.velocity[i] = self.momentum * self.velocity[i] + p.grad
+            p.data -= lr * self.velocity[i]
+        else:
+            p.data -= lr * p.grad
+
+
+class Adam(Optimizer):
+    """Adam: momentum on the gradient, and a step scaled by the gradient's running size.
+
+    With g the gradient and t the step number counting from 1:
+        m = beta1 * m + (1 - beta1) * g          running mean of g
+        v = beta2 * v + (1 - beta2) * g**2       running mean of g**2
+        m_hat = m / (1 - beta1**t)               undo the pull towards the zero start
+        v_hat = v / (1 - beta2**t)
+        p -= lr * m_hat / (sqrt(v_hat) + eps)
+    Each parameter's step is about lr in size whatever its gradient's scale.
+    """
+
+    def __init__(
+        self,
+        parameters: Iterable,
+        lr: LearningRate = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+    ) -> None:
+        super().__init__(parameters, lr)
+        self.beta1, self.beta2 = betas
+        self.eps = eps
+        self.m: list = [0.0 * p.data for p in self.parameters]
+        self.v: list = [0.0 * p.data for p in self.parameters]
+
+    def _update(self, i: int, p, lr: float) -> None:
+        t = self.steps_taken + 1
+        g = p.grad
+        self.m[i] = self.beta1 * self.m[i] + (1.0 - self.beta1) * g
+        self.v[i] = self.beta2 * self.v[i] + (1.0 - self.beta2) * (g * g)
+        m_hat = self.m[i] / (1.0 - self.beta1**t)
+        v_hat = self.v[i] / (1.0 - self.beta2**t)
+        p.data -= lr * m_hat / (v_hat**0.5 + self.eps)

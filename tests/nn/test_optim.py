@@ -1,0 +1,149 @@
+"""learnpath.nn.optim: updates match hand-computed steps on Values and Tensors; schedules give their stated values."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from learnpath.nn.optim import SGD, Adam, Constant, Cosine, LinearDecay, StepDecay, Warmup
+from learnpath.nn.tensor import Tensor
+from learnpath.nn.value import Value
+
+
+def two_values() -> list[Value]:
+    return [Value(1.0), Value(-2.0)]
+
+
+def one_tensor() -> list[Tensor]:
+    return [Tensor(np.array([1.0, -2.0]))]
+
+
+def set_grads(params, grads) -> None:
+    if isinstance(params[0], Value):
+        for p, g in zip(params, grads):
+            p.grad = g
+    else:
+        params[0].grad = np.array(grads, dtype=np.float64)
+
+
+def current(params) -> list[float]:
+    return [p.data for p in params] if isinstance(params[0], Value) else list(params[0].data)
+
+
+@pytest.fixture(params=["values", "tensor"])
+def params(request):
+    return two_values() if request.param == "values" else one_tensor()
+
+
+def test_sgd_two_steps(params):
+    """SGD: p -= lr * grad, twice: 1 -> 0.95 -> 0.9 and -2 -> -2.025 -> -2.05."""
+    optimizer = SGD(params, lr=0.1)
+    set_grads(params, [0.5, 0.25])
+    optimizer.step()
+    np.testing.assert_allclose(current(params), [0.95, -2.025], rtol=1e-15)
+    optimizer.step()
+    np.testing.assert_allclose(current(params), [0.9, -2.05], rtol=1e-15)
+
+
+def test_momentum_two_steps(params):
+    """Momentum 0.9: v1 = g, v2 = 0.9 v1 + g = (0.95, 0.475); p2 = p1 - 0.1 v2 = (0.855, -2.0725)."""
+    optimizer = SGD(params, lr=0.1, momentum=0.9)
+    set_grads(params, [0.5, 0.25])
+    optimizer.step()
+    np.testing.assert_allclose(current(params), [0.95, -2.025], rtol=1e-15)
+    optimizer.step()
+    np.testing.assert_allclose(current(params), [0.855, -2.0725], rtol=1e-14)
+
+
+def test_adam_two_steps(params):
+    """Adam's first step is lr * g / (|g| + eps); the second uses the bias-corrected running averages."""
+    optimizer = Adam(params, lr=0.1)
+    set_grads(params, [0.5, 0.25])
+    optimizer.step()
+    first = [1.0 - 0.1 * 0.5 / (0.5 + 1e-8), -2.0 - 0.1 * 0.25 / (0.25 + 1e-8)]
+    np.testing.assert_allclose(current(params), first, rtol=1e-15)
+    set_grads(params, [1.0, 0.25])
+    optimizer.step()
+    # First coordinate by hand: m = 0.9*0.05 + 0.1*1.0 = 0.145; v = 0.999*0.00025 + 0.001*1.0 = 0.00124975;
+    # m_hat = 0.145 / (1 - 0.9**2) = 0.145 / 0.19; v_hat = 0.00124975 / (1 - 0.999**2) = 0.00124975 / 0.001999.
+    # Second coordinate: the gradient did not change, so m_hat = 0.25 and v_hat = 0.0625 exactly.
+    second = [
+        first[0] - 0.1 * (0.145 / 0.19) / (math.sqrt(0.00124975 / 0.001999) + 1e-8),
+        first[1] - 0.1 * 0.25 / (0.25 + 1e-8),
+    ]
+    np.testing.assert_allclose(current(params), second, rtol=1e-13)
+
+
+def test_zero_grad(params):
+    """zero_grad leaves every gradient at zero, of the right shape."""
+    optimizer = SGD(params, lr=0.1)
+    set_grads(params, [0.5, 0.25])
+    optimizer.zero_grad()
+    grads = [p.grad for p in params] if isinstance(params[0], Value) else list(params[0].grad)
+    assert grads == [0.0, 0.0]
+
+
+def test_schedule_drives_the_step_size():
+    """With a schedule, step k uses lr(k): LinearDecay(1.0, 0.1, 100) gives 1.0 then 0.991."""
+    (p,) = one_tensor()
+    optimizer = SGD([p], lr=LinearDecay(1.0, 0.1, 100))
+    assert optimizer.lr == 1.0
+    p.grad = np.array([1.0, 1.0])
+    optimizer.step()
+    assert optimizer.lr == pytest.approx(0.991, rel=1e-15)
+    optimizer.step()
+    np.testing.assert_allclose(p.data, [1.0 - 1.0 - 0.991, -2.0 - 1.0 - 0.991])
+
+
+def test_adam_minimizes_a_quadratic_on_tensors():
+    """Adam drives (p - 3)**2 to its minimum from 0 in a few hundred steps (the optimizer works end to end)."""
+    p = Tensor(np.zeros(3))
+    optimizer = Adam([p], lr=0.1)
+    for _ in range(300):
+        loss = ((p - 3.0) ** 2).sum()
+        loss.backward()
+        optimizer.step()
+    np.testing.assert_allclose(p.data, 3.0, atol=1e-2)
+
+
+def test_optimizer_refuses_bad_settings():
+    """No parameters, or momentum of 1 or more, are refused with a message."""
+    with pytest.raises(ValueError, match="no parameters"):
+        SGD([], lr=0.1)
+    with pytest.raises(ValueError, match="momentum"):
+        SGD(two_values(), lr=0.1, momentum=1.0)
+
+
+def test_constant_and_step_decay():
+    """Constant is the same at every step; StepDecay(1, every=10, gamma=0.5) halves at 10, 20, ..."""
+    assert Constant(0.1)(0) == Constant(0.1)(500) == 0.1
+    decay = StepDecay(1.0, every=10, gamma=0.5)
+    assert [decay(k) for k in (0, 9, 10, 19, 20, 35)] == [1.0, 1.0, 0.5, 0.5, 0.25, 0.125]
+
+
+def test_linear_decay_is_micrograds_rate_to_the_bit():
+    """LinearDecay(1.0, 0.1, 100)(k) is exactly 1.0 - 0.9*k/100 for k < 100, and 0.1 from then on."""
+    schedule = LinearDecay(1.0, 0.1, 100)
+    assert all(schedule(k) == 1.0 - 0.9 * k / 100 for k in range(100))
+    assert schedule(100) == schedule(250) == 0.1
+
+
+def test_cosine():
+    """Cosine(1.0, 100, min_lr=0.1): 1.0 at 0, halfway (0.55) at 50, 0.1 at 100 and after."""
+    schedule = Cosine(1.0, 100, min_lr=0.1)
+    assert schedule(0) == 1.0
+    assert schedule(50) == pytest.approx(0.55, rel=1e-15)
+    assert schedule(25) == pytest.approx(0.1 + 0.9 * (1 + math.sqrt(0.5)) / 2, rel=1e-15)
+    assert schedule(100) == schedule(400) == 0.1
+
+
+def test_warmup():
+    """Warmup(4, then): then(0) * (k+1)/4 for k < 4, then the inner schedule counted from 0."""
+    schedule = Warmup(4, Constant(0.8))
+    assert [schedule(k) for k in range(6)] == pytest.approx([0.2, 0.4, 0.6, 0.8, 0.8, 0.8], rel=1e-15)
+    with_cosine = Warmup(10, Cosine(1.0, 100))
+    assert with_cosine(9) == 1.0 and with_cosine(10) == 1.0
+    assert with_cosine(60) == pytest.approx(0.5, rel=1e-15)
+    assert with_cosine(110) == 0.0
