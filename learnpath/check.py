@@ -9,6 +9,7 @@ every one it can find.
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable
@@ -31,19 +32,24 @@ def check_curriculum(
     catalog: Catalog,
     *,
     run: bool = False,
+    strict: bool = False,
     timeout: float = 120.0,
     on_run: Callable[[str], None] | None = None,
 ) -> list[LearnpathError]:
     """Every problem in the curriculum, in folder order; an empty list means it is sound.
 
     With `run`, each experiment is also run (output captured) and must succeed
-    within `timeout` seconds; `on_run` is told which one is running.
+    within `timeout` seconds; `on_run` is told which one is running. With
+    `strict`, each section is also held to the course's own rules for what a
+    section contains (CONTENT_RULES below).
     """
     problems = _stray_folders(catalog.root / CURRICULUM_DIR)
     problems += _phase_titles(catalog)
     problems += _duplicate_ids(catalog)
     for section in catalog.sections:
         problems += _section_problems(section)
+        if strict:
+            problems += _content_problems(section)
         if run and section.experiment.is_file():
             if on_run is not None:
                 on_run(f"running {relative_where(section.experiment, catalog.root)}")
@@ -160,3 +166,63 @@ def _run_problems(catalog: Catalog, section: Section, timeout: float) -> list[Le
         message = f"experiment {section.id} failed with exit code {result.exit_code}{said}"
         fix = f"Run `learnpath run {section.id}` to see all its output"
     return [LearnpathError(message, path=section.experiment, fix=fix)]
+
+
+# What CONTENT.md asks of every section of this course, as far as a program can
+# tell. Other courses built with learnpath may choose other numbers, so these
+# rules apply only with `learnpath check --strict`.
+OVERVIEW_WORDS = (1000, 2500)
+QUIZ_QUESTIONS = (8, 12)
+QUIZ_MIN_TYPES = 3
+OVERVIEW_PARTS = (
+    (re.compile(r"^#+ .*try this", re.I | re.M), "\"Try this\" heading"),
+    (re.compile(r"^#+ .*takeaway", re.I | re.M), "\"Key takeaways\" heading"),
+    (re.compile(r"^#+ .*further reading", re.I | re.M), "\"Further reading\" heading"),
+)
+
+
+def _content_problems(section: Section) -> list[LearnpathError]:
+    """Where a section falls short of CONTENT.md: length, parts, quiz size and variety, main()."""
+    from learnpath.quiz import load_quiz
+
+    problems: list[LearnpathError] = []
+    if section.overview.is_file():
+        text = section.overview.read_text(encoding="utf-8", errors="replace")
+        words = len(re.findall(r"\w+", text))
+        low, high = OVERVIEW_WORDS
+        if not low <= words <= high:
+            problems.append(LearnpathError(
+                f"overview.md has {words} words", path=section.overview,
+                fix=f"CONTENT.md asks for roughly {low:,} to {high:,}"))
+        for pattern, part in OVERVIEW_PARTS:
+            if not pattern.search(text):
+                problems.append(LearnpathError(
+                    f"overview.md has no {part}", path=section.overview,
+                    fix="Add it (CONTENT.md lists the parts of an overview in order)"))
+    if section.experiment.is_file():
+        code = section.experiment.read_text(encoding="utf-8", errors="replace")
+        if not re.search(r"^def main\(", code, re.M):
+            problems.append(LearnpathError(
+                "experiment.py has no top-level main()", path=section.experiment,
+                fix="Define main() returning the figures the overview claims; tests import it"))
+    if section.quiz.is_file():
+        try:
+            quiz = load_quiz(section.quiz)
+        except LearnpathError:
+            return problems  # the format problem is already reported by _section_problems
+        low, high = QUIZ_QUESTIONS
+        if not low <= len(quiz.questions) <= high:
+            problems.append(LearnpathError(
+                f"quiz.yaml has {len(quiz.questions)} questions", path=section.quiz,
+                fix=f"CONTENT.md asks for {low} to {high}"))
+        types = {question.type for question in quiz.questions}
+        if len(types) < QUIZ_MIN_TYPES:
+            problems.append(LearnpathError(
+                f"quiz.yaml uses {len(types)} question type(s)", path=section.quiz,
+                fix=f"Use at least {QUIZ_MIN_TYPES} of single, multiple, numeric, text, order"))
+        for question in quiz.questions:
+            if not question.hints:
+                problems.append(LearnpathError(
+                    f"question {question.id!r} has no hint", path=section.quiz, line=question.line,
+                    fix="Add hints: [\"...\"], gentlest first"))
+    return problems

@@ -609,6 +609,9 @@ def review_command(
 def check_command(
     ctx: typer.Context,
     run: Annotated[bool, typer.Option("--run", help="Also run every experiment under its timeout.")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Also hold every section to CONTENT.md: overview length and parts, "
+        "8-12 questions of 3+ types, a hint on each, main() in experiment.py.")] = False,
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds each experiment may take with --run.")
     ] = 120.0,
@@ -618,7 +621,7 @@ def check_command(
     from learnpath.check import check_curriculum, relative_where
 
     catalog = _catalog(ctx)
-    problems = check_curriculum(catalog, run=run, timeout=timeout,
+    problems = check_curriculum(catalog, run=run, strict=strict, timeout=timeout,
                                 on_run=None if as_json else console.note)
     if as_json:
         console.print_json({

@@ -79,3 +79,51 @@ def test_check_without_run_does_not_execute_experiments(course, cli):
         f"open({str(marker)!r}, 'w').write('x')\n")
     assert cli(course, "check").exit_code == 0
     assert not marker.exists()
+
+
+def test_strict_holds_sections_to_content_rules(course, cli):
+    """--strict names each CONTENT.md shortfall of the small course; plain check passes it."""
+    assert cli(course, "check").exit_code == 0
+    result = cli(course, "check", "--strict", "--json")
+    assert result.exit_code == 1
+    section = "curriculum/Phase_1/Section_1_Value_Objects"
+    found = {(p["path"], p["line"], p["message"]) for p in json.loads(result.stdout)["problems"]
+             if p["path"].startswith(section)}
+    quiz_text = (course / section / "quiz.yaml").read_text().splitlines()
+    no_hint_line = quiz_text.index("  - id: rule-name") + 1
+    assert found == {
+        (f"{section}/overview.md", None, "overview.md has 23 words"),
+        (f"{section}/overview.md", None, 'overview.md has no "Try this" heading'),
+        (f"{section}/overview.md", None, 'overview.md has no "Key takeaways" heading'),
+        (f"{section}/overview.md", None, 'overview.md has no "Further reading" heading'),
+        (f"{section}/experiment.py", None, "experiment.py has no top-level main()"),
+        (f"{section}/quiz.yaml", None, "quiz.yaml has 5 questions"),
+        (f"{section}/quiz.yaml", no_hint_line, "question 'rule-name' has no hint"),
+    }
+
+
+def test_strict_passes_a_section_that_meets_content_rules(course, cli, make_section):
+    """A section with a long enough overview, all parts, 8 questions of 3 types with hints and main() passes --strict."""
+    import shutil
+
+    for phase in (course / "curriculum").glob("Phase_*"):
+        for folder in phase.glob("Section_*"):
+            shutil.rmtree(folder)
+    folder = course / "curriculum" / "Phase_1" / "Section_1_Full"
+    folder.mkdir(parents=True)
+    body = " ".join(["word"] * 1200)
+    (folder / "overview.md").write_text(
+        f"# Full\n\nWhat you will do.\n\n{body}\n\n## Try this\n\nx\n\n## Key takeaways\n\ny\n\n"
+        "## Further reading\n\nz\n")
+    (folder / "experiment.py").write_text("def main():\n    return {}\n")
+    kinds = ["single", "numeric", "text"]
+    questions = []
+    for i in range(8):
+        kind = kinds[i % 3]
+        extra = {"single": "    choices: {a: 'yes', b: 'no'}\n    answer: a\n",
+                 "numeric": "    answer: 2\n", "text": "    answer: ['two']\n"}[kind]
+        questions.append(f"  - id: q{i}\n    type: {kind}\n    prompt: 'Q{i}?'\n{extra}"
+                         f"    explanation: 'Because.'\n    hints: ['Think.']\n")
+    (folder / "quiz.yaml").write_text("questions:\n" + "".join(questions))
+    result = cli(course, "check", "--strict")
+    assert result.exit_code == 0, result.stdout + result.stderr

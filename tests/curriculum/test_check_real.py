@@ -12,9 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_real_curriculum_passes_check():
-    """`learnpath check --json` on the shipped course finds sections and no problems."""
+    """`learnpath check --strict --json` on the shipped course (CONTENT.md rules included) finds sections and no problems."""
     result = subprocess.run(
-        [sys.executable, "-m", "learnpath", "--root", str(ROOT), "check", "--json"],
+        [sys.executable, "-m", "learnpath", "--root", str(ROOT), "check", "--strict", "--json"],
         capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
         env={**os.environ, "NO_COLOR": "1"},
     )
