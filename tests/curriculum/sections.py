@@ -9,6 +9,8 @@ unique module name taken from their folder. Test files import these helpers with
 from __future__ import annotations
 
 import importlib.util
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -40,3 +42,33 @@ def quiz_questions(section_id: str) -> dict[str, dict]:
     """The raw questions of a section's quiz.yaml, by id."""
     data = yaml.safe_load((section_dir(section_id) / "quiz.yaml").read_text(encoding="utf-8"))
     return {q["id"]: q for q in data["questions"]}
+
+
+def run_alone(section_id: str) -> subprocess.CompletedProcess:
+    """`python experiment.py` in the section's own folder, as a learner would run it."""
+    return subprocess.run(
+        [sys.executable, "experiment.py"], cwd=section_dir(section_id),
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )
+
+
+def quoted_lines_missing(section_id: str, libraries: list[str], *, under: str | None = None) -> list[str]:
+    """Lines of ```python blocks in the overview that appear in none of the library files.
+
+    An overview explains the library by quoting it; this is how a test notices
+    when the library changes and the explanation no longer matches. `under`
+    limits the search to the part of the overview below that heading.
+    """
+    repo = CURRICULUM.parent
+    library_lines = {
+        line.strip()
+        for name in libraries
+        for line in (repo / name).read_text(encoding="utf-8").splitlines()
+    }
+    overview = (section_dir(section_id) / "overview.md").read_text(encoding="utf-8")
+    if under is not None:
+        overview = overview.split(under, 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", overview, re.S)
+    assert blocks, f"overview.md of {section_id} quotes no code" + (f" under {under!r}" if under else "")
+    quoted = [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
+    return [line for line in quoted if line not in library_lines]

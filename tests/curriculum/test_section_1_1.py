@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 
 from learnpath.nn import Value
 
-from sections import load_experiment, quiz_questions, section_dir
+from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "1.1"
 
@@ -48,10 +47,7 @@ def run_variant(**changes):
 
 def test_experiment_runs_alone_in_its_folder():
     """`python experiment.py` run in the section folder exits 0 and prints all four steps."""
-    folder = section_dir(SECTION)
-    result = subprocess.run(
-        [sys.executable, "experiment.py"], cwd=folder, capture_output=True, text=True, timeout=60
-    )
+    result = run_alone(SECTION)
     assert result.returncode == 0, result.stderr
     for step in ("Step 1", "Step 2", "Step 3", "Step 4"):
         assert step in result.stdout
@@ -275,18 +271,4 @@ def test_quiz_which_error_dominates(run_main):
 
 def test_code_quoted_in_the_overview_is_in_value_py():
     """Every line of every code block under '## The code' in overview.md appears in learnpath/nn/value.py."""
-    assert_code_quotes_match(SECTION)
-
-
-def assert_code_quotes_match(section_id: str) -> None:
-    import learnpath.nn.value as value_module
-
-    source_lines = {line.strip() for line in Path(value_module.__file__).read_text(encoding="utf-8").splitlines()}
-    overview = (section_dir(section_id) / "overview.md").read_text(encoding="utf-8")
-    code_part = overview.split("## The code", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```python\n(.*?)```", code_part, re.S)
-    assert blocks, "no code quoted under '## The code'"
-    for block in blocks:
-        for line in block.splitlines():
-            if line.strip():
-                assert line.strip() in source_lines, f"quoted line not in value.py: {line.strip()!r}"
+    assert quoted_lines_missing(SECTION, ["learnpath/nn/value.py"], under="## The code") == []

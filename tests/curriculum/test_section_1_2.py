@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import re
 import subprocess
 import sys
 import textwrap
@@ -14,7 +13,7 @@ import pytest
 from learnpath.nn import Value
 from learnpath.nn.graph import count_ops
 
-from sections import load_experiment, quiz_questions, section_dir
+from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "1.2"
 
@@ -38,9 +37,7 @@ def nodes_of(y: Value) -> list[Value]:
 
 def test_experiment_runs_alone_in_its_folder():
     """`python experiment.py` run in the section folder exits 0 and prints all four steps."""
-    result = subprocess.run(
-        [sys.executable, "experiment.py"], cwd=section_dir(SECTION), capture_output=True, text=True, timeout=60
-    )
+    result = run_alone(SECTION)
     assert result.returncode == 0, result.stderr
     for step in ("Step 1", "Step 2", "Step 3", "Step 4"):
         assert step in result.stdout
@@ -281,14 +278,4 @@ def test_quiz_order_name_accepts_the_method_name():
 
 def test_code_quoted_in_the_overview_is_in_value_py():
     """Every line of every code block under '## The code' in overview.md appears in learnpath/nn/value.py."""
-    import learnpath.nn.value as value_module
-
-    source_lines = {line.strip() for line in Path(value_module.__file__).read_text(encoding="utf-8").splitlines()}
-    overview = (section_dir(SECTION) / "overview.md").read_text(encoding="utf-8")
-    code_part = overview.split("## The code", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```python\n(.*?)```", code_part, re.S)
-    assert blocks, "no code quoted under '## The code'"
-    for block in blocks:
-        for line in block.splitlines():
-            if line.strip():
-                assert line.strip() in source_lines, f"quoted line not in value.py: {line.strip()!r}"
+    assert quoted_lines_missing(SECTION, ["learnpath/nn/value.py"], under="## The code") == []

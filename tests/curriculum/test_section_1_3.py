@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 
 from learnpath.nn import Value
 
-from sections import load_experiment, quiz_questions, section_dir
+from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "1.3"
 
@@ -176,10 +175,7 @@ def test_quiz_seed_grad_key_is_dl_dl():
 
 def test_experiment_runs_alone_in_its_folder():
     """`python experiment.py` in the section folder exits 0 and prints every step."""
-    folder = section_dir(SECTION)
-    result = subprocess.run(
-        [sys.executable, "experiment.py"], cwd=folder, capture_output=True, text=True, timeout=60
-    )
+    result = run_alone(SECTION)
     assert result.returncode == 0, result.stderr
     assert "Step 6" in result.stdout
 
@@ -191,11 +187,4 @@ def _load_experiment_module():
 
 def test_code_quoted_in_the_overview_is_in_the_library():
     """Every line of Python the overview quotes still appears in learnpath/nn/value.py, so the explanation cannot drift."""
-    overview = (section_dir(SECTION) / "overview.md").read_text(encoding="utf-8")
-    library = Path(__file__).resolve().parents[2] / "learnpath/nn/value.py"
-    library_lines = {line.strip() for line in library.read_text(encoding="utf-8").splitlines()}
-    blocks = re.findall(r"```python\n(.*?)```", overview, re.S)
-    assert blocks, "the overview quotes no code"
-    quoted = [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
-    missing = [line for line in quoted if line not in library_lines]
-    assert not missing, f"quoted in overview.md but not found in learnpath/nn/value.py: {missing}"
+    assert quoted_lines_missing(SECTION, ["learnpath/nn/value.py"]) == []

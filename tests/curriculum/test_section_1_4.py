@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from learnpath.nn import Value
 
 SECTION = "1.4"
 
-from sections import quiz_questions, section_dir
+from sections import quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 
 def test_small_expression_values_and_gradients(run_main):
@@ -164,20 +163,11 @@ def test_quiz_saturation_slope():
 
 def test_experiment_runs_alone_in_its_folder():
     """`python experiment.py` in the section folder exits 0 and gets to the last step."""
-    result = subprocess.run(
-        [sys.executable, "experiment.py"], cwd=section_dir(SECTION), capture_output=True, text=True, timeout=60
-    )
+    result = run_alone(SECTION)
     assert result.returncode == 0, result.stderr
     assert "Step 6" in result.stdout
 
 
 def test_code_quoted_in_the_overview_is_in_the_library():
     """Every line of Python the overview quotes still appears in learnpath/nn/graph.py, so the explanation cannot drift."""
-    overview = (section_dir(SECTION) / "overview.md").read_text(encoding="utf-8")
-    library = Path(__file__).resolve().parents[2] / "learnpath/nn/graph.py"
-    library_lines = {line.strip() for line in library.read_text(encoding="utf-8").splitlines()}
-    blocks = re.findall(r"```python\n(.*?)```", overview, re.S)
-    assert blocks, "the overview quotes no code"
-    quoted = [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
-    missing = [line for line in quoted if line not in library_lines]
-    assert not missing, f"quoted in overview.md but not found in learnpath/nn/graph.py: {missing}"
+    assert quoted_lines_missing(SECTION, ["learnpath/nn/graph.py"]) == []
