@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import inspect
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
 from learnpath.nn import Value
 from learnpath.nn.graph import count_ops
 
-from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
+from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone
 
 SECTION = "1.2"
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from learnpath.nn import Value
 
-from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
+from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone
 
 SECTION = "1.3"
 
