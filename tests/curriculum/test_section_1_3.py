@@ -7,7 +7,7 @@ import pytest
 
 from learnpath.nn import Value
 
-from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone
+from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "1.3"
 
@@ -185,3 +185,66 @@ def _load_experiment_module():
 def test_code_quoted_in_the_overview_is_in_the_library():
     """Every line of Python the overview quotes still appears in learnpath/nn/value.py, so the explanation cannot drift."""
     assert quoted_lines_missing(SECTION, ["learnpath/nn/value.py"]) == []
+
+
+# ----------------------------------------------------------------------
+# The "Try this" predictions in the overview
+
+
+def test_try_move_the_reuse_point():
+    """At a = -2 the += walk gives dc/da = -16 (8a) and the = walk -4, a quarter of the truth."""
+    experiment = _load_experiment_module()
+    a, _, c = experiment.reuse_graph(-2.0)
+    c.backward()
+    assert a.grad == -16.0
+    experiment.backward_overwriting(c)
+    assert a.grad == -4.0
+
+
+def test_try_swap_the_two_terms_makes_breadth_first_lucky():
+    """With L = 4*b + b, breadth-first happens to visit 4*b before b and gets the right 30."""
+    a = Value(3.0)
+    b = a * a
+    L = 4 * b + b
+    experiment = _load_experiment_module()
+    experiment.backward_along(L, experiment.breadth_first_order(L))
+    assert a.grad == 30.0
+
+
+def test_try_find_the_recursion_limit(tmp_path):
+    """Run as a script, the recursive walk manages 990 nodes and fails on 1,000."""
+    import subprocess
+    import sys
+
+    source = (section_dir(SECTION) / "experiment.py").read_text(encoding="utf-8")
+    assert "short_length = 500" in source
+    outcomes = {}
+    for length in (990, 1000):
+        script = tmp_path / f"experiment_{length}.py"
+        script.write_text(source.replace("short_length = 500", f"short_length = {length}"), encoding="utf-8")
+        result = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True,
+                                text=True, timeout=60, stdin=subprocess.DEVNULL)
+        outcomes[length] = (result.returncode, result.stdout, result.stderr)
+    assert outcomes[990][0] == 0 and "recursive walk, 990 nodes: fine" in outcomes[990][1]
+    assert outcomes[1000][0] != 0 and "RecursionError" in outcomes[1000][2]
+
+
+def test_try_flip_the_parity():
+    """100,001 nodes means 100,000 sign flips: y = 1.5 and dy/dx = +1."""
+    experiment = _load_experiment_module()
+    x, y = experiment.negation_chain(100_001)
+    y.backward()
+    assert (y.data, x.grad) == (1.5, 1.0)
+    with pytest.raises(RecursionError):
+        experiment.recursive_topological_order(y)
+
+
+def test_try_shrink_h_too_far():
+    """With h = 1e-12 the check on dg/da is off by about 1e-2 and the reuse check prints 24.0021."""
+    experiment = _load_experiment_module()
+    a, _, g = experiment.readme_expression(-4.0, 2.0)
+    g.backward()
+    numeric = experiment.central_difference(lambda x: experiment.readme_expression(x, 2.0)[2].data, -4.0, h=1e-12)
+    assert 3e-3 < abs(numeric - a.grad) < 3e-2
+    reuse = experiment.central_difference(lambda x: experiment.reuse_graph(x)[2].data, 3.0, h=1e-12)
+    assert f"{reuse:.4f}" == "24.0021"

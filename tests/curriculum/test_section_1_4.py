@@ -170,3 +170,79 @@ def test_experiment_runs_alone_in_its_folder():
 def test_code_quoted_in_the_overview_is_in_the_library():
     """Every line of Python the overview quotes still appears in learnpath/nn/graph.py, so the explanation cannot drift."""
     assert quoted_lines_missing(SECTION, ["learnpath/nn/graph.py"]) == []
+
+
+def test_quiz_zero_grad_causes():
+    """Choices a, b, c each produce a gradient of exactly 0; a tiny input (d) does not."""
+    def grad_of_input(build) -> float:
+        x = Value(2.0)
+        build(x).backward()
+        return x.grad
+
+    zero_factor = grad_of_input(lambda x: (x * 3.0) * 0.0)
+    closed_relu = grad_of_input(lambda x: (x * -1.0).relu())
+    cancelling = grad_of_input(lambda x: x * 0.5 + x * -0.5)
+    tiny = Value(1e-6)
+    (tiny * 3.0).backward()
+    assert (zero_factor, closed_relu, cancelling) == (0.0, 0.0, 0.0)
+    assert tiny.grad == 3.0
+    squared = Value(1e-6)
+    (squared * squared).backward()
+    assert squared.grad != 0.0
+    assert sorted(quiz_questions(SECTION)["zero-grad-causes"]["answer"]) == ["a", "b", "c"]
+
+
+# ----------------------------------------------------------------------
+# The "Try this" predictions in the overview
+
+
+def _experiment():
+    from sections import load_experiment
+
+    return load_experiment(SECTION)
+
+
+def test_try_change_c():
+    """c = 2: d = -4, L = 8, and only f's gradient changes (to -4)."""
+    experiment = _experiment()
+    inputs, L = experiment.small_expression(c=2.0)
+    L.backward()
+    assert L.data == 8.0
+    assert {name: value.grad for name, value in inputs.items()} == {"a": 6.0, "b": -4.0, "c": -2.0, "f": -4.0}
+    d = L.parents[0]
+    assert (d.data, d.grad, d.parents[0].grad) == (-4.0, -2.0, -2.0)
+
+
+def test_try_zero_a_multiplier():
+    """f = 0: L = 0, the grads of a, b and c are 0, f's stays 4."""
+    experiment = _experiment()
+    inputs, L = experiment.small_expression(f=0.0)
+    L.backward()
+    assert L.data == 0.0
+    assert {name: value.grad for name, value in inputs.items()} == {"a": 0.0, "b": 0.0, "c": 0.0, "f": 4.0}
+
+
+def test_try_saturate_the_neuron():
+    """bias = 5: o = 0.9999, tanh hands n about 0.0002, x1 and x2 get 9.0792e-05."""
+    from learnpath.nn.graph import draw
+
+    experiment = _experiment()
+    inputs, o = experiment.neuron(1.0, -1.0, 0.5, 0.5, 5.0)
+    o.backward()
+    assert f"{o.data:.4f}" == "0.9999"
+    assert f"{1 - o.data**2:.4f}" == "0.0002"
+    assert f"{inputs['w1'].grad:.4f}" == "0.0002" and f"{inputs['b'].grad:.4f}" == "0.0002"
+    assert inputs["x1"].grad == inputs["x2"].grad
+    assert "9.0792e-05" in draw(o)
+
+
+def test_try_cancel_at_a_merge():
+    """w2 = -0.5 in step 5: shares 0.4984 and -0.4984 cancel at x, while w1, w2 and b show 0.9968."""
+    experiment = _experiment()
+    inputs, o = experiment.shared_input_neuron(1.0, 0.5, -0.5, math.log(2.0) - 0.75)
+    o.backward()
+    slope = 1.0 - o.data**2
+    assert (f"{0.5 * slope:.4f}", f"{-0.5 * slope:.4f}") == ("0.4984", "-0.4984")
+    assert f"{inputs['x'].grad:.4f}" == "0.0000"
+    for name in ("w1", "w2", "b"):
+        assert f"{inputs[name].grad:.4f}" == "0.9968"

@@ -1,10 +1,11 @@
 """Section 1.1 lab: a Value remembers how it was made, and a derivative is a sensitivity.
 
-Three steps, each printed as it runs:
+Four steps, each printed as it runs:
   1. Build y = x**3 from a Value and look at what the result remembers.
   2. Nudge x a little and watch y move: the ratio of the two moves is the derivative.
   3. Shrink the nudge h from 1e-1 to 1e-12 and measure how wrong the estimate is,
      for the forward difference and the central difference, in float64.
+  4. Explain both sides of the resulting U-shaped error curve with numbers.
 
 The function is f(x) = x**3 at x = 3, because its exact derivative (3x**2 = 27) is
 known, and because for a cubic the error of each estimate can be worked out by hand:
@@ -92,13 +93,13 @@ def main() -> dict:
     print()
 
     print("Step 4. Why the curves are U-shaped")
-    # Left side: the estimate's own (truncation) error, which the cubic lets us predict exactly.
+    # Large-h side (right on the chart): truncation error, which the cubic lets us predict exactly.
     h = STEPS[0]
     print(f"  Large h (the truncation side): at h = {h}, forward error {forward_errors[0]:.4f}"
           f" = 3*x*h + h**2 = {3 * X * h + h * h:.4f};")
     print(f"  central error {central_errors[0]:.4f} = h**2 = {h * h:.4f}.")
     print("  Each 10x smaller h cuts the forward error 10x and the central error 100x.")
-    # Right side: rounding. Not even the step itself survives: x + h is rounded to the nearest float.
+    # Small-h side (left on the chart): rounding. Not even the step survives: x + h is rounded to the nearest float.
     tiny = STEPS[-1]
     step_taken = (X + tiny) - X
     print(f"  Small h (the rounding side): asked for h = {tiny:.0e}, but (x + h) - x = {step_taken!r}:")
