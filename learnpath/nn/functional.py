@@ -159,7 +159,10 @@ def attention(query: Tensor, key: Tensor, value: Tensor, causal: bool = True) ->
     Built from matmul, transpose and masked_softmax, so its gradient needs no
     code of its own.
     """
-    scores = (query @ key.transpose(*range(key.ndim - 2), key.ndim - 1, key.ndim - 2)) * (query.shape[-1] ** -0.5)
+    keys_swapped = key.transpose(*range(key.ndim - 2), -1, -2)  # (..., d, T): the last two axes swapped
+    # Dividing by sqrt(d) keeps the scores near unit size whatever d is, so the
+    # softmax does not saturate into a one-hot with vanishing gradients.
+    scores = (query @ keys_swapped) * (query.shape[-1] ** -0.5)
     length = scores.shape[-1]
     mask = causal_mask(length) if causal else np.ones((length, length), dtype=bool)
     return masked_softmax(scores, mask) @ value

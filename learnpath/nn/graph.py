@@ -37,14 +37,16 @@ def draw(root: Value) -> str:
 
     Columns: the node's number, its name (its label, or #number if it has
     none), the op that made it, data, grad, and the expression it was made
-    from. For L = (a*b + c)*f with every node labelled:
+    from. For e = a*b, d = e + c, L = d*f, with every node labelled:
 
-         #  name  op      data     grad  made from
-         1  a     input   2.0000   6.0000
-         2  b     input  -3.0000  -4.0000
-         3  e     *      -6.0000  -2.0000  a * b
-         ...
-         7  L     *      -8.0000   1.0000  d * f
+        #  name  op        data     grad  made from
+        1  a     input   2.0000   6.0000
+        2  b     input  -3.0000  -4.0000
+        3  e     *      -6.0000  -2.0000  a * b
+        4  c     input  10.0000  -2.0000
+        5  d     +       4.0000  -2.0000  e + c
+        6  f     input  -2.0000   4.0000
+        7  L     *      -8.0000   1.0000  d * f
 
     Read the grad column bottom-up to follow backpropagation: each node's grad
     is built from the grads of the nodes listed below it that use it.

@@ -24,14 +24,21 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
-from learnpath.nn.value import Value, sum_values
+from learnpath.nn.value import Number, Value, sum_values
 
 if TYPE_CHECKING:
     from learnpath.nn.tensor import Tensor
 
-Number = Union[int, float]
+__all__ = [
+    "mse",
+    "hinge",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "l2_penalty",
+]
 
 
 def mse(predictions, targets) -> Value | Tensor:
@@ -51,7 +58,7 @@ def hinge(scores, targets) -> Value | Tensor:
     """
     if _on_values(scores):
         pairs = _value_pairs(scores, targets, "hinge")
-        return sum_values((1 + -y * s).relu() for s, y in pairs) * (1.0 / len(pairs))
+        return sum_values((1 - y * s).relu() for s, y in pairs) * (1.0 / len(pairs))
     scores, targets = _tensor_pair(scores, targets, "hinge")
     return (1.0 - targets * scores).relu().mean()
 
@@ -108,7 +115,8 @@ def cross_entropy(logits, targets) -> Value | Tensor:
         one_example = isinstance(targets, numbers.Integral)
         rows = [logits] if one_example else list(logits)
         ids = [targets] if one_example else list(targets)
-        if isinstance(rows[0], Value):
+        # Catch one row given with a list of ids, or a list of rows given with one id.
+        if isinstance(rows[0], Value) or not isinstance(rows[0][0], Value):
             raise ValueError(
                 "cross_entropy on Values needs a list of rows (one list of logits per example) "
                 "with a list of class ids, or one row with one int class id"
@@ -191,13 +199,3 @@ def _value_cross_entropy(row: Sequence[Value], target: int) -> Value:
     biggest = max(v.data for v in row)
     total = sum_values((v - biggest).exp() for v in row)
     return total.log() - (row[target] - biggest)
-
-
-__all__ = [
-    "mse",
-    "hinge",
-    "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
-    "cross_entropy",
-    "l2_penalty",
-]

@@ -31,8 +31,9 @@ class Module:
     def zero_grad(self) -> None:
         """Set every parameter's gradient to zero.
 
-        Value.backward() already zeroes the graph it walks, so training does
-        not need this; it is here for code that reads or adds gradients by hand.
+        Value.backward() zeroes the graph it walks, so a training loop works
+        without this. A parameter the latest loss did not use is outside that
+        graph, though, and keeps the gradient of an earlier backward().
         """
         for p in self.parameters():
             p.grad = 0.0
@@ -56,13 +57,16 @@ class Neuron(Module):
         return [*self.w, self.b]
 
     def __repr__(self) -> str:
-        return f"{'ReLU' if self.nonlin else 'Linear'}Neuron({len(self.w)})"
+        # Each repr here is the call that builds an object of the same shape.
+        return f"Neuron({len(self.w)}{'' if self.nonlin else ', nonlin=False'})"
 
 
 class Layer(Module):
     """nout neurons reading the same nin inputs; returns a list of outputs (one Value if nout is 1)."""
 
     def __init__(self, nin: int, nout: int, nonlin: bool = True) -> None:
+        self.nin = nin
+        self.nonlin = nonlin
         self.neurons = [Neuron(nin, nonlin=nonlin) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
@@ -74,7 +78,7 @@ class Layer(Module):
         return [p for neuron in self.neurons for p in neuron.parameters()]
 
     def __repr__(self) -> str:
-        return f"Layer of [{', '.join(repr(n) for n in self.neurons)}]"
+        return f"Layer({self.nin}, {len(self.neurons)}{'' if self.nonlin else ', nonlin=False'})"
 
 
 class MLP(Module):
@@ -85,9 +89,12 @@ class MLP(Module):
     """
 
     def __init__(self, nin: int, nouts: Sequence[int]) -> None:
+        if len(nouts) == 0:
+            raise ValueError("MLP needs at least one layer size, e.g. MLP(2, [16, 16, 1])")
+        self.nin = nin
         sizes = [nin, *nouts]
-        last = len(nouts) - 1
-        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != last) for i in range(len(nouts))]
+        self.layers = [Layer(sizes[i], sizes[i + 1]) for i in range(len(nouts) - 1)]  # hidden: ReLU
+        self.layers.append(Layer(sizes[-2], sizes[-1], nonlin=False))  # output: linear
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
         for layer in self.layers:
@@ -98,4 +105,4 @@ class MLP(Module):
         return [p for layer in self.layers for p in layer.parameters()]
 
     def __repr__(self) -> str:
-        return f"MLP of [{', '.join(repr(layer) for layer in self.layers)}]"
+        return f"MLP({self.nin}, {[len(layer.neurons) for layer in self.layers]})"

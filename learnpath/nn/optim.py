@@ -132,9 +132,11 @@ class Optimizer:
     def zero_grad(self) -> None:
         """Set every parameter's gradient to zero.
 
-        backward() already zeroes the gradients of the graph it walks, so this
-        is needed only when gradients were filled in some other way; it is here
-        because most training loops (and PyTorch's) call it, and it is harmless.
+        backward() zeroes the gradients of the graph it walks, so most loops
+        work without this. It matters for a parameter the latest loss did not
+        use: backward() never reaches it, so it keeps the gradient of an earlier
+        backward(), and step() would apply that again. Calling zero_grad()
+        before backward(), as PyTorch loops do, rules this out.
         """
         for p in self.parameters:
             p.grad = 0.0 * p.grad if p.grad is not None else None
@@ -144,7 +146,7 @@ class Optimizer:
         lr = self.lr
         for i, p in enumerate(self.parameters):
             if p.grad is None:
-                continue  # not reached by the last backward(): nothing to do
+                continue  # no backward() has reached it yet (a Tensor's grad starts as None)
             self._update(i, p, lr)
         self.steps_taken += 1
 
@@ -178,13 +180,15 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """Adam: momentum on the gradient, and a step scaled by the gradient's running size.
 
-    With g the gradient and t the step number counting from 1:
+    With g the gradient and t the number of updates this parameter has had, counting from 1:
         m = beta1 * m + (1 - beta1) * g          running mean of g
         v = beta2 * v + (1 - beta2) * g**2       running mean of g**2
         m_hat = m / (1 - beta1**t)               undo the pull towards the zero start
         v_hat = v / (1 - beta2**t)
         p -= lr * m_hat / (sqrt(v_hat) + eps)
     Each parameter's step is about lr in size whatever its gradient's scale.
+    t is counted per parameter because step() skips a parameter no backward()
+    has reached yet: its averages start when its gradients do.
     """
 
     def __init__(
@@ -199,9 +203,11 @@ class Adam(Optimizer):
         self.eps = eps
         self.m: list = [0.0 * p.data for p in self.parameters]
         self.v: list = [0.0 * p.data for p in self.parameters]
+        self.t: list[int] = [0] * len(self.parameters)
 
     def _update(self, i: int, p, lr: float) -> None:
-        t = self.steps_taken + 1
+        self.t[i] += 1
+        t = self.t[i]
         g = p.grad
         self.m[i] = self.beta1 * self.m[i] + (1.0 - self.beta1) * g
         self.v[i] = self.beta2 * self.v[i] + (1.0 - self.beta2) * (g * g)

@@ -506,16 +506,17 @@ def decision_boundary(
     centres_y = y_high - (np.arange(height) + 0.5) * (y_high - y_low) / height
     grid = np.array([(cx, cy) for cy in centres_y for cx in centres_x])
     grid_class = _classes_of(predict, grid, labels, threshold).reshape(height, width)
+    true_class = [labels.index(v) for v in y.tolist()]  # each point's label as an index into labels
     point_class = _classes_of(predict, X, labels, threshold)
-    accuracy = float(np.mean(point_class == np.array([labels.index(v) for v in y.tolist()]))) if len(y) else 0.0
+    accuracy = float(np.mean(point_class == np.array(true_class))) if len(y) else 0.0
 
     # Which class's point to draw in each cell: the most common one there.
     counts: dict[tuple[int, int], dict[int, int]] = {}
-    for (px, py), label in zip(X, y.tolist()):
+    for (px, py), cls in zip(X, true_class):
         column = min(width - 1, int((px - x_low) / (x_high - x_low) * width))
         row = min(height - 1, int((y_high - py) / (y_high - y_low) * height))
         cell = counts.setdefault((row, column), {})
-        cell[labels.index(label)] = cell.get(labels.index(label), 0) + 1
+        cell[cls] = cell.get(cls, 0) + 1
 
     top, bottom = f"{y_high:.3g}", f"{y_low:.3g}"
     gutter = max(len(top), len(bottom)) + 1

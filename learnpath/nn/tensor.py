@@ -1,23 +1,24 @@
 """Array automatic differentiation: the Value idea, one NumPy array per node.
 
 A Tensor wraps a NumPy array (float64 unless you hand it another float
-array). Every operation on Tensors returns a new Tensor that remembers the
-Tensors it was made from and, for each of them, how to send a gradient back.
+array). As in value.py, every operation returns a new node that records its
+data, the nodes it was made from (its parents), and how the gradient flows
+back to each parent, and `backward()` applies the chain rule at every node.
 
-In value.py a node stores its local derivative as one number per parent, and
-backpropagation is `parent.grad += local * node.grad`. Here the local
-derivative of an (m,)-array output with respect to an (n,)-array input is an
-m-by-n Jacobian matrix, usually huge and mostly zeros, so we never build it.
-Each node instead stores a small function per parent, written when the
-operation runs, that computes `node.grad` times that Jacobian directly (a
-"vector-Jacobian product"). Backpropagation becomes
+In value.py "how the gradient flows back" is one number per parent, the
+local derivative, and backpropagation is `parent.grad += local * node.grad`.
+Here the local derivative of an (m,)-array output with respect to an
+(n,)-array input is an m-by-n Jacobian matrix, usually huge and mostly zeros,
+so we never build it. Each node instead keeps one small function per parent,
+written when the operation runs, that multiplies `node.grad` by that Jacobian
+directly (a "vector-Jacobian product"); it stores them as (parent,
+backward_fn) pairs, its `_edges`. Backpropagation becomes
 
     parent.grad += backward_fn(node.grad)
 
 and everything else in this file is working out the right backward_fn for
-each operation. The pattern in every operation is the same three steps:
-compute the output array, say how the gradient flows back to each input,
-return the new node.
+each operation. Every operation has the same three steps: compute the output
+array, give each input its backward function, return the new node.
 
 Two ideas appear again and again:
 - Broadcasting. NumPy lets a (3, 1) array meet a (4,) array and acts as if
@@ -27,9 +28,9 @@ Two ideas appear again and again:
 - Only inputs that need a gradient get one. Data (requires_grad=False) is
   never recorded as a parent, so no time is spent on its gradient.
 
-As in value.py, the topological sort is iterative (no recursion limit) and
-`backward()` zeroes the graph's gradients first, so calling it twice gives
-the same answer, not twice the answer.
+The graph is walked exactly as in value.py: the same iterative topological
+sort (no recursion limit), and `backward()` zeroes the graph's gradients
+first, so calling it twice gives the same answer, not twice the answer.
 """
 
 from __future__ import annotations
@@ -95,8 +96,10 @@ class Tensor:
         self.grad: np.ndarray | None = None  # filled in by backward()
         self.requires_grad = requires_grad
         self.op = op  # the operation that made this node; "" for an input
-        self.label = label
-        self._edges = _edges  # (parent, backward_fn) for each parent that needs a gradient
+        self.label = label  # an optional name, shown by repr
+        # (parent, backward_fn) for each input that needs a gradient, in the order written.
+        # Pairs rather than value.py's two parallel tuples: one fewer zip per node, in the hot loop.
+        self._edges = _edges
 
     # ------------------------------------------------------------------
     # Making tensors and looking at them.
@@ -201,10 +204,17 @@ class Tensor:
 
     def __pow__(self, exponent: float) -> Tensor:
         if not isinstance(exponent, (int, float)):
-            raise TypeError("Tensor ** x needs x to be a plain number; use exp() and log() for a tensor exponent")
+            raise TypeError("Tensor ** x needs a plain number x; for a Tensor x write (x * base.log()).exp()")
         x = self.data
-        # The power rule, elementwise: d(x**n)/dx = n * x**(n-1).
-        return make_node(x**exponent, f"**{exponent:g}", (self, lambda g: g * (exponent * x ** (exponent - 1))))
+
+        def backward(g: np.ndarray) -> np.ndarray:
+            # The power rule, elementwise: d(x**n)/dx = n * x**(n-1). x**0 is the constant 1,
+            # so its slope is 0 everywhere, even at x = 0 where the rule would give 0 * inf.
+            if exponent == 0:
+                return np.zeros_like(g)
+            return g * (exponent * x ** (exponent - 1))
+
+        return make_node(x**exponent, f"**{exponent:g}", (self, backward))
 
     def __neg__(self) -> Tensor:
         return make_node(-self.data, "neg", (self, lambda g: -g))
@@ -290,7 +300,7 @@ class Tensor:
             share = winners / winners.sum(axis=axis, keepdims=True)
             return share * _restore_axes(g, axis, keepdims)
 
-        out = top if keepdims else (top.reshape(()) if axis is None else np.squeeze(top, axis=axis))
+        out = top if keepdims else np.squeeze(top, axis=axis)  # axis=None squeezes every axis away
         return make_node(out, "max", (self, backward))
 
     # ------------------------------------------------------------------
@@ -382,25 +392,29 @@ class Tensor:
         return tuple(parent for parent, _ in self._edges)
 
     def topological_order(self) -> list[Tensor]:
-        """Every node this one depends on, each after all of its parents; self is last.
+        """Every node this one depends on, each listed after all of its parents; self is last.
 
-        The same explicit-stack depth-first search as Value.topological_order.
+        The same depth-first search with two explicit stacks as
+        Value.topological_order: see value.py for why it is written this way.
         """
         order: list[Tensor] = []
         visited: set[Tensor] = set()  # Tensors hash by identity (there is no elementwise __eq__)
-        stack: list[tuple[Tensor, bool]] = [(self, False)]
-        while stack:
-            node, parents_done = stack.pop()
-            if parents_done:
+        nodes: list[Tensor] = [self]
+        parents_done: list[bool] = [False]
+        while nodes:
+            node = nodes.pop()
+            if parents_done.pop():
                 order.append(node)
                 continue
             if node in visited:
                 continue
             visited.add(node)
-            stack.append((node, True))
+            nodes.append(node)
+            parents_done.append(True)
             for parent, _ in reversed(node._edges):
                 if parent not in visited:
-                    stack.append((parent, False))
+                    nodes.append(parent)
+                    parents_done.append(False)
         return order
 
     def backward(self, grad: ArrayLike | None = None) -> None:
@@ -436,7 +450,7 @@ class Tensor:
         # Reverse topological order: a node's gradient is complete before it is passed on.
         for node in reversed(order):
             for parent, backward_fn in node._edges:
-                # The chain rule; `+=` because a tensor used twice gets gradient from both uses.
+                # The chain rule. `+=` because a tensor used twice gets gradient from both uses.
                 parent.grad += backward_fn(node.grad)
 
 
@@ -450,16 +464,17 @@ def as_tensor(x: ArrayLike) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x, requires_grad=False, copy=False)
 
 
-def make_node(data: np.ndarray, op: str, *edges: tuple[Tensor, BackwardFn]) -> Tensor:
-    """The output of an operation: `data`, plus a backward function for each input.
+def make_node(data: np.ndarray, op: str, *inputs: tuple[Tensor, BackwardFn]) -> Tensor:
+    """The output of an operation: `data`, made by `op` from (input, backward_fn) pairs.
 
     Inputs that need no gradient are dropped here, so their backward functions
-    never run. Under no_grad() nothing is recorded at all.
+    never run, and the node's parents are the inputs that remain. Under
+    no_grad() nothing is recorded at all.
     """
     if _grad_enabled:
-        kept = tuple(edge for edge in edges if edge[0].requires_grad)
-        if kept:
-            return Tensor(data, True, copy=False, op=op, _edges=kept)
+        edges = tuple(pair for pair in inputs if pair[0].requires_grad)
+        if edges:
+            return Tensor(data, True, copy=False, op=op, _edges=edges)
     return Tensor(data, False, copy=False, op=op)
 
 
@@ -500,8 +515,8 @@ def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
         index[axis] = slice(start, stop)
         return lambda g: g[tuple(index)]
 
-    edges = [(t, slice_back(bounds[i], bounds[i + 1])) for i, t in enumerate(tensors)]
-    return make_node(out, "concatenate", *edges)
+    inputs = [(t, slice_back(bounds[i], bounds[i + 1])) for i, t in enumerate(tensors)]
+    return make_node(out, "concatenate", *inputs)
 
 
 def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:

@@ -70,8 +70,8 @@ class Value:
         return f"Value({name}{self.data:.6g}, grad={self.grad:.6g})"
 
     # ------------------------------------------------------------------
-    # Binary operations. Each one: compute the output, record the local
-    # derivatives with respect to each input, return the new node.
+    # Arithmetic. Each operation: compute the output, record the local
+    # derivative with respect to each parent, return the new node.
     # ------------------------------------------------------------------
 
     def __add__(self, other: Value | Number) -> Value:
@@ -153,7 +153,7 @@ class Value:
         try:
             out = math.exp(self.data)
         except OverflowError:
-            out = math.inf  # e**x beyond about 1.8e308 has no float; say so with infinity
+            out = math.inf  # past x = 709.78, e**x is bigger than the largest float: call it infinity
         # e**x is its own derivative.
         return Value(out, (self,), (out,), "exp")
 
@@ -258,6 +258,7 @@ def weighted_sum(
     if len(weights) != len(inputs):
         raise ValueError(f"weighted_sum got {len(weights)} weights but {len(inputs)} inputs")
     bias = as_value(bias)
+    # as_value written out in place: this line runs for every input of every neuron.
     inputs = [x if isinstance(x, Value) else Value(x) for x in inputs]
     weight_data = [w.data for w in weights]
     input_data = [x.data for x in inputs]

@@ -109,3 +109,28 @@ def test_same_training_trajectory_with_sgd():
         tensor_loss.backward()
         tensor_opt.step()
         assert tensor_loss.item() == pytest.approx(value_loss.data, rel=1e-10)
+
+
+def test_both_engines_walk_the_same_graph_in_the_same_order():
+    """The same expression on Values and on Tensors gives the same ops, parents and topological order: one vocabulary."""
+    from learnpath.nn.value import Value
+
+    def expression(a, b, c):
+        return ((a * b + c).tanh() - a / c).relu() * b
+
+    values = [Value(x) for x in (0.5, -1.5, 2.0)]
+    tensors = [Tensor(x) for x in (0.5, -1.5, 2.0)]
+    for engine_inputs in (values, tensors):
+        for node, name in zip(engine_inputs, "abc"):
+            node.label = name
+
+    def described(root) -> list[tuple[str, list[int]]]:
+        order = root.topological_order()
+        position = {id(node): i for i, node in enumerate(order)}
+        return [(node.op or node.label, [position[id(p)] for p in node.parents]) for node in order]
+
+    value_out, tensor_out = expression(*values), expression(*tensors)
+    assert described(value_out) == described(tensor_out)
+    value_out.backward()
+    tensor_out.backward()
+    assert [v.grad for v in values] == pytest.approx([t.grad.item() for t in tensors], rel=1e-14)

@@ -148,6 +148,8 @@ def test_cross_entropy_on_values_single_row_and_extremes():
         losses.cross_entropy(row, 2)
     with pytest.raises(ValueError, match="list of rows"):
         losses.cross_entropy(row, [0, 1])
+    with pytest.raises(ValueError, match="list of rows"):
+        losses.cross_entropy([row, row], 0)  # several rows need one id each
 
 
 def test_l2_penalty_on_both_engines():

@@ -76,6 +76,17 @@ def test_adam_two_steps(params):
     np.testing.assert_allclose(current(params), second, rtol=1e-13)
 
 
+def test_adam_bias_correction_counts_each_parameters_own_updates():
+    """A parameter that no backward() reached on step 1 gets a full first Adam step (lr * g/|g|) on step 2, not a shrunken one."""
+    early, late = Tensor([1.0]), Tensor([1.0])
+    optimizer = Adam([early, late], lr=0.1)
+    early.grad = np.array([0.5])  # `late` still has grad None: skipped
+    optimizer.step()
+    late.grad = np.array([0.5])
+    optimizer.step()
+    np.testing.assert_allclose(late.data, [1.0 - 0.1 * 0.5 / (0.5 + 1e-8)], rtol=1e-15)
+
+
 def test_zero_grad(params):
     """zero_grad leaves every gradient at zero, of the right shape."""
     optimizer = SGD(params, lr=0.1)
@@ -83,6 +94,19 @@ def test_zero_grad(params):
     optimizer.zero_grad()
     grads = [p.grad for p in params] if isinstance(params[0], Value) else list(params[0].grad)
     assert grads == [0.0, 0.0]
+
+
+def test_zero_grad_stops_a_stale_gradient_of_a_parameter_the_loss_did_not_use():
+    """backward() only zeroes its own graph, so an unused parameter keeps its old grad; zero_grad() clears it."""
+    used, unused = Tensor([1.0]), Tensor([1.0])
+    optimizer = SGD([used, unused], lr=0.1)
+    (used * unused).sum().backward()
+    (used * 2.0).sum().backward()  # `unused` is outside this graph: its grad is still 1.0 from before
+    np.testing.assert_array_equal(unused.grad, [1.0])
+    optimizer.zero_grad()
+    (used * 2.0).sum().backward()
+    optimizer.step()
+    np.testing.assert_array_equal(unused.data, [1.0])
 
 
 def test_schedule_drives_the_step_size():

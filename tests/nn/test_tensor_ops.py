@@ -99,6 +99,13 @@ def test_pow_gradient(x, exponent):
     assert_gradients_match(lambda t: t**exponent, x)
 
 
+def test_pow_zero_has_slope_zero_even_at_zero():
+    """x ** 0 is the constant 1, so its gradient is 0 everywhere, also at x = 0 (it was 0 * inf = nan), as on Value."""
+    x = Tensor([0.0, 2.0, -3.0])
+    (x**0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.0])
+
+
 @few
 @given(arrays_of(shapes))
 def test_neg_gradient(x):
