@@ -86,9 +86,10 @@ class Catalog:
         before it is looked up, and an unknown id suggests the nearest real one.
         """
         ident = ident.strip()
+        shown = repr(ident) if len(ident) <= 40 else repr(ident[:37] + "...")  # one short line
         if ".." in ident or "/" in ident or "\\" in ident or not ID_SHAPE.fullmatch(ident):
             raise CatalogError(
-                f"{ident!r} is not a section id",
+                f"{shown} is not a section id",
                 fix="Use an id like 1.2 or a name like value-objects; `learnpath list` shows them all",
             )
         for section in self.sections:
@@ -100,7 +101,7 @@ class Catalog:
         close = difflib.get_close_matches(ident, known, n=1, cutoff=0.6)
         hint = f"Did you mean {close[0]}? " if close else ""
         raise CatalogError(
-            f"no section {ident!r} in {self.curriculum}",
+            f"no section {shown} in {self.curriculum}",
             fix=f"{hint}Run `learnpath list` to see every section",
         )
 
@@ -115,21 +116,30 @@ def find_root(start: Path | str | None = None, override: Path | str | None = Non
     chosen = override if override is not None else os.environ.get(ROOT_ENV_VAR) or None
     if chosen is not None:
         root = Path(chosen).expanduser().resolve()
-        if not (root / CURRICULUM_DIR).is_dir():
+        if not _has_curriculum(root):
             source = "--root" if override is not None else ROOT_ENV_VAR
+            inside = root.name == CURRICULUM_DIR and _has_curriculum(root.parent)
             raise CatalogError(
                 f"{root} has no {CURRICULUM_DIR}/ folder (given by {source})",
-                fix="Point it at the folder of the course repository",
+                fix=f"Point it at {root.parent}, the folder that holds it" if inside
+                else "Point it at the folder of the course repository",
             )
         return root
     here = Path(start if start is not None else Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / CURRICULUM_DIR).is_dir():
+        if _has_curriculum(folder):
             return folder
     raise CatalogError(
         f"no {CURRICULUM_DIR}/ folder in {here} or any folder above it",
         fix=f"cd into the course repository, or pass --root DIR or set {ROOT_ENV_VAR}",
     )
+
+
+def _has_curriculum(folder: Path) -> bool:
+    try:
+        return (folder / CURRICULUM_DIR).is_dir()
+    except OSError:  # e.g. a name too long for the file system: no course there
+        return False
 
 
 def load_catalog(root: Path | str) -> Catalog:
@@ -179,7 +189,7 @@ def summary(section: Section) -> str:
     """The overview's first paragraph after its title: what the learner will be able to do."""
     try:
         lines = section.overview.read_text(encoding="utf-8").splitlines()
-    except (FileNotFoundError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError):  # missing or unreadable: `learnpath check` says which
         return ""
     paragraph: list[str] = []
     seen_title = False
@@ -201,7 +211,7 @@ def _find_heading(path: Path) -> tuple[int, str] | None:
             for number, line in enumerate(handle, start=1):
                 if line.startswith("# "):
                     return number, line[2:].strip()
-    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError):  # missing or unreadable: the caller has a fallback
         return None
     return None
 
@@ -212,6 +222,9 @@ def _numbered_folders(parent: Path, pattern: re.Pattern[str]) -> list[tuple[int,
         entries = list(os.scandir(parent))
     except (FileNotFoundError, NotADirectoryError):
         return []
+    except OSError as error:  # there, but not ours to read
+        raise CatalogError(f"can't read the folder {parent} ({error.strerror})",
+                           fix="Check its permissions (chmod u+rx)") from None
     found = []
     for entry in entries:
         match = pattern.fullmatch(entry.name)

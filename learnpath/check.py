@@ -47,6 +47,10 @@ def check_curriculum(
     problems += _phase_titles(catalog)
     problems += _duplicate_ids(catalog)
     for section in catalog.sections:
+        if not os.access(section.path, os.R_OK | os.X_OK):
+            problems.append(CatalogError("the section folder can't be read", path=section.path,
+                                         fix="Check its permissions (chmod u+rx)"))
+            continue
         problems += _section_problems(section)
         if strict:
             problems += _content_problems(section)
@@ -134,34 +138,54 @@ def _section_problems(section: Section) -> list[LearnpathError]:
             problems.append(CatalogError(f"section {section.id} has no {name}", path=section.path / name,
                                          fix=f"Add {name} (see CONTENT.md for what it holds)"))
     if section.overview.is_file():
-        if heading_line(section.overview) is None:
-            problems.append(CatalogError("overview.md has no `# ` title", path=section.overview, line=1,
-                                         fix="Start it with `# Section title`"))
-        elif not summary(section):
-            line = heading_line(section.overview)
-            problems.append(CatalogError(
-                "overview.md has no paragraph after its title", path=section.overview, line=line,
-                fix="Add a first paragraph saying what the learner will be able to do "
-                "(`learnpath next` shows it)"))
+        problems += _overview_problems(section)
     if section.quiz.is_file():
         problems += find_problems(section.quiz)
     return problems
 
 
+def _overview_problems(section: Section) -> list[LearnpathError]:
+    """What would keep `learnpath list` and `next` from showing the title and first paragraph."""
+    path = section.overview
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return [CatalogError(f"overview.md can't be read ({error.strerror})", path=path,
+                             fix="Check its permissions (chmod u+r)")]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return [CatalogError("overview.md is not UTF-8 text", path=path,
+                             line=data[: error.start].count(b"\n") + 1, fix="Save it as UTF-8")]
+    if heading_line(path) is None:
+        return [CatalogError("overview.md has no `# ` title", path=path, line=1,
+                             fix="Start it with `# Section title`")]
+    if not summary(section):
+        return [CatalogError(
+            "overview.md has no paragraph after its title", path=path, line=heading_line(path),
+            fix="Add a first paragraph saying what the learner will be able to do "
+            "(`learnpath next` shows it)")]
+    return []
+
+
 def _run_problems(catalog: Catalog, section: Section, timeout: float) -> list[LearnpathError]:
     from learnpath.runner import RunOutcome, run_experiment
 
-    result = run_experiment(section.experiment, curriculum=catalog.curriculum, timeout=timeout,
-                            capture=True)
+    try:
+        result = run_experiment(section.experiment, curriculum=catalog.curriculum, timeout=timeout,
+                                capture=True)
+    except LearnpathError as refused:  # e.g. a link to a script outside the curriculum
+        return [refused]
     if result.outcome is RunOutcome.SUCCEEDED:
         return []
+    if result.outcome is RunOutcome.INTERRUPTED:
+        # Ctrl-C stops the whole check, not just this experiment (which is stopped already)
+        raise KeyboardInterrupt
     last_lines = [line for line in (result.output or "").splitlines() if line.strip()][-1:]
     said = f": {last_lines[0].strip()}" if last_lines else ""
     if result.outcome is RunOutcome.TIMED_OUT:
         message = f"experiment {section.id} took longer than {timeout:g} s{said}"
         fix = "Make it faster (CONTENT.md asks for at most 15 s)"
-    elif result.outcome is RunOutcome.INTERRUPTED:
-        message, fix = f"experiment {section.id} was interrupted", "Run the check again"
     else:
         message = f"experiment {section.id} failed with exit code {result.exit_code}{said}"
         fix = f"Run `learnpath run {section.id}` to see all its output"

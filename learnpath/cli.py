@@ -12,6 +12,7 @@ about as fast as Typer itself.
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,11 @@ from typing import Annotated, Optional
 
 import typer
 from typer.core import TyperGroup
+
+try:  # Typer 0.2x carries its own copy of Click
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+except ImportError:  # pragma: no cover - an older Typer, on top of Click itself
+    from click.exceptions import NoArgsIsHelpError, UsageError
 
 from learnpath import __version__, console
 from learnpath.catalog import Catalog, Section, find_root, load_catalog
@@ -56,6 +62,15 @@ def _defer_coercion(params) -> None:
             param._runtime_param = _CoerceWhenGiven()
 
 
+def _usage_error(error: UsageError) -> typer.Exit:
+    """A mistyped command line, as one line like every other error (Typer would draw a box)."""
+    command = error.ctx.command_path if error.ctx is not None else "learnpath"
+    message = error.format_message()
+    ended = message.endswith((".", "?"))
+    console.error(f"{message}{'' if ended else '.'} See `{command} --help`")
+    return typer.Exit(error.exit_code)
+
+
 class _ReportingGroup(TyperGroup):
     """Runs a command and turns the tool's own errors into one line and an exit code."""
 
@@ -64,11 +79,18 @@ class _ReportingGroup(TyperGroup):
         _defer_coercion(self.get_params(ctx))
         for command in self.commands.values():
             _defer_coercion(command.get_params(ctx))
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except NoArgsIsHelpError:
+            raise  # a bare `learnpath` shows the help, as it should
+        except UsageError as error:  # e.g. --root with no folder after it
+            raise _usage_error(error) from None
 
     def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
+        except UsageError as error:  # an unknown command, a missing ID, --timeout abc
+            raise _usage_error(error) from None
         except LearnpathError as problem:
             console.error(str(problem))
             raise typer.Exit(problem.exit_code) from None
@@ -259,6 +281,10 @@ def show_command(
     except FileNotFoundError:
         raise CatalogError(f"{section.overview} is missing",
                            fix="Run `learnpath check` to see what the section lacks") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        raise CatalogError(f"can't read {section.overview} ({reason})",
+                           fix="Check that it is a readable UTF-8 file") from None
     if plain:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -278,13 +304,19 @@ def run_command(
 ) -> None:
     """Run a section's experiment.py; success ticks its experiment box in PROGRESS.md."""
     from learnpath.errors import CatalogError
-    from learnpath.progress import tick_experiment
+    from learnpath.progress import check_can_record, tick_experiment
     from learnpath.runner import RunOutcome, run_experiment
 
     catalog, section = _section(ctx, section_id)
-    if not section.experiment.is_file():
+    try:
+        present = section.experiment.is_file()
+    except OSError as error:  # e.g. a section folder that can't be entered
+        raise CatalogError(f"can't read {section.experiment} ({error.strerror})",
+                           fix="Check the permissions of the section folder (chmod u+rx)") from None
+    if not present:
         raise CatalogError(f"{section.experiment} is missing",
                            fix="Run `learnpath check` to see what the section lacks")
+    check_can_record(catalog.progress_path, catalog.sections)
     console.note(f"Running {section.experiment.relative_to(catalog.root)} (stops after {timeout:g} s)")
     result = run_experiment(section.experiment, curriculum=catalog.curriculum, timeout=timeout)
     if result.outcome is RunOutcome.SUCCEEDED:
@@ -341,6 +373,7 @@ def quiz_command(
     """
     import random
 
+    from learnpath.progress import check_can_record
     from learnpath.quiz import load_quiz, shuffled
 
     catalog, section = _section(ctx, section_id)
@@ -358,6 +391,7 @@ def quiz_command(
     if reveal:
         _reveal(section, quiz, as_json)
         return
+    check_can_record(catalog.progress_path, catalog.sections)  # before any question is asked
     result = _grade(quiz, answers)
     _record(catalog, section, result)
     if as_json:
@@ -385,8 +419,7 @@ def _grade(quiz, answers_source: str | None):
     from learnpath.quiz import grade, load_answers
 
     if answers_source is not None:
-        source = "-" if answers_source == "-" else Path(answers_source)
-        return grade(quiz, load_answers(source, quiz))
+        return grade(quiz, load_answers(answers_source, quiz))
     from learnpath.asking import Stopped, ask_questions
 
     console.heading(f"Quiz: {len(quiz.questions)} questions, pass mark {quiz.pass_mark:.0%}.")
@@ -564,7 +597,7 @@ def review_command(
         return
     asked = [(q.section_id, q.question_id) for q in due]
     if answers is not None:
-        given = parse_review_answers("-" if answers == "-" else Path(answers), quizzes)
+        given = parse_review_answers(answers, quizzes, asked)
     else:
         if as_json:
             raise LearnpathError("--json needs --answers FILE",
@@ -598,8 +631,8 @@ def review_command(
         for sid, result in results.items():
             console.heading(f"{sid} {sections[sid].title}")
             _print_results(quizzes[sid], result)
-    console.say(f"Review: {score:g} of {total:g} points. A question you miss comes back tomorrow; "
-                "one you get right waits longer each time.")
+    console.paragraph(f"Review: {score:g} of {total:g} points. A question you miss comes back tomorrow; "
+                      "one you get right waits longer each time.")
 
 
 # ---- for authors and for starting over --------------------------------------------
@@ -681,6 +714,9 @@ def reset_command(
 
 def main() -> None:
     """Entry point of the `learnpath` script and of `python -m learnpath`."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # started with it closed (`>&-`): write into nothing
+            setattr(sys, name, open(os.devnull, "w"))
     try:
         app(prog_name="learnpath")
     except LearnpathError as problem:  # raised outside a command, e.g. by completion

@@ -70,10 +70,14 @@ def say(text: str = "") -> None:
 
 def paragraph(text: str) -> None:
     """Prose, wrapped at word boundaries to the screen (at most 88 columns, easier to read)."""
+    print(_wrapped(text), flush=True)
+
+
+def _wrapped(text: str) -> str:
     import textwrap
 
     width = min(shutil.get_terminal_size().columns, 88) if is_terminal() else 88
-    print(textwrap.fill(text, width=width), flush=True)
+    return textwrap.fill(text, width=width)
 
 
 def note(text: str) -> None:
@@ -148,13 +152,27 @@ def markdown(text: str, *, page: bool = False) -> None:
 
     console = _console()
     document = Markdown(text)
-    if page and is_terminal() and _taller_than_screen(console, document):
+    if page and _pager_works() and _taller_than_screen(console, document):
         # less needs -R to pass colours through; keep any settings the learner has
         os.environ.setdefault("LESS", "-R")
         with console.pager(styles=color_enabled()):
             console.print(document)
     else:
         console.print(document)
+
+
+def _pager_works() -> bool:
+    """Rich pages through pydoc, which shows nothing at all if $PAGER names a missing program."""
+    import shlex
+
+    command = os.environ.get("MANPAGER") or os.environ.get("PAGER")
+    if not command:
+        return True  # pydoc finds less or more by itself
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return False
+    return bool(words) and shutil.which(words[0]) is not None
 
 
 def _taller_than_screen(console, renderable) -> bool:
@@ -187,14 +205,23 @@ def question(number: int, total: int, prompt: str, choices: Sequence[tuple[str, 
     from rich.markdown import Markdown
 
     console.print(Markdown(prompt))
-    for key, text in choices:
-        console.print(f"  [bold cyan]{key})[/] ", end="")
-        console.print(text, markup=False, highlight=False)
+    if choices:
+        from rich.table import Table
+        from rich.text import Text
+
+        # a grid, so that a long choice wraps under its own text, not under its letter
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for key, text in choices:
+            grid.add_row(Text(f"  {key})", style="bold cyan"), Text(text))
+        console.print(grid)
     console.print(f"[dim]{how_to_answer}[/]")
 
 
 def hint(level: int, total: int, text: str) -> None:
-    print(_paint(f"Hint {level} of {total}: ", _YELLOW) + text, flush=True)
+    label = f"Hint {level} of {total}: "
+    print(_paint(label, _YELLOW) + _wrapped(label + text)[len(label):], flush=True)
 
 
 def feedback(correct: bool, points: float, max_points: float, right_answer: str,

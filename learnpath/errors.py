@@ -41,7 +41,8 @@ class LearnpathError(Exception):
     def __str__(self) -> str:
         text = f"{self.where}: {self.message}" if self.where else self.message
         if self.fix:
-            text = f"{text.rstrip('.')}. {self.fix}"
+            text = text.rstrip(".")
+            text = f"{text} {self.fix}" if text.endswith("?") else f"{text}. {self.fix}"
         return text
 
 

@@ -25,7 +25,10 @@ An owned line that is mangled (a `[?]` box, a section without its two lines
 under it, a quiz score that can't be read, the same section twice) stops
 every command with a ProgressError naming the line and the fix. Nothing is
 written until the learner repairs it, so a half-understood file is never
-overwritten.
+overwritten. The same goes for a file cut off in the middle of a section line,
+for a PROGRESS.md that is not a plain file (a folder, a pipe, a dangling link)
+and for a read-only one; `run` and `quiz` check all of this before they start
+(`check_can_record`), not after the work that earns the tick.
 
 Every change takes the file's lock, reads the file again inside it, changes
 the lines and writes the result atomically (see learnpath/locking.py), so two
@@ -35,7 +38,9 @@ learnpath processes at once lose nothing and a crash never leaves half a file.
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +79,9 @@ QUIZ_SCORE = re.compile(
     r":[ \t]*(?P<score>\d+(?:\.\d+)?)[ \t]*/[ \t]*(?P<total>\d+(?:\.\d+)?)"
     r"[ \t]+on[ \t]+(?P<date>\d{4}-\d{2}-\d{2})(?=\s|$)"
 )
+# A box and at most the first digits of an id ("- [ ] 1", "- [x] "): on the last line
+# of a file with no newline at its end, that is a section line cut off in the middle.
+CUT_OFF_SECTION_LINE = re.compile(r"[-*+][ \t]*\[[^\]]?\][ \t]*(\d+\.?)?[ \t]*")
 PHASE_HEADING = re.compile(r"#{1,6}[ \t]+Phase[ \t]+(?P<number>\d+)\b", re.IGNORECASE)
 
 EXPERIMENT_ITEM = "  - [ ] experiment"
@@ -128,6 +136,26 @@ def read_progress(path: Path | str, sections: Iterable[SectionLike]) -> dict[str
         return {section.id: NOTHING_DONE for section in sections}
     document = _Document.parse(path, text, sections)
     return {section.id: document.state(section.id) for section in sections}
+
+
+def check_can_record(path: Path | str, sections: Iterable[SectionLike]) -> None:
+    """Raise ProgressError now if a tick could not be written later.
+
+    `learnpath run` and `learnpath quiz` call this before the work that earns
+    a tick, so nobody sits through an experiment or a whole quiz only to learn
+    at the end that PROGRESS.md has a mangled line or is read-only.
+    """
+    path = Path(path)
+    read_progress(path, sections)
+    _refuse_read_only(path)
+    # the lock file and the atomic write's temporary file are made beside the real file
+    folder = Path(os.path.realpath(path)).parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ProgressError(
+            f"the folder {folder} is read-only, so the progress file can't be written",
+            path=path,
+            fix="Make the folder writable, or pass --root for a copy of the course you can write to",
+        )
 
 
 def ensure_progress(path: Path | str, sections: Iterable[SectionLike]) -> None:
@@ -194,8 +222,36 @@ def render_blank(sections: Iterable[SectionLike]) -> str:
 # ---------------------------------------------------------------- reading and writing
 
 
+def _is_there(path: Path) -> bool:
+    """Whether PROGRESS.md exists; ProgressError if it is anything but a plain file.
+
+    Reading a named pipe would wait for ever, and the atomic write would replace
+    a device such as /dev/null (as root) or create the missing target of a
+    dangling link, folders and all: none of those is a learner's record.
+    """
+    try:
+        mode = path.stat().st_mode  # follows a symlink to the real file
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise ProgressError(
+                f"the progress file is a link to {os.readlink(path)}, which does not exist",
+                path=path, fix="Remove the link, or create the file it points to",
+            ) from None
+        return False
+    except OSError as error:
+        raise ProgressError(f"can't read the progress file ({error.strerror})", path=path,
+                            fix="Check that it is a readable file") from None
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a plain file"
+        raise ProgressError(f"the progress file is {kind}", path=path,
+                            fix="Move it out of the way; learnpath then starts a fresh PROGRESS.md")
+    return True
+
+
 def _read_text(path: Path) -> str | None:
     """The file's text, or None if there is no file. Line endings are left as they are."""
+    if not _is_there(path):
+        return None
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -236,6 +292,7 @@ def _update(
                 f"no section {section_id!r} in the course",
                 fix="Run `learnpath list` to see every section",
             )
+    _is_there(path)  # before the lock, which would create its file beside whatever this is
     try:
         with locked(path, timeout=LOCK_TIMEOUT_SECONDS):
             before = _read_text(path)
@@ -246,6 +303,7 @@ def _update(
             change(document)
             after = document.text()
             if after != before:
+                _refuse_read_only(path)
                 atomic_write(path, after)
     except TimeoutError as error:
         raise ProgressError(
@@ -258,6 +316,26 @@ def _update(
             fix="Check that its folder exists and is writable",
         ) from None
     return document.state(section_ids[0]) if section_ids else None
+
+
+def _refuse_read_only(path: Path) -> None:
+    """A PROGRESS.md without write permission is left alone.
+
+    The atomic write replaces the file by renaming, which needs only the folder
+    to be writable, so without this check a read-only file would be replaced
+    anyway. The permission bits are read too, because for root `os.access`
+    says every file is writable.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        raise ProgressError(
+            "the progress file is read-only, so learnpath can't change its boxes",
+            path=path,
+            fix=f"Make it writable (chmod u+w {path.name}) and run the command again",
+        )
 
 
 def _check_mark(mark: QuizMark) -> QuizMark:
@@ -360,6 +438,13 @@ class _Document:
                     f"Delete one of the two {section_id} entries and the two lines under it",
                 )
             document.blocks[section_id] = document.parse_block(index, section_id)
+        if lines and not lines[-1].endswith("\n") and CUT_OFF_SECTION_LINE.fullmatch(lines[-1]):
+            raise document.error(
+                len(lines) - 1,
+                "the file ends in the middle of a section line: was it cut short?",
+                "Finish the line as `- [ ] N.M Title` with its experiment and quiz lines, "
+                "or delete it (the tool adds missing sections back)",
+            )
         return document
 
     def error(self, index: int, message: str, fix: str) -> ProgressError:

@@ -132,7 +132,7 @@ class Quiz:
             if question.id == question_id:
                 return question
         raise AnswersError(
-            f"the quiz has no question {question_id!r}",
+            f"the quiz has no question {_show(question_id)}",
             path=self.path,
             fix=f"use one of: {', '.join(self.ids)}" + _did_you_mean(question_id, self.ids),
         )
@@ -181,6 +181,9 @@ def find_problems(path: Path | str) -> list[QuizError]:
 
 
 def _read_quiz(path: Path) -> tuple[Quiz | None, list[QuizError]]:
+    if path.exists() and not path.is_file():  # a folder, or a named pipe that would never end
+        return None, [QuizError("the quiz file is not a plain file", path=path,
+                                fix="replace it with a quiz.yaml text file (see docs/quiz-format.md)")]
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -596,11 +599,18 @@ def normalize_answer(question: Question, value: Any) -> Answer | None:
 def read_answers_text(source: Path | str) -> tuple[str, str]:
     """The text of an answers file and the name to report it by; "-" reads stdin once."""
     if str(source) == "-":
+        if sys.stdin is None:  # the tool was started with stdin closed (`<&-`)
+            raise AnswersError("standard input is closed, so there are no answers to read",
+                               path="<stdin>", fix="pipe the answers in (`--answers - < answers.yaml`) "
+                               "or pass the file's name")
         try:
             return sys.stdin.read(), "<stdin>"
         except UnicodeDecodeError:
             raise AnswersError("standard input is not UTF-8 text", path="<stdin>",
                                fix="send the answers as UTF-8 YAML") from None
+    if not str(source).strip():  # Path("") would quietly mean the current folder
+        raise AnswersError("the answers file name is empty",
+                           fix="pass the file's name, or - to read the answers from standard input")
     path = Path(source)
     try:
         return path.read_text(encoding="utf-8"), str(path)

@@ -119,13 +119,17 @@ def due_questions(
 
 
 def parse_review_answers(
-    source: Path | str, quizzes_by_section: Mapping[str, Quiz]
+    source: Path | str,
+    quizzes_by_section: Mapping[str, Quiz],
+    asked: Iterable[QuestionKey] | None = None,
 ) -> dict[QuestionKey, Answer | None]:
     """Read a review answers file keyed `"<section id>/<question id>"` (e.g. `1.1/leaf-grad: b`).
 
     Errors name the file and line: a key without a slash, an unknown section or
-    question, an answer of the wrong shape.
+    question, a question not among those `asked` (it would be silently left
+    out of the grading), an answer of the wrong shape.
     """
+    asked = None if asked is None else list(asked)
     data, name = read_answer_mapping(source)
     answers: dict[QuestionKey, Answer | None] = {}
     for key in data:
@@ -143,6 +147,10 @@ def parse_review_answers(
         if question_id not in quiz.ids:
             raise AnswersError(f"section {section_id} has no question {question_id!r}",
                                path=name, line=line, fix=f"use one of: {', '.join(quiz.ids)}")
+        if asked is not None and (section_id, question_id) not in asked:
+            raise AnswersError(f"{key} is not one of the questions this review asks", path=name,
+                               line=line, fix="answer only these: "
+                               + ", ".join(f"{sid}/{qid}" for sid, qid in asked))
         answers[(section_id, question_id)] = answer_from_yaml(
             quiz.question(question_id), data, key, name)
     return answers

@@ -112,6 +112,9 @@ _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 def yaml_error_line(error: yaml.YAMLError, text: str) -> int | None:
     """The 1-based line a YAML error points at, if it points anywhere."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if "end of stream" in (getattr(error, "problem", None) or ""):
+        # an unclosed quote or bracket: the end of the file says nothing, its start does
+        mark = getattr(error, "context_mark", None) or mark
     if mark is not None:
         return mark.line + 1
     position = getattr(error, "position", None)  # ReaderError: a bad character
@@ -146,12 +149,11 @@ def parse_yaml(
         loader = _LineLoader(text)  # the reader checks every character here
         return loader.get_single_data()
     except yaml.YAMLError as error:
-        raise error_class(
-            f"this is not valid YAML: {yaml_error_message(error)}",
-            path=path,
-            line=yaml_error_line(error, text),
-            fix=fix,
-        ) from None
+        message = f"this is not valid YAML: {yaml_error_message(error)}"
+        if "'\\t'" in message:  # PyYAML's "found character '\t' that cannot start any token"
+            message = "this is not valid YAML: it has a tab where only spaces may be"
+            fix = "replace the tab with spaces"
+        raise error_class(message, path=path, line=yaml_error_line(error, text), fix=fix) from None
     except RecursionError:
         raise error_class(
             "the YAML is nested too deeply to read", path=path, line=None, fix=fix
