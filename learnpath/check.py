@@ -245,8 +245,33 @@ def _content_problems(section: Section) -> list[LearnpathError]:
                 f"quiz.yaml uses {len(types)} question type(s)", path=section.quiz,
                 fix=f"Use at least {QUIZ_MIN_TYPES} of single, multiple, numeric, text, order"))
         for question in quiz.questions:
+            problems += _emphasis_problems(section, question)
             if not question.hints:
                 problems.append(LearnpathError(
                     f"question {question.id!r} has no hint", path=section.quiz, line=question.line,
                     fix="Add hints: [\"...\"], gentlest first"))
+    return problems
+
+
+# Emphasis whose text is more than words is almost always arithmetic that
+# Markdown ate: "2.1**3 and 1.9**3" shows as a bold "3 and 1.9" with the
+# asterisks gone. Plain emphasis like *other* is fine.
+_WORDS_ONLY = re.compile(r"[A-Za-z' -]+")
+
+
+def _emphasis_problems(section: Section, question) -> list[LearnpathError]:
+    """Markdown in a question's texts that would turn arithmetic into italics or bold."""
+    from markdown_it import MarkdownIt  # ships with Rich, which renders these texts
+
+    parser = MarkdownIt("commonmark")
+    texts = [question.prompt, question.explanation, *question.hints, *(text for _, text in question.choices)]
+    problems: list[LearnpathError] = []
+    for text in texts:
+        html = parser.render(str(text))
+        for _, inner in re.findall(r"<(em|strong)>(.*?)</\1>", html, re.S):
+            if not _WORDS_ONLY.fullmatch(inner):
+                problems.append(LearnpathError(
+                    f"question {question.id!r}: Markdown turns {inner!r} into italics or bold",
+                    path=section.quiz, line=question.line,
+                    fix="Put code and arithmetic in backticks, e.g. `a*b`"))
     return problems

@@ -132,3 +132,9 @@ def answers():
         quiz = QUIZ_YAML
 
     return Answers
+
+
+@pytest.fixture(autouse=True)
+def _no_course_from_the_shell(monkeypatch):
+    """A LEARNPATH_ROOT set in the developer's shell must not steer tests to another course."""
+    monkeypatch.delenv("LEARNPATH_ROOT", raising=False)

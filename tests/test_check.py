@@ -127,3 +127,16 @@ def test_strict_passes_a_section_that_meets_content_rules(course, cli, make_sect
     (folder / "quiz.yaml").write_text("questions:\n" + "".join(questions))
     result = cli(course, "check", "--strict")
     assert result.exit_code == 0, result.stdout + result.stderr
+
+
+def test_strict_flags_arithmetic_that_markdown_would_eat(course, cli):
+    """`2.1**3 and 1.9**3` in a hint renders as bold; --strict names the question and says to use backticks."""
+    quiz = course / "curriculum" / "Phase_1" / "Section_1_Value_Objects" / "quiz.yaml"
+    text = quiz.read_text().replace('hints: ["Differentiate x squared."]',
+                                    'hints: ["Compare 2.1**3 and 1.9**3, or *think* again."]')
+    quiz.write_text(text)
+    data = json.loads(cli(course, "check", "--strict", "--json").stdout)
+    found = [p for p in data["problems"] if "Markdown turns" in p["message"]]
+    assert len(found) == 1, found
+    assert "'slope'" in found[0]["message"] and "'3 and 1.9'" in found[0]["message"]
+    assert found[0]["line"] == text.splitlines().index("  - id: slope") + 1
