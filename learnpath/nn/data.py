@@ -57,6 +57,17 @@ def _shuffled(rng: np.random.Generator, X: np.ndarray, y: np.ndarray) -> tuple[n
     return X[order], y[order]
 
 
+def _two_classes(
+    class_0: np.ndarray, class_1: np.ndarray, noise: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two sets of exact points labelled 0 and 1, jittered by Gaussian noise, rows shuffled."""
+    X = np.vstack([class_0, class_1])
+    y = np.concatenate([np.zeros(len(class_0), dtype=np.int64), np.ones(len(class_1), dtype=np.int64)])
+    rng = np.random.default_rng(seed)
+    X = X + rng.normal(0.0, noise, X.shape)
+    return _shuffled(rng, X, y)
+
+
 # ---------------------------------------------------------------------------
 # Points in the plane
 
@@ -93,11 +104,7 @@ def make_moons(n_samples: int = 100, noise: float = 0.1, seed: int = 0) -> tuple
     t_lower = np.linspace(0.0, np.pi, n_lower)
     upper = np.column_stack([np.cos(t_upper), np.sin(t_upper)])
     lower = np.column_stack([1.0 - np.cos(t_lower), 0.5 - np.sin(t_lower)])
-    X = np.vstack([upper, lower])
-    y = np.concatenate([np.zeros(n_upper, dtype=np.int64), np.ones(n_lower, dtype=np.int64)])
-    rng = np.random.default_rng(seed)
-    X = X + rng.normal(0.0, noise, X.shape)
-    return _shuffled(rng, X, y)
+    return _two_classes(upper, lower, noise, seed)
 
 
 def make_circles(
@@ -117,11 +124,7 @@ def make_circles(
     t_inner = np.linspace(0.0, 2 * np.pi, n_inner, endpoint=False)
     outer = np.column_stack([np.cos(t_outer), np.sin(t_outer)])
     inner = factor * np.column_stack([np.cos(t_inner), np.sin(t_inner)])
-    X = np.vstack([outer, inner])
-    y = np.concatenate([np.zeros(n_outer, dtype=np.int64), np.ones(n_inner, dtype=np.int64)])
-    rng = np.random.default_rng(seed)
-    X = X + rng.normal(0.0, noise, X.shape)
-    return _shuffled(rng, X, y)
+    return _two_classes(outer, inner, noise, seed)
 
 
 def make_spirals(
