@@ -8,15 +8,9 @@ from pathlib import Path
 import pytest
 
 from learnpath.errors import AnswersError
-from learnpath.quiz import (
-    format_answer,
-    grade,
-    grade_question,
-    load_answers,
-    load_quiz,
-    parse_typed_answer,
-    shuffled,
-)
+from learnpath.answers import grade, grade_question, load_answers, parse_typed_answer
+from learnpath.quiz import format_answer, shuffled
+from learnpath.quizfile import load_quiz
 
 QUIZ = """\
 pass_mark: 0.8
