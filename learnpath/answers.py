@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -203,8 +204,33 @@ def load_answers(source: Path | str, quiz: Quiz) -> dict[str, Answer | None]:
 # Grading
 
 
-def _normalize_text(text: str) -> str:
-    return " ".join(text.split()).casefold()
+# What a learner may type around an answer without changing it: quotes,
+# brackets, a full stop. Inner punctuation ("d/dx", "x**2") is left alone.
+_SURROUNDING = "\"'`.,;:!?()[]{}<>«»“”‘’ \t"
+_ARTICLE = re.compile(r"(?:a|an|the)\s+")
+_LONGEST_TEXT_ANSWER = 500  # a short phrase; longer input is not matched against `accept`
+
+
+def normalize_text(text: str) -> str:
+    """Text as it is compared: NFC, case-folded, single spaces, no surrounding
+    punctuation, no leading article. "The  Chain rule." and "chain rule" agree."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = " ".join(text.split()).strip(_SURROUNDING)
+    without_article = _ARTICLE.sub("", text, count=1) if _ARTICLE.match(text) else text
+    return without_article.strip(_SURROUNDING) or text  # "the" alone stays "the"
+
+
+def _text_matches(question: Question, given: str) -> bool:
+    """Whether a typed text is one of the accepted answers, or matches `accept`."""
+    typed = normalize_text(given)
+    if typed in {normalize_text(accepted) for accepted in question.answer}:
+        return True
+    if question.accept is None or len(given) > _LONGEST_TEXT_ANSWER:
+        return False
+    # the pattern sees the answer with and without its article, so `^(the )?x$` and `^x$` both work
+    light = " ".join(unicodedata.normalize("NFC", given).casefold().split()).strip(_SURROUNDING)
+    pattern = re.compile(question.accept, re.IGNORECASE)
+    return any(pattern.search(form) for form in (light, typed))
 
 
 def grade_question(question: Question, answer: Any) -> QuestionResult:
@@ -237,7 +263,7 @@ def _score(question: Question, given: Answer | None) -> tuple[float, bool]:
         )
         correct = bool(close)
     elif kind is QuestionType.TEXT:
-        correct = _normalize_text(given) in {_normalize_text(accepted) for accepted in key}
+        correct = _text_matches(question, given)
     else:  # single and order: the exact key or sequence
         correct = given == key
     return (question.points if correct else 0.0), correct

@@ -83,11 +83,29 @@ class Question:
     explanation: str
     hints: tuple[str, ...]
     line: int
+    # (key, why) for each choice written as {text, why}: what picking it means
+    whys: tuple[tuple[str, str], ...] = ()
+    # text only: a regular expression an answer may match instead (after normalising)
+    accept: str | None = None
 
     @property
     def choice_keys(self) -> tuple[str, ...]:
         """The choice keys in the order the choices are listed."""
         return tuple(key for key, _ in self.choices)
+
+    def why(self, key: str) -> str | None:
+        """The author's word on picking the choice `key`, if they wrote one."""
+        return dict(self.whys).get(key)
+
+    def whys_for(self, answer: Any) -> tuple[str, ...]:
+        """The whys of the choices in a normalised answer (single or multiple), in choice order."""
+        if self.type is QuestionType.SINGLE and isinstance(answer, str):
+            picked = {answer}
+        elif self.type is QuestionType.MULTIPLE and isinstance(answer, tuple):
+            picked = set(answer)
+        else:
+            return ()  # an order is right or wrong as a whole; no one choice explains it
+        return tuple(why for key, why in self.whys if key in picked)
 
 
 @dataclass(frozen=True)
@@ -97,6 +115,7 @@ class Quiz:
     path: Path
     pass_mark: float
     questions: tuple[Question, ...]
+    seed: int | None = None  # the seed of `shuffled`, None in file order
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -149,37 +168,57 @@ class QuizResult:
 
 
 def choice_labels(count: int) -> list[str]:
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    labels = list(letters)
-    for first in letters:  # more than 26 choices: aa, ab, ...
-        if len(labels) >= count:
-            break
-        labels.extend(first + second for second in letters)
-    return labels[:count]
+    """a, b, ..., z, aa, ab, ...: as many labels as there are choices (spreadsheet columns)."""
+    labels = []
+    for number in range(1, count + 1):
+        label = ""
+        while number:
+            number, digit = divmod(number - 1, 26)
+            label = "abcdefghijklmnopqrstuvwxyz"[digit] + label
+        labels.append(label)
+    return labels
+
+
+def new_seed() -> int:
+    """A fresh seed for one attempt's order, small enough to type back with --seed."""
+    return random.SystemRandom().randrange(1, 10**6)
 
 
 def shuffled(quiz: Quiz, seed: int | str) -> Quiz:
-    """The quiz with questions and choices reordered (same seed, same order), keys relabelled a, b, c..."""
+    """The quiz with questions and choices reordered, keys relabelled a, b, c...
+
+    The same seed gives the same order, so an attempt can be replayed from the
+    seed recorded in the attempt log.
+    """
     rng = random.Random(seed if isinstance(seed, int) else str(seed))
     questions = list(quiz.questions)
     rng.shuffle(questions)
-    return replace(quiz, questions=tuple(_shuffle_choices(q, rng) for q in questions))
+    return replace(quiz, questions=tuple(shuffle_choices(q, rng) for q in questions),
+                   seed=seed if isinstance(seed, int) else None)
 
 
-def _shuffle_choices(question: Question, rng: random.Random) -> Question:
+def shuffle_choices(question: Question, rng: random.Random) -> Question:
+    """One question with its choices in a random order and relabelled a, b, c...
+
+    Everything that names a key (the answer, the whys) follows its choice.
+    """
     if not question.type.has_choices:
         return question
     old = list(question.choices)
     rng.shuffle(old)
-    relabel = {old_key: new_key for (old_key, _), new_key in zip(old, choice_labels(len(old)))}
+    labels = choice_labels(len(old))
+    relabel = {old_key: new_key for (old_key, _), new_key in zip(old, labels)}
     choices = tuple((relabel[key], text) for key, text in old)
+    position = {label: index for index, label in enumerate(labels)}
     if question.type is QuestionType.SINGLE:
         answer: Answer = relabel[question.answer]
     elif question.type is QuestionType.ORDER:
         answer = tuple(relabel[key] for key in question.answer)
     else:
-        answer = tuple(sorted((relabel[key] for key in question.answer), key=choice_labels(len(old)).index))
-    return replace(question, choices=choices, answer=answer)
+        answer = tuple(sorted((relabel[key] for key in question.answer), key=position.__getitem__))
+    whys = tuple(sorted(((relabel[key], why) for key, why in question.whys),
+                        key=lambda pair: position[pair[0]]))
+    return replace(question, choices=choices, answer=answer, whys=whys)
 
 
 def format_answer(question: Question, answer: Any) -> str:
@@ -189,8 +228,9 @@ def format_answer(question: Question, answer: Any) -> str:
     if isinstance(answer, float):
         return f"{answer:.12g}"
     if isinstance(answer, tuple):
-        joiner = " / " if question.type is QuestionType.TEXT else ", "
-        return joiner.join(str(part) for part in answer)
+        if question.type is QuestionType.TEXT:
+            return str(answer[0]) if answer else ""  # the author's first wording, not every variant
+        return ", ".join(str(part) for part in answer)
     return str(answer)
 
 

@@ -33,8 +33,12 @@ from learnpath.yamlsource import LineDict, LineList, parse_yaml
 QUIZ_KEYS = ("pass_mark", "questions")
 QUESTION_KEYS = (
     "id", "type", "prompt", "choices", "answer", "tolerance", "rel_tolerance",
-    "points", "explanation", "hints",
+    "points", "explanation", "hints", "accept",
 )
+CHOICE_KEYS = ("text", "why")
+# Points are what PROGRESS.md writes as `quiz: 9/10`: kept to sizes it writes and
+# reads back exactly (four decimals), whatever the number of questions.
+MIN_POINTS, MAX_POINTS = 0.01, 1000
 REQUIRED_QUESTION_KEYS = ("id", "type", "prompt", "answer", "explanation")
 
 _ID = re.compile(r"[a-z0-9-]+")
@@ -179,9 +183,11 @@ class _QuizReader:
         prompt = self.read_text(item, "prompt", owner)
         explanation = self.read_text(item, "explanation", owner)
         hints = self.read_hints(item, owner)
-        points = self.read_positive(item, "points", owner, DEFAULT_POINTS, zero_ok=False)
-        choices = self.read_choices(item, kind, owner)
+        points = self.read_points(item, owner)
+        choices_and_whys = self.read_choices(item, kind, owner)
+        choices, whys = choices_and_whys if choices_and_whys is not None else (None, ())
         answer = self.read_answer(item, kind, choices, owner)
+        accept = self.read_accept(item, kind, owner)
         tolerance = DEFAULT_TOLERANCE
         rel_tolerance = None
         for key in ("tolerance", "rel_tolerance"):
@@ -197,7 +203,7 @@ class _QuizReader:
         return Question(
             id=question_id, type=kind, prompt=prompt, choices=choices or (), answer=answer,
             tolerance=tolerance, rel_tolerance=rel_tolerance, points=points,
-            explanation=explanation, hints=hints, line=item.line,
+            explanation=explanation, hints=hints, line=item.line, whys=whys, accept=accept,
         )
 
     def read_id(self, item: LineDict, owner: str) -> str | None:
@@ -261,7 +267,7 @@ class _QuizReader:
         if key not in item:
             return default
         value = read_number(item[key])
-        if value is None or value < 0 or (value == 0 and not zero_ok):
+        if value is None or not math.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
             wanted = "a number of at least 0" if zero_ok else "a number above 0"
             self.problem(item.line_of(key),
                          f"{owner}: `{key}` must be {wanted}, not {describe(item[key])}",
@@ -269,9 +275,45 @@ class _QuizReader:
             return default
         return value
 
-    def read_choices(self, item: LineDict, kind: QuestionType | None,
-                     owner: str) -> tuple[tuple[str, str], ...] | None:
-        """The (key, text) pairs, or None if they are missing or broken."""
+    def read_points(self, item: LineDict, owner: str) -> float:
+        if "points" not in item:
+            return DEFAULT_POINTS
+        value = read_number(item["points"])
+        if value is None or not MIN_POINTS <= value <= MAX_POINTS:  # NaN fails both comparisons
+            self.problem(item.line_of("points"),
+                         f"{owner}: `points` must be a number from {MIN_POINTS:g} to {MAX_POINTS:g}, "
+                         f"not {describe(item['points'])}", "write e.g. points: 2")
+            return DEFAULT_POINTS
+        return value
+
+    def read_accept(self, item: LineDict, kind: QuestionType | None, owner: str) -> str | None:
+        """The optional `accept:` regular expression of a text question, checked to compile."""
+        if "accept" not in item:
+            return None
+        line, value = item.line_of("accept"), item["accept"]
+        if kind is not None and kind is not QuestionType.TEXT:
+            self.problem(line, f"{owner} is a {kind.value} question; `accept` is only for text ones",
+                         "remove `accept`")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(line, f"{owner}: `accept` must be a regular expression, not {describe(value)}",
+                         'write e.g. accept: "^(the )?chain[- ]rule$" (in quotes)')
+            return None
+        try:
+            re.compile(value)
+        except re.error as error:
+            self.problem(line, f"{owner}: `accept` is not a valid regular expression ({error})",
+                         "fix the pattern; test it with python -c 'import re; re.compile(...)'")
+            return None
+        return value
+
+    def read_choices(self, item: LineDict, kind: QuestionType | None, owner: str
+                     ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None:
+        """((key, text) pairs, (key, why) pairs), or None if the choices are missing or broken.
+
+        A choice is a plain text, or a mapping {text: ..., why: ...} whose `why`
+        tells a learner who picks it what that choice means.
+        """
         if kind is None:
             return None
         line = item.line_of("choices")
@@ -295,8 +337,8 @@ class _QuizReader:
             self.problem(repeat_line, f"{owner}: choice {key!r} is listed twice "
                                       f"(first on line {first_line})", "give each choice its own key")
             broken = True
-        choices = []
-        for key, text in mapping.items():
+        choices, whys = [], []
+        for key, value in mapping.items():
             name = key_text(key)
             if name is None or not _CHOICE_KEY.fullmatch(name):
                 self.problem(mapping.line_of(key),
@@ -304,15 +346,42 @@ class _QuizReader:
                              "use the keys a, b, c, ...")
                 broken = True
                 continue
-            body = mapping.raw.get(key) if not isinstance(text, str) else text
-            if text is None or body is None or not body.strip():
-                self.problem(mapping.line_of(key),
-                             f"{owner}: choice {name!r} needs a text, not {describe(text)}",
-                             f'write {name}: "the text of the choice"')
-                broken = True
-                continue
-            choices.append((name, body))
-        return None if broken else tuple(choices)
+            if isinstance(value, LineDict):
+                text, why = self.read_choice_mapping(value, f"{owner}: choice {name!r}")
+                if text is None:
+                    broken = True
+                    continue
+                if why is not None:
+                    whys.append((name, why))
+            else:
+                text = value if isinstance(value, str) else mapping.raw.get(key)
+                if value is None or text is None or not text.strip():
+                    self.problem(mapping.line_of(key),
+                                 f"{owner}: choice {name!r} needs a text, not {describe(value)}",
+                                 f'write {name}: "the text of the choice", '
+                                 f'or {name}: {{text: "...", why: "..."}}')
+                    broken = True
+                    continue
+            choices.append((name, text))
+        return None if broken else (tuple(choices), tuple(whys))
+
+    def read_choice_mapping(self, choice: LineDict, owner: str) -> tuple[str | None, str | None]:
+        """(text, why) of a choice written as {text, why}; text None if it is broken."""
+        count_before = len(self.problems)
+        self.check_keys(choice, CHOICE_KEYS, owner, required=("text",))
+        texts = []
+        for key in CHOICE_KEYS:
+            value = choice.get(key)
+            written = value if isinstance(value, str) else choice.raw.get(key)
+            if key in choice and (value is None or written is None or not written.strip()):
+                self.problem(choice.line_of(key), f"{owner}: `{key}` must be non-empty text, "
+                                                  f"not {describe(value)}",
+                             f'write {key}: "..." in quotes')
+                written = None
+            texts.append(written if key in choice else None)
+        if len(self.problems) > count_before:
+            return None, None
+        return texts[0], texts[1]
 
     def read_answer(self, item: LineDict, kind: QuestionType | None,
                     choices: tuple[tuple[str, str], ...] | None, owner: str) -> Answer | None:
