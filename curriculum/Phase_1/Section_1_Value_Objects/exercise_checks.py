@@ -42,7 +42,7 @@ def check_mul(ex):
     def one_case(a, b):
         _expect_node(ex.Value(a) * ex.Value(b), Reference(a) * Reference(b), f"Value({a!r}) * Value({b!r})")
         slope = central_difference(lambda x: (ex.Value(x) * ex.Value(b)).data, a)
-        expect_close((ex.Value(a) * ex.Value(b)).local_grads[0], slope, rel=1e-6, abs_=1e-6,
+        expect_close((ex.Value(a) * ex.Value(b)).local_grads[0], slope, rel=1e-6, abs=1e-6,
                      what=f"d(a*b)/da at a = {a!r}, b = {b!r}, against a central difference")
 
     for_all(moderate, moderate, max_examples=40)(one_case)
@@ -59,7 +59,7 @@ def check_pow(ex):
     def one_case(x, n):
         _expect_node(ex.Value(x) ** n, Reference(x) ** n, f"Value({x!r}) ** {n!r}")
         slope = central_difference(lambda t: (ex.Value(t) ** n).data, x)
-        expect_close((ex.Value(x) ** n).local_grads[0], slope, rel=1e-5, abs_=1e-5,
+        expect_close((ex.Value(x) ** n).local_grads[0], slope, rel=1e-5, abs=1e-5,
                      what=f"d(x**{n!r})/dx at x = {x!r}, against a central difference")
 
     for_all(positive, st.sampled_from([-2, -1, 0.5, 1, 1.5, 2, 3]), max_examples=40)(one_case)
@@ -75,7 +75,7 @@ def check_div(ex):
     def one_case(a, b):
         _expect_node(ex.Value(a) / ex.Value(b), Reference(a) / Reference(b), f"Value({a!r}) / Value({b!r})")
         slope = central_difference(lambda t: (ex.Value(a) / ex.Value(t)).data, b)
-        expect_close((ex.Value(a) / ex.Value(b)).local_grads[1], slope, rel=1e-5, abs_=1e-5,
+        expect_close((ex.Value(a) / ex.Value(b)).local_grads[1], slope, rel=1e-5, abs=1e-5,
                      what=f"d(a/b)/db at a = {a!r}, b = {b!r}, against a central difference")
 
     for_all(moderate, moderate, max_examples=40)(one_case)
