@@ -110,7 +110,8 @@ class QuizTaken:
 
 def open_quiz(section: Section, *, shuffle_seed: int | None = None):
     """The section's quiz as it will be asked: read from quiz.yaml, shuffled when a seed is given."""
-    from learnpath.quiz import load_quiz, shuffled
+    from learnpath.quiz import shuffled
+    from learnpath.quizfile import load_quiz
 
     quiz = load_quiz(section.quiz)
     return quiz if shuffle_seed is None else shuffled(quiz, shuffle_seed)
@@ -130,7 +131,7 @@ def take_quiz(
     The record is checked first, so a problem shows before the first question.
     `ask` may raise to stop early (nothing is then graded or written).
     """
-    from learnpath.quiz import grade, load_answers
+    from learnpath.answers import grade, load_answers
 
     ready_to_record(catalog)
     given = load_answers(answers_file, quiz) if answers_file is not None else dict(ask(quiz))
@@ -214,7 +215,7 @@ def _save_answers(catalog: Catalog, section: Section, given: Mapping[str, Any]) 
 
 def hint(section: Section, question_id: str, level: int):
     """(question, hint text) for `learnpath hint`; the text is None when the question has none."""
-    from learnpath.quiz import load_quiz
+    from learnpath.quizfile import load_quiz
 
     quiz = load_quiz(section.quiz)
     question = quiz.question(question_id)
@@ -240,7 +241,7 @@ class ReviewPlan:
 
 def plan_review(catalog: Catalog, today: date, limit: int) -> ReviewPlan:
     """The missed questions due by `today` that still exist in the course, at most `limit`."""
-    from learnpath.quiz import load_quiz
+    from learnpath.quizfile import load_quiz
     from learnpath.review import due_questions
 
     sections = {section.id: section for section in catalog.sections}
