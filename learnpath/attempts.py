@@ -32,10 +32,12 @@ LOG_NAME = "attempts.jsonl"
 
 
 class AttemptKind(str, Enum):
-    """Why the questions were asked: the section's quiz, or a spaced review."""
+    """Why the questions were asked: the section's quiz, a spaced review, or some of a
+    quiz's questions graded on their own (`quiz --answers F --only-given`), which never ticks."""
 
     QUIZ = "quiz"
     REVIEW = "review"
+    PARTIAL = "partial"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Attempt:
     passed: bool
     results: tuple[QuestionRecord, ...]
     line: int = 0  # where it was read from; 0 for one not read from a file
+    seed: int | None = None  # the shuffle seed the questions were asked in; None in file order
 
 
 def log_path(root: Path | str) -> Path:
@@ -112,10 +115,13 @@ def append_attempt(
     *,
     kind: AttemptKind | str = AttemptKind.QUIZ,
     when: datetime | None = None,
+    seed: int | None = None,
 ) -> Attempt:
     """Add one graded attempt to the log and return it as recorded.
 
-    `when` defaults to now, in local time with its UTC offset.
+    `when` defaults to now, in local time with its UTC offset. `seed` is the
+    shuffle seed the questions were asked in, so the attempt can be replayed
+    (`learnpath quiz ID --seed N`).
     """
     attempt = Attempt(
         section=section_id,
@@ -127,6 +133,7 @@ def append_attempt(
         results=tuple(
             QuestionRecord(r.id, r.correct, r.points, r.max_points) for r in result.results
         ),
+        seed=seed,
     )
     line = (json.dumps(_to_json(attempt), ensure_ascii=False) + "\n").encode("utf-8")
     path = log_path(root)
@@ -219,6 +226,7 @@ def _to_json(attempt: Attempt) -> dict:
             {"id": r.id, "correct": r.correct, "points": r.points, "max_points": r.max_points}
             for r in attempt.results
         ],
+        **({"seed": attempt.seed} if attempt.seed is not None else {}),
     }
 
 
@@ -244,6 +252,7 @@ def _parse_line(raw: bytes, line: int = 0) -> Attempt | None:
             passed=_flag(record["passed"]),
             results=results,
             line=line,
+            seed=_seed(record.get("seed")),
         )
     except (ValueError, KeyError, TypeError):
         # UnicodeDecodeError and json's JSONDecodeError are ValueErrors too
@@ -266,6 +275,14 @@ def _amount(value) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise TypeError("expected a number")
     return float(value)
+
+
+def _seed(value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64:
+        raise TypeError("expected a seed")
+    return value
 
 
 def _list(value) -> list:
