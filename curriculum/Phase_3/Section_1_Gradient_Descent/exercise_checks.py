@@ -33,7 +33,7 @@ def _compare_paths(got, expected, what):
     for k, (g, e) in enumerate(zip(got, expected)):
         for i, (gi, ei) in enumerate(zip(g, e)):
             if math.isfinite(ei):
-                expect_close(gi, ei, what=f"coordinate {i} of point {k} of {what}", tol=1e-12)
+                expect_close(gi, ei, what=f"coordinate {i} of point {k} of {what}", rel=1e-12, abs=1e-12)
 
 
 @task("descend", "The descent loop with a stopping rule",
