@@ -644,8 +644,9 @@ def check_command(
     ctx: typer.Context,
     run: Annotated[bool, typer.Option("--run", help="Also run every experiment under its timeout.")] = False,
     strict: Annotated[bool, typer.Option(
-        "--strict", help="Also hold every section to CONTENT.md: overview length and parts, "
-        "8-12 questions of 3+ types, a hint on each, main() in experiment.py.")] = False,
+        "--strict", help="Also hold every section to docs/authoring.md: overview length and parts, "
+        "main() in experiment.py, 8-12 questions of 3+ types with a hint on each, keys spread "
+        "over positions, no choice named by letter, questions that stand alone.")] = False,
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds each experiment may take with --run.")
     ] = 120.0,
