@@ -232,7 +232,7 @@ def test_quiz_plus_equals():
     assert c is not old and old.data == 3.0
     assert c.parents[0] is old and c.parents[1].op == "" and c.parents[1].data == 1.0
     key = quiz_questions(SECTION)["plus-equals"]["answer"]
-    assert choice_text("plus-equals", key).startswith("c is a new node whose parents are old")
+    assert choice_text("plus-equals", key).startswith("c is a new node made from old")
 
 
 def test_quiz_topo_order():
@@ -317,7 +317,7 @@ def test_quiz_deep_recursion():
         solution.topological_order_recursive(deep)
     assert len(solution.topological_order(deep)) == 10_001 == len(deep.topological_order())
     key = quiz_questions(SECTION)["deep-recursion"]["answer"]
-    assert choice_text("deep-recursion", key).startswith("It raises RecursionError")
+    assert choice_text("deep-recursion", key).startswith("It stops with RecursionError")
 
 
 def test_quiz_order_name_accepts_the_method_name():
