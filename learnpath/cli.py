@@ -374,7 +374,8 @@ def quiz_command(
     import random
 
     from learnpath.progress import check_can_record
-    from learnpath.quiz import load_quiz, shuffled
+    from learnpath.quiz import shuffled
+    from learnpath.quizfile import load_quiz
 
     catalog, section = _section(ctx, section_id)
     if reveal and answers is not None:
@@ -416,7 +417,7 @@ def _need_terminal(command: str) -> None:
 
 def _grade(quiz, answers_source: str | None):
     """Grade an answers file, or ask at the terminal; None if the learner stopped early."""
-    from learnpath.quiz import grade, load_answers
+    from learnpath.answers import grade, load_answers
 
     if answers_source is not None:
         return grade(quiz, load_answers(answers_source, quiz))
@@ -545,7 +546,7 @@ def hint_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Show one hint for a quiz question, the gentlest first, without giving the answer away."""
-    from learnpath.quiz import load_quiz
+    from learnpath.quizfile import load_quiz
 
     _, section = _section(ctx, section_id)
     quiz = load_quiz(section.quiz)
@@ -581,7 +582,7 @@ def review_command(
     tomorrow. An answers file keys questions as `<section id>/<question id>`,
     e.g. `1.1/leaf-grad: b`.
     """
-    from learnpath.quiz import load_quiz
+    from learnpath.quizfile import load_quiz
     from learnpath.review import due_questions, grade_review, parse_review_answers, record_review
 
     catalog = _catalog(ctx)
@@ -643,8 +644,9 @@ def check_command(
     ctx: typer.Context,
     run: Annotated[bool, typer.Option("--run", help="Also run every experiment under its timeout.")] = False,
     strict: Annotated[bool, typer.Option(
-        "--strict", help="Also hold every section to CONTENT.md: overview length and parts, "
-        "8-12 questions of 3+ types, a hint on each, main() in experiment.py.")] = False,
+        "--strict", help="Also hold every section to docs/authoring.md: overview length and parts, "
+        "main() in experiment.py, 8-12 questions of 3+ types with a hint on each, keys spread "
+        "over positions, no choice named by letter, questions that stand alone.")] = False,
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds each experiment may take with --run.")
     ] = 120.0,

@@ -12,8 +12,8 @@ nn.Module contract, learnpath.nn.layers); the scalar one is
 `learnpath.nn.modules.Module`.
 """
 
-from learnpath.nn.modules import MLP, Layer, Neuron
-from learnpath.nn.value import Value, sum_values, weighted_sum
+from learnpath.nn.modules import MLP, Layer, Neuron, sum_values, weighted_sum
+from learnpath.nn.value import Value
 
 # Each lazily imported name, and the module that defines it.
 _LAZY = {
