@@ -11,13 +11,8 @@ from typing import Callable, Sequence
 
 from learnpath import console
 from learnpath.errors import AnswersError
-from learnpath.quiz import (
-    Question,
-    QuestionType,
-    format_answer,
-    grade_question,
-    parse_typed_answer,
-)
+from learnpath.answers import grade_question, parse_typed_answer
+from learnpath.quiz import Question, QuestionType, format_answer
 
 HINT_KEY = "?"
 

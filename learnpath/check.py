@@ -138,7 +138,7 @@ def _duplicate_ids(catalog: Catalog) -> list[LearnpathError]:
 
 
 def _section_problems(section: Section) -> list[LearnpathError]:
-    from learnpath.quiz import find_problems
+    from learnpath.quizfile import find_problems
 
     problems: list[LearnpathError] = []
     for name in SECTION_FILES:
@@ -215,7 +215,7 @@ OVERVIEW_PARTS = (
 
 def _content_problems(section: Section) -> list[LearnpathError]:
     """Where a section falls short of CONTENT.md: length, parts, quiz size and variety, main()."""
-    from learnpath.quiz import load_quiz
+    from learnpath.quizfile import load_quiz
 
     problems: list[LearnpathError] = []
     if section.overview.is_file():

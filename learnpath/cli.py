@@ -438,7 +438,8 @@ def quiz_command(
     import random
 
     from learnpath.progress import check_can_record
-    from learnpath.quiz import load_quiz, shuffled
+    from learnpath.quiz import shuffled
+    from learnpath.quizfile import load_quiz
 
     catalog, section = _section(ctx, section_id)
     if reveal and answers is not None:
@@ -480,7 +481,7 @@ def _need_terminal(command: str) -> None:
 
 def _grade(quiz, answers_source: str | None):
     """Grade an answers file, or ask at the terminal; None if the learner stopped early."""
-    from learnpath.quiz import grade, load_answers
+    from learnpath.answers import grade, load_answers
 
     if answers_source is not None:
         return grade(quiz, load_answers(answers_source, quiz))
@@ -609,7 +610,7 @@ def hint_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Show one hint for a quiz question, the gentlest first, without giving the answer away."""
-    from learnpath.quiz import load_quiz
+    from learnpath.quizfile import load_quiz
 
     _, section = _section(ctx, section_id)
     quiz = load_quiz(section.quiz)
@@ -645,7 +646,7 @@ def review_command(
     tomorrow. An answers file keys questions as `<section id>/<question id>`,
     e.g. `1.1/leaf-grad: b`.
     """
-    from learnpath.quiz import load_quiz
+    from learnpath.quizfile import load_quiz
     from learnpath.review import due_questions, grade_review, parse_review_answers, record_review
 
     catalog = _catalog(ctx)

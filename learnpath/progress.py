@@ -43,6 +43,7 @@ learnpath processes at once lose nothing and a crash never leaves half a file.
 from __future__ import annotations
 
 import datetime
+import math
 import os
 import re
 import stat
@@ -205,7 +206,9 @@ def record_quiz(
     def change(document: _Document) -> None:
         block = document.blocks[section_id]
         document.set_box(block.quiz, True)
-        if block.mark is None or mark.fraction > block.mark.fraction:
+        if mark is None:
+            pass  # a score this file couldn't read back: the tick alone, the log keeps the score
+        elif block.mark is None or mark.fraction > block.mark.fraction:
             document.write_mark(block, mark)
         document.tick_section_if_complete(block)
 
@@ -376,16 +379,25 @@ def _refuse_read_only(path: Path) -> None:
         )
 
 
-def _check_mark(mark: QuizMark) -> QuizMark:
-    """A mark the tool writes must be one it can read back.
+def _check_mark(mark: QuizMark) -> QuizMark | None:
+    """A mark the tool writes must be one it can read back; None if it can't be.
 
     Partial credit is summed in floating point, so a full score may come out a
     hair above the total (5.000000001/5); that is rounded down to the total.
+    A total that would be written as 0 (points too small) or not at all (inf,
+    nan) gives None: the quiz box is ticked without a score rather than
+    writing `quiz: 0/0`, which every later read would refuse. The quiz loader
+    keeps points within bounds, so this is a last guard, not a path in use.
     """
     score = min(mark.score, mark.total) if mark.score <= mark.total * (1 + 1e-9) else mark.score
     if not (mark.total > 0 and 0 <= score <= mark.total):
         raise ValueError(f"a quiz score must be between 0 and a positive total: {mark}")
     datetime.date.fromisoformat(mark.date)
+    if not math.isfinite(mark.total):
+        return None
+    written_score, written_total = float(_number(score)), float(_number(mark.total))
+    if not (written_total > 0 and written_score <= written_total):
+        return None
     return QuizMark(score, mark.total, mark.date)
 
 

@@ -27,8 +27,8 @@ from typing import Any
 
 from learnpath.attempts import Attempt, AttemptKind, append_attempt, read_attempts
 from learnpath.errors import AnswersError
-from learnpath.quiz import Answer, Quiz, QuizResult, answer_from_yaml, grade_question, \
-    read_answer_mapping, result_of
+from learnpath.answers import answer_from_yaml, grade_question, read_answer_mapping, result_of
+from learnpath.quiz import Answer, Quiz, QuizResult
 
 BOX_INTERVALS_DAYS = (1, 2, 4, 8, 16)
 TOP_BOX = len(BOX_INTERVALS_DAYS)

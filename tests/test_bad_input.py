@@ -20,7 +20,7 @@ from learnpath import console
 from learnpath.catalog import load_catalog
 from learnpath.errors import LearnpathError
 from learnpath.progress import ensure_progress, read_progress
-from learnpath.quiz import load_quiz
+from learnpath.quizfile import load_quiz
 
 # an experiment that leaves a mark, so a test can tell whether it was started at all
 MARKING_EXPERIMENT = "open('ran.txt', 'w').write('ran')\n"

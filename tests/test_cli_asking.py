@@ -6,7 +6,7 @@ import pytest
 
 from learnpath.asking import Stopped, ask_questions
 from learnpath.catalog import load_catalog
-from learnpath.quiz import load_quiz
+from learnpath.quizfile import load_quiz
 
 
 def _reader(lines):

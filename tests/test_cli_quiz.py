@@ -10,7 +10,8 @@ from datetime import datetime, timedelta, timezone
 from learnpath.attempts import append_attempt, read_attempts
 from learnpath.catalog import load_catalog
 from learnpath.progress import read_progress
-from learnpath.quiz import grade, load_quiz
+from learnpath.answers import grade
+from learnpath.quizfile import load_quiz
 
 
 def _state(root, section_id):

@@ -556,3 +556,12 @@ def test_the_shipped_progress_file_lists_every_section_unticked():
     assert "[x]" not in text.lower()
     for section in catalog.sections:
         assert f"\n- [ ] {section.id} " in text
+
+
+@pytest.mark.parametrize("total", [1e-9, float("inf"), 1e300 * 1e300])
+def test_a_score_that_would_not_read_back_ticks_without_one(progress, total):
+    """`quiz: 0/0` or `quiz: inf/inf` would make every later read fail: tick the box, write no score."""
+    state = record_quiz(progress, COURSE, "1.1", QuizMark(total, total, "2026-11-21"))
+    assert state.quiz_passed and state.quiz is None
+    assert read_progress(progress, COURSE)["1.1"].quiz_passed
+    assert "  - [x] quiz\n" in progress.read_text(encoding="utf-8")

@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from learnpath.errors import QuizError
-from learnpath.quiz import QuestionType, find_problems, load_quiz
+from learnpath.quiz import QuestionType
+from learnpath.quizfile import find_problems, load_quiz
 
 GOOD = """\
 pass_mark: 0.75
@@ -144,7 +145,35 @@ BAD = [
      one_question("id: q\ntype: numeric\nprompt: p\nanswer: 1\nexplanation: e\npoints: two"), 7,
      "`points` must be a number"),
     ("points zero",
-     one_question("id: q\ntype: numeric\nprompt: p\nanswer: 1\nexplanation: e\npoints: 0"), 7, "above 0"),
+     one_question("id: q\ntype: numeric\nprompt: p\nanswer: 1\nexplanation: e\npoints: 0"), 7,
+     "from 0.01 to 1000"),
+    ("points too small to write down",
+     one_question("id: q\ntype: numeric\nprompt: p\nanswer: 1\nexplanation: e\npoints: 0.001"), 7,
+     "from 0.01 to 1000"),
+    ("points too big to add up",
+     one_question("id: q\ntype: numeric\nprompt: p\nanswer: 1\nexplanation: e\npoints: 1.0e+308"), 7,
+     "from 0.01 to 1000"),
+    ("points infinite",
+     one_question("id: q\ntype: numeric\nprompt: p\nanswer: 1\nexplanation: e\npoints: .inf"), 7,
+     "from 0.01 to 1000"),
+    ("tolerance infinite",
+     one_question("id: q\ntype: numeric\nprompt: p\nanswer: 1\nexplanation: e\ntolerance: .inf"), 7,
+     "`tolerance` must be a number"),
+    ("accept not a regex",
+     one_question("id: q\ntype: text\nprompt: p\nanswer: [x]\nexplanation: e\naccept: '(x'"), 7,
+     "not a valid regular expression"),
+    ("accept on a single question",
+     one_question("id: q\ntype: single\nprompt: p\nchoices: {a: x, b: y}\nanswer: a\n"
+                  "explanation: e\naccept: x"), 8, "`accept` is only for text ones"),
+    ("choice mapping without text",
+     one_question("id: q\ntype: single\nprompt: p\nchoices:\n  a: {why: w}\n  b: y\nanswer: a\n"
+                  "explanation: e"), 6, "missing `text`"),
+    ("choice mapping with a stray key",
+     one_question("id: q\ntype: single\nprompt: p\nchoices:\n  a: {text: x, wy: w}\n  b: y\n"
+                  "answer: a\nexplanation: e"), 6, "did you mean why?"),
+    ("choice why empty",
+     one_question("id: q\ntype: single\nprompt: p\nchoices:\n  a: {text: x, why: ''}\n  b: y\n"
+                  "answer: a\nexplanation: e"), 6, "`why` must be non-empty text"),
     ("hints not a list",
      one_question("id: q\ntype: numeric\nprompt: p\nanswer: 1\nexplanation: e\nhints: one hint"), 7,
      "list of non-empty texts"),
@@ -334,13 +363,16 @@ SHIPPED_QUIZZES = sorted((REPO / "curriculum").glob("Phase_*/Section_*/quiz.yaml
 SCHEMA_CANNOT_SAY = {
     "malformed YAML", "bad indentation", "a tab", "python tag", "bad explicit int", "control character",
     "duplicate id", "key written twice", "single answer not a choice", "multiple answer not a choice",
-    "order answer missing a key", "numeric answer infinite",
+    "order answer missing a key", "numeric answer infinite", "accept not a regex", "tolerance infinite",
 }
 MORE_GOOD = [
     GOOD.replace("pass_mark: 0.75\n", ""),
     one_question("id: q\ntype: numeric\nprompt: p\nanswer: 1e-3\nrel_tolerance: 0.1\nexplanation: e"),
     one_question("id: q\ntype: text\nprompt: p\nanswer: chain rule\nexplanation: e\nhints: [h]"),
     one_question("id: '42'\ntype: single\nprompt: p\nchoices: {a: 1, b: 2}\nanswer: a\nexplanation: e"),
+    one_question("id: q\ntype: single\nprompt: p\nchoices:\n  a: {text: x, why: w}\n  b: {text: 2}\n"
+                 "  c: z\nanswer: a\nexplanation: e"),
+    one_question("id: q\ntype: text\nprompt: p\nanswer: [x]\naccept: '^x+$'\nexplanation: e\npoints: 0.5"),
 ]
 
 

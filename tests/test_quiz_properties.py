@@ -9,14 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from learnpath.errors import AnswersError, QuizError
-from learnpath.quiz import (
-    find_problems,
-    grade,
-    grade_question,
-    load_quiz,
-    parse_typed_answer,
-    shuffled,
-)
+from learnpath.answers import grade, grade_question, parse_typed_answer
+from learnpath.quiz import shuffled
+from learnpath.quizfile import find_problems, load_quiz
 
 VALID = """\
 pass_mark: 0.8
@@ -214,7 +209,7 @@ def test_alias_bomb_is_reported_not_expanded(tmp_path):
 
     path = tmp_path / "quiz.yaml"
     path.write_text(ALIAS_BOMB, encoding="utf-8")
-    script = ("import sys; from learnpath.quiz import find_problems; "
+    script = ("import sys; from learnpath.quizfile import find_problems; "
               "print(len(find_problems(sys.argv[1])))")
     # a child process so that a regression shows up as a failure, not as a stuck test run
     done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,

@@ -6,8 +6,8 @@ for: a Phase 1 experiment, or the `learnpath` command itself, does not pay for
 NumPy.
 """
 
-from learnpath.nn.modules import MLP, Layer, Neuron
-from learnpath.nn.value import Value, sum_values, weighted_sum
+from learnpath.nn.modules import MLP, Layer, Neuron, sum_values, weighted_sum
+from learnpath.nn.value import Value
 
 __all__ = ["Value", "sum_values", "weighted_sum", "Neuron", "Layer", "MLP", "Tensor"]
 

@@ -26,7 +26,8 @@ import numbers
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from learnpath.nn.value import Number, Value, sum_values
+from learnpath.nn.modules import sum_values
+from learnpath.nn.value import Number, Value
 
 if TYPE_CHECKING:
     from learnpath.nn.tensor import Tensor

@@ -9,7 +9,7 @@ import sys
 import textwrap
 
 from learnpath.nn.graph import count_ops, draw, to_dot
-from learnpath.nn.value import Value, sum_values, weighted_sum
+from learnpath.nn import Value, sum_values, weighted_sum
 
 
 def small_graph() -> Value:
@@ -93,7 +93,7 @@ def test_pictures_are_the_same_under_another_hash_seed():
     """The DOT text and the table come out byte for byte the same in a process with another PYTHONHASHSEED."""
     script = textwrap.dedent(
         """
-        from learnpath.nn.value import Value, sum_values
+        from learnpath.nn import Value, sum_values
         from learnpath.nn.graph import draw, to_dot
         xs = [Value(float(i), label=f"x{i}") for i in range(8)]
         parts = [x * y for x in xs for y in xs[::-1]]

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from learnpath.nn.modules import MLP, Layer, Module, Neuron
-from learnpath.nn.value import Value, sum_values
+from learnpath.nn import Value, sum_values
 
 
 def test_neuron_is_relu_of_a_weighted_sum_or_linear():

@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from learnpath.nn.value import Value, sum_values, weighted_sum
+from learnpath.nn import Value, sum_values, weighted_sum
 
 
 def test_micrograd_readme_example():
@@ -117,7 +117,7 @@ def test_topological_order_is_the_same_under_another_hash_seed():
     """The topological order and every gradient come out identical in processes with different PYTHONHASHSEED."""
     script = textwrap.dedent(
         """
-        from learnpath.nn.value import Value, sum_values
+        from learnpath.nn import Value, sum_values
         xs = [Value(float(i) / 7, label=f"x{i}") for i in range(10)]
         out = sum_values([(x * y).tanh() for x in xs for y in xs if x is not y])
         out.backward()

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from learnpath.nn.value import Value, sum_values, weighted_sum
+from learnpath.nn import Value, sum_values, weighted_sum
 
 STEP = 1e-3
 TOLERANCE = 1e-7

@@ -1,4 +1,4 @@
-"""Tests for learnpath.nn.plot: the pictures say what the data says, as plain text and in colour."""
+"""Tests for learnpath.pictures: the pictures say what the data says, as plain text and in colour."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import sys
 import numpy as np
 import pytest
 
-from learnpath.nn import plot
-from learnpath.nn.plot import Picture, PictureKind
+from learnpath import pictures as plot
+from learnpath.pictures import Picture, PictureKind
 
 ESC = "\x1b"
 
@@ -263,6 +263,15 @@ def test_save_png_writes_png_files(tmp_path):
         picture.save_png(target)
         assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert {p.kind for p in all_pictures()} == set(PictureKind)
+
+
+def test_experiments_import_the_same_pictures_through_nn_plot():
+    """`from learnpath.nn import plot` (what experiments write) gives the very functions of learnpath.pictures."""
+    from learnpath.nn import plot as nn_plot
+
+    assert set(nn_plot.__all__) == set(plot.__all__)
+    for name in plot.__all__:
+        assert getattr(nn_plot, name) is getattr(plot, name), name
 
 
 def test_drawing_a_line_chart_needs_neither_numpy_nor_rich():
