@@ -43,7 +43,7 @@ def check_curriculum(
     reference passes and every mutant fails. With `run`, each experiment is
     also run (output captured) and must succeed within `timeout` seconds; `on_run` is told which one is running. With
     `strict`, each section is also held to the course's own rules for what a
-    section contains (CONTENT_RULES below).
+    section contains (docs/authoring.md; the numbers are below).
     """
     problems = _stray_folders(catalog.root / CURRICULUM_DIR)
     problems += _phase_titles(catalog)
@@ -144,7 +144,7 @@ def _section_problems(section: Section) -> list[LearnpathError]:
     for name in SECTION_FILES:
         if not (section.path / name).is_file():
             problems.append(CatalogError(f"section {section.id} has no {name}", path=section.path / name,
-                                         fix=f"Add {name} (see CONTENT.md for what it holds)"))
+                                         fix=f"Add {name} (docs/authoring.md says what it holds)"))
     if section.overview.is_file():
         problems += _overview_problems(section)
     if section.quiz.is_file():
@@ -193,14 +193,14 @@ def _run_problems(catalog: Catalog, section: Section, timeout: float) -> list[Le
     said = f": {last_lines[0].strip()}" if last_lines else ""
     if result.outcome is RunOutcome.TIMED_OUT:
         message = f"experiment {section.id} took longer than {timeout:g} s{said}"
-        fix = "Make it faster (CONTENT.md asks for at most 15 s)"
+        fix = "Make it faster (docs/authoring.md asks for at most 15 s)"
     else:
         message = f"experiment {section.id} failed with exit code {result.exit_code}{said}"
         fix = f"Run `learnpath run {section.id}` to see all its output"
     return [LearnpathError(message, path=section.experiment, fix=fix)]
 
 
-# What CONTENT.md asks of every section of this course, as far as a program can
+# What docs/authoring.md asks of every section of this course, as far as a program can
 # tell. Other courses built with learnpath may choose other numbers, so these
 # rules apply only with `learnpath check --strict`.
 OVERVIEW_WORDS = (1000, 2500)
@@ -214,8 +214,10 @@ OVERVIEW_PARTS = (
 
 
 def _content_problems(section: Section) -> list[LearnpathError]:
-    """Where a section falls short of CONTENT.md: length, parts, quiz size and variety, main()."""
+    """Where a section falls short of docs/authoring.md: length, parts, main(), and the quiz
+rules (size and variety, hints, and quizlint's rules against gaming and leaning)."""
     from learnpath.quizfile import load_quiz
+    from learnpath.quizlint import lint_quiz
 
     problems: list[LearnpathError] = []
     if section.overview.is_file():
@@ -225,12 +227,12 @@ def _content_problems(section: Section) -> list[LearnpathError]:
         if not low <= words <= high:
             problems.append(LearnpathError(
                 f"overview.md has {words} words", path=section.overview,
-                fix=f"CONTENT.md asks for roughly {low:,} to {high:,}"))
+                fix=f"docs/authoring.md asks for roughly {low:,} to {high:,}"))
         for pattern, part in OVERVIEW_PARTS:
             if not pattern.search(text):
                 problems.append(LearnpathError(
                     f"overview.md has no {part}", path=section.overview,
-                    fix="Add it (CONTENT.md lists the parts of an overview in order)"))
+                    fix="Add it (docs/authoring.md lists the parts of an overview in order)"))
     if section.experiment.is_file():
         code = section.experiment.read_text(encoding="utf-8", errors="replace")
         if not re.search(r"^def main\(", code, re.M):
@@ -246,7 +248,7 @@ def _content_problems(section: Section) -> list[LearnpathError]:
         if not low <= len(quiz.questions) <= high:
             problems.append(LearnpathError(
                 f"quiz.yaml has {len(quiz.questions)} questions", path=section.quiz,
-                fix=f"CONTENT.md asks for {low} to {high}"))
+                fix=f"docs/authoring.md asks for {low} to {high}"))
         types = {question.type for question in quiz.questions}
         if len(types) < QUIZ_MIN_TYPES:
             problems.append(LearnpathError(
@@ -258,6 +260,8 @@ def _content_problems(section: Section) -> list[LearnpathError]:
                 problems.append(LearnpathError(
                     f"question {question.id!r} has no hint", path=section.quiz, line=question.line,
                     fix="Add hints: [\"...\"], gentlest first"))
+        problems += [LearnpathError(finding.message, path=section.quiz, line=finding.line, fix=finding.fix)
+                     for finding in lint_quiz(quiz)]
     return problems
 
 
@@ -272,7 +276,8 @@ def _emphasis_problems(section: Section, question) -> list[LearnpathError]:
     from markdown_it import MarkdownIt  # ships with Rich, which renders these texts
 
     parser = MarkdownIt("commonmark")
-    texts = [question.prompt, question.explanation, *question.hints, *(text for _, text in question.choices)]
+    texts = [question.prompt, question.explanation, *question.hints,
+             *(text for _, text in question.choices), *(why for _, why in question.whys)]
     problems: list[LearnpathError] = []
     for text in texts:
         html = parser.render(str(text))

@@ -99,6 +99,12 @@ def error(text: str) -> None:
     print(_paint(f"error: {text}", _RED, sys.stderr), file=sys.stderr, flush=True)
 
 
+def raw(text: str) -> None:
+    """A file's text exactly as written (`show --plain`)."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 def print_json(data: Any) -> None:
     """Machine-readable output: stable keys, always valid JSON, nothing else on stdout."""
     import json
@@ -111,6 +117,10 @@ def print_json(data: Any) -> None:
 
 def tick(flag: bool) -> str:
     return "✓" if flag else "·"
+
+
+def cross() -> str:
+    return "✗"
 
 
 def section_table(phases: Sequence[tuple[str, Sequence[Sequence[str]], str]]) -> None:

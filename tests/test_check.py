@@ -82,7 +82,7 @@ def test_check_without_run_does_not_execute_experiments(course, cli):
 
 
 def test_strict_holds_sections_to_content_rules(course, cli):
-    """--strict names each CONTENT.md shortfall of the small course; plain check passes it."""
+    """--strict names each docs/authoring.md shortfall of the small course; plain check passes it."""
     assert cli(course, "check").exit_code == 0
     result = cli(course, "check", "--strict", "--json")
     assert result.exit_code == 1
@@ -120,8 +120,9 @@ def test_strict_passes_a_section_that_meets_content_rules(course, cli, make_sect
     questions = []
     for i in range(8):
         kind = kinds[i % 3]
-        extra = {"single": "    choices: {a: 'yes', b: 'no'}\n    answer: a\n",
-                 "numeric": "    answer: 2\n", "text": "    answer: ['two']\n"}[kind]
+        key = "abc"[i // 3]  # keys spread over positions, choices of equal length
+        extra = {"single": f"    choices: {{a: 'red', b: 'tan', c: 'sky'}}\n    answer: {key}\n",
+                 "numeric": "    answer: 2\n", "text": "    answer: ['chain rule']\n"}[kind]
         questions.append(f"  - id: q{i}\n    type: {kind}\n    prompt: 'Q{i}?'\n{extra}"
                          f"    explanation: 'Because.'\n    hints: ['Think.']\n")
     (folder / "quiz.yaml").write_text("questions:\n" + "".join(questions))

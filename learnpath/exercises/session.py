@@ -16,8 +16,8 @@ from enum import Enum
 from pathlib import Path
 
 from learnpath.catalog import Catalog, Section
-from learnpath.exercises.files import ExerciseError, exercise_files
-from learnpath.exercises.grading import DEFAULT_TIMEOUT, ExerciseReport, grade
+from learnpath.exercises.files import ExerciseError
+from learnpath.exercises.grading import DEFAULT_TIMEOUT, ExerciseReport
 
 # how often --watch looks at the file: often enough to feel immediate, cheap on any file system
 POLL_SECONDS = 0.25
@@ -42,16 +42,13 @@ def check_and_record(catalog: Catalog, section: Section, *, timeout: float = DEF
     """Grade the learner's exercise.py; if every task passes, tick the exercise box.
 
     PROGRESS.md is checked before the checks run (so a broken file is reported
-    first) and written only on a pass; the learner's code can't reach it.
+    first) and written only on a pass, by study.py; the learner's code can't reach it.
     """
-    from learnpath.progress import check_can_record, tick_exercise
+    from learnpath import study
 
     require_exercise(section)
-    check_can_record(catalog.progress_path, catalog.sections)
-    report = grade(exercise_files(catalog, section), timeout=timeout, curriculum=catalog.curriculum)
-    if report.passed:
-        tick_exercise(catalog.progress_path, catalog.sections, section.id)
-    return Checked(report, report.passed)
+    done = study.check_exercise(catalog, section, timeout=timeout)
+    return Checked(done.report, done.ticked)
 
 
 class WatchEnd(Enum):

@@ -1,0 +1,237 @@
+"""Section 2.1 (Single Neuron): every claim of the overview and every numeric quiz answer, recomputed."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from learnpath.nn import Value, weighted_sum
+from learnpath.nn.losses import binary_cross_entropy
+
+from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
+
+SECTION = "2.1"
+
+
+def _experiment():
+    return load_experiment(SECTION)
+
+
+def test_washing_line_neuron(run_main):
+    """The washing-line neuron says 0.881, 0.047 and 0.269 for the overview's three days."""
+    figures, printed = run_main
+    assert f"{figures['washing_1_1_0']:.3f}" == "0.881"
+    assert f"{figures['washing_1_0_1']:.3f}" == "0.047"
+    assert f"{figures['washing_0_0_0']:.3f}" == "0.269"
+    assert "sum = +2" in printed and "sum = -3" in printed and "sum = -1" in printed
+
+
+def test_hand_set_gates(run_main):
+    """w = (1, 1) with b = -1.5 computes AND, with b = -0.5 computes OR."""
+    figures, _ = run_main
+    assert figures["hand_and_outputs"] == [0, 0, 0, 1]
+    assert figures["hand_or_outputs"] == [0, 1, 1, 1]
+
+
+def test_trained_neuron_learns_and_and_or(run_main):
+    """Trained AND and OR neurons reach accuracy 1.0 and BCE below 0.01, with the weights the overview quotes."""
+    figures, printed = run_main
+    for gate in ("and", "or"):
+        assert figures[f"{gate}_accuracy"] == 1.0
+        assert figures[f"{gate}_loss"] < 0.01
+    assert f"{figures['and_loss']:.6f}" == "0.008643"
+    assert f"{figures['or_loss']:.6f}" == "0.004576"
+    assert [f"{v:.3f}" for v in figures["and_weights"]] == ["8.828", "8.828", "-13.412"]
+    assert [f"{v:.3f}" for v in figures["or_weights"]] == ["10.086", "10.086", "-4.582"]
+    assert "accuracy 1.00" in printed
+
+
+def test_trained_neuron_stalls_at_ln2_on_xor(run_main):
+    """XOR's loss ends at ln 2 (0.693147), within 1e-6 from step 56 on; weights within 2e-16 of 0; p = 0.5; accuracy 0.5."""
+    figures, printed = run_main
+    assert abs(figures["xor_loss"] - math.log(2)) < 1e-12
+    assert f"{figures['xor_loss']:.6f}" == "0.693147"
+    assert figures["xor_step_within_1e-6_of_ln2"] == 56
+    assert all(abs(v) < 2e-16 for v in figures["xor_weights"])
+    assert all(abs(p - 0.5) < 1e-15 for p in figures["xor_probabilities"])
+    assert figures["xor_accuracy"] == 0.5
+    assert "from step 56 on" in printed
+
+
+def test_decision_lines(run_main):
+    """AND's line is x2 = -1.000 x1 + 1.519 and OR's x2 = -1.000 x1 + 0.454; the pictures show 100% and 75%."""
+    figures, printed = run_main
+    assert [f"{v:.3f}" for v in figures["and_line"]] == ["-1.000", "1.519"]
+    assert [f"{v:.3f}" for v in figures["or_line"]] == ["-1.000", "0.454"]
+    assert "accuracy on these 4 points: 100%" in printed
+    assert "accuracy on these 4 points: 75%" in printed
+
+
+def test_no_line_separates_xor(run_main):
+    """The best of 20,000 random lines gets 3 of XOR's 4 points."""
+    figures, _ = run_main
+    assert figures["xor_best_line_accuracy"] == 0.75
+
+
+def test_xor_minimum_is_ln2_at_zero_weights():
+    """At w = b = 0 the XOR loss is ln 2 and its gradient is exactly 0: the stationary point the overview proves is the minimum."""
+    experiment = _experiment()
+    weights, bias = [Value(0.0), Value(0.0)], Value(0.0)
+    loss = binary_cross_entropy([experiment.neuron(weights, bias, x) for x in experiment.CORNERS],
+                                experiment.TRUTH_TABLES["XOR"])
+    loss.backward()
+    assert loss.data == pytest.approx(math.log(2), abs=1e-15)
+    assert [weights[0].grad, weights[1].grad, bias.grad] == [0.0, 0.0, 0.0]
+
+
+def test_xor_inequalities_have_no_solution():
+    """No (w1, w2, b) on a fine grid satisfies the four XOR inequalities the overview adds up."""
+    grid = [i / 4 for i in range(-12, 13)]
+    solutions = [(w1, w2, b) for w1 in grid for w2 in grid for b in grid
+                 if w2 + b > 0 and w1 + b > 0 and b <= 0 and w1 + w2 + b <= 0]
+    assert solutions == []
+
+
+def test_overview_worked_numbers():
+    """sigmoid(2) = 0.881, sigmoid(-3) = 0.047, sigmoid(-1) = 0.269; -ln 0.01 = 4.6; AND line x2 = -x1 + 1.5 sums."""
+    assert [f"{Value(z).sigmoid().data:.3f}" for z in (2, -3, -1)] == ["0.881", "0.047", "0.269"]
+    assert f"{-math.log(0.01):.1f}" == "4.6"
+    sums = [1.0 * x1 + 1.0 * x2 - 1.5 for x1, x2 in _experiment().CORNERS]
+    assert sums == [-1.5, -0.5, -0.5, 0.5]
+    assert _experiment().decision_line(1.0, 1.0, -1.5) == (-1.0, 1.5)
+
+
+def test_experiment_runs_alone_in_its_folder():
+    """`python experiment.py` in the section folder exits 0 and prints every step."""
+    result = run_alone(SECTION)
+    assert result.returncode == 0, result.stderr
+    assert "Step 5" in result.stdout
+
+
+def test_code_quoted_in_the_overview_is_in_the_library():
+    """Every line of Python the overview quotes appears in modules.py or value.py."""
+    assert quoted_lines_missing(SECTION, ["learnpath/nn/modules.py", "learnpath/nn/value.py"]) == []
+
+
+# ----------------------------------------------------------------------
+# Quiz keys
+
+
+def _assert_matches_key(question_id: str, computed: float) -> None:
+    question = quiz_questions(SECTION)[question_id]
+    assert abs(computed - float(question["answer"])) <= float(question["tolerance"])
+
+
+def test_quiz_forward_by_hand():
+    """sigmoid(0.25 + 0.5*2 - 1.5*1) is the key; without the bias it is 0.3775, as the explanation says."""
+    out = weighted_sum([Value(0.5), Value(-1.5)], [2.0, 1.0], Value(0.25)).sigmoid()
+    _assert_matches_key("forward-by-hand", out.data)
+    assert f"{weighted_sum([Value(0.5), Value(-1.5)], [2.0, 1.0]).sigmoid().data:.4f}" == "0.3775"
+
+
+def test_quiz_shrug_loss():
+    """BCE of p = 0.5 on labels that are 30% ones is the key, ln 2."""
+    labels = [1] * 3 + [0] * 7
+    loss = binary_cross_entropy([Value(0.5) for _ in labels], labels)
+    _assert_matches_key("shrug-loss", loss.data)
+
+
+def test_quiz_intercept():
+    """The decision line of w = (2, 4), b = -6 has the key as its intercept."""
+    _, intercept = _experiment().decision_line(2.0, 4.0, -6.0)
+    _assert_matches_key("intercept", intercept)
+
+
+def test_quiz_single_line_gates():
+    """A hard-threshold neuron on a grid of weights computes AND, OR and NAND but neither XOR nor XNOR."""
+    experiment = _experiment()
+    grid = [i / 2 for i in range(-6, 7)]
+    tables = {"a": [0, 0, 0, 1], "b": [0, 1, 1, 0], "c": [1, 1, 1, 0], "d": [0, 1, 1, 1], "e": [1, 0, 0, 1]}
+    reachable = {key for key, table in tables.items()
+                 if any([experiment.step_neuron((w1, w2), b, x) for x in experiment.CORNERS] == table
+                        for w1 in grid for w2 in grid for b in grid)}
+    assert sorted(reachable) == sorted(quiz_questions(SECTION)["single-line-gates"]["answer"])
+
+
+def test_quiz_and_bias():
+    """With weights (1, 1) the bias -1.5 (the key) makes AND; -0.5, +0.5 and -2.5 do not."""
+    experiment = _experiment()
+    question = quiz_questions(SECTION)["and-bias"]
+    for key, choice in question["choices"].items():
+        outputs = [experiment.step_neuron((1.0, 1.0), float(choice["text"]), x) for x in experiment.CORNERS]
+        assert (outputs == [0, 0, 0, 1]) == (key == question["answer"])
+
+
+def test_quiz_bce_slope():
+    """d(-ln sigmoid(z))/dz where sigmoid(z) = 0.8 is the key, p - 1."""
+    z = Value(math.log(0.8 / 0.2))  # sigmoid(z) = 0.8
+    loss = binary_cross_entropy(z.sigmoid(), 1)
+    loss.backward()
+    _assert_matches_key("bce-slope", z.grad)
+
+
+def test_quiz_and_weights_grow():
+    """Doubling trained AND weights and bias lowers the BCE: larger weights keep paying."""
+    experiment = _experiment()
+    weights, bias, losses = experiment.train_logistic_neuron(experiment.TRUTH_TABLES["AND"], steps=300)
+    doubled = [Value(2 * w.data) for w in weights]
+    loss_doubled = binary_cross_entropy([experiment.neuron(doubled, Value(2 * bias.data), x)
+                                         for x in experiment.CORNERS], experiment.TRUTH_TABLES["AND"])
+    assert loss_doubled.data < losses[-1]
+
+
+# ----------------------------------------------------------------------
+# The "Try this" outcomes at the end of the overview
+
+
+def test_try_smaller_step():
+    """At lr = 0.5 AND ends at BCE 0.0344, above 0.01, still right on every corner."""
+    experiment = _experiment()
+    w, b, losses = experiment.train_logistic_neuron(experiment.TRUTH_TABLES["AND"], lr=0.5)
+    assert f"{losses[-1]:.4f}" == "0.0344"
+    assert experiment.accuracy(w, b, experiment.TRUTH_TABLES["AND"]) == 1.0
+
+
+def test_try_other_seeds_for_xor():
+    """Seeds 1 to 5 all end at ln 2 (six decimals) with every parameter within 2e-16 of 0."""
+    experiment = _experiment()
+    for seed in range(1, 6):
+        w, b, losses = experiment.train_logistic_neuron(experiment.TRUTH_TABLES["XOR"], seed=seed)
+        assert f"{losses[-1]:.6f}" == f"{math.log(2):.6f}"
+        assert all(abs(p.data) < 2e-16 for p in (*w, b))
+
+
+def test_try_nand():
+    """NAND is learned: accuracy 1.0, BCE 0.008678, weights (-8.820, -8.820), bias 13.400."""
+    experiment = _experiment()
+    targets = [1, 1, 1, 0]
+    w, b, losses = experiment.train_logistic_neuron(targets)
+    assert experiment.accuracy(w, b, targets) == 1.0
+    assert f"{losses[-1]:.6f}" == "0.008678"
+    assert [f"{p.data:.3f}" for p in (*w, b)] == ["-8.820", "-8.820", "13.400"]
+
+
+def _train_without_bias(experiment, targets):
+    source = (section_dir(SECTION) / "experiment.py").read_text(encoding="utf-8")
+    assert "for p in (*weights, bias):" in source  # the line the learner is told to change
+    random.seed(experiment.SEED)
+    weights, bias = [Value(random.uniform(-1, 1)) for _ in range(2)], Value(0.0)
+    for _ in range(experiment.STEPS):
+        loss = binary_cross_entropy([experiment.neuron(weights, bias, x) for x in experiment.CORNERS], targets)
+        loss.backward()
+        for p in weights:
+            p.data -= experiment.LEARNING_RATE * p.grad
+    loss = binary_cross_entropy([experiment.neuron(weights, bias, x) for x in experiment.CORNERS], targets)
+    return loss.data, experiment.accuracy(weights, bias, targets)
+
+
+def test_try_take_away_the_bias():
+    """Without the bias AND stalls at ln 2 (accuracy 0.75); OR gets every corner but stops at BCE 0.1743 > ln2/4 = 0.1733."""
+    experiment = _experiment()
+    and_loss, and_accuracy = _train_without_bias(experiment, experiment.TRUTH_TABLES["AND"])
+    assert f"{and_loss:.6f}" == f"{math.log(2):.6f}" and and_accuracy == 0.75
+    or_loss, or_accuracy = _train_without_bias(experiment, experiment.TRUTH_TABLES["OR"])
+    assert f"{or_loss:.4f}" == "0.1743" and or_accuracy == 1.0
+    assert f"{math.log(2) / 4:.4f}" == "0.1733" and or_loss > math.log(2) / 4
