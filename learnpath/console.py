@@ -126,12 +126,12 @@ def cross() -> str:
 def section_table(phases: Sequence[tuple[str, Sequence[Sequence[str]], str]]) -> None:
     """One table per phase: (phase title, rows of cells, progress line under the title).
 
-    Rows are (id, title, experiment, quiz, done), already turned into text.
+    Rows are (id, title, experiment, exercise, quiz, done), already turned into text.
     Drawn by hand rather than with Rich: loading Rich would double the time
     `learnpath list` takes to start (see bench/bench_startup.py), and aligned
     columns need nothing more than padding.
     """
-    header = ("id", "section", "experiment", "quiz (best)", "done")
+    header = ("id", "section", "experiment", "exercise", "quiz (best)", "done")
     for index, (title, rows, progress) in enumerate(phases):
         if index:
             print()

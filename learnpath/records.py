@@ -54,6 +54,8 @@ def section_status(status, catalog: Catalog) -> dict:
         "experiment": state.experiment,
         "quiz": quiz,
         "done": state.done,
+        # true / false for a section with an exercise, null for one without
+        "exercise": state.exercise,
     })
 
 
@@ -73,6 +75,9 @@ def next_step(found) -> dict:
         "phase": section.phase,
         "phase_title": section.phase_title,
         "summary": found.summary,
+        # null when the section has no exercise; else whether its box is ticked
+        "exercise": None if found.exercise is None else {
+            "passed": found.exercise, "command": f"learnpath exercise {section.id}"},
         "steps": [
             {"step": step.kind.value, "what": step.what, "command": step.command}
             for step in found.steps
@@ -130,8 +135,12 @@ def quiz_revealed(section: Section, quiz) -> dict:
 
 def hint(section: Section, question, level: int, text: str | None) -> dict:
     """`hint --json`: one hint, and how many the question has."""
+    from learnpath.exercises.files import TaskInfo
+
     return {"section": section.id, "question": question.id, "level": level,
-            "hints": len(question.hints), "hint": text}
+            "hints": len(question.hints), "hint": text,
+            # "quiz" for a quiz question, "exercise" for a task of the section's exercise
+            "kind": "exercise" if isinstance(question, TaskInfo) else "quiz"}
 
 
 def review(asked: int, results: Mapping[str, Any]) -> dict:
