@@ -270,9 +270,9 @@ def exercise_command(
 
         def redraw(checked) -> None:
             console.clear_screen()
-            console.note(f"learnpath exercise {section.id} --watch · checked at "
-                         f"{datetime.now():%H:%M:%S} · save exercise.py to check again, "
-                         "Enter checks now, q or Ctrl-C stops")
+            console.note(console.fitted(
+                f"learnpath exercise {section.id} --watch · checked at {datetime.now():%H:%M:%S} · "
+                "save exercise.py to check again, Enter checks now, q or Ctrl-C stops"))
             console.say()
             _show_exercise(catalog, section, checked)
 
@@ -300,12 +300,13 @@ def _show_exercise(catalog: Catalog, section: Section, checked) -> None:
     console.say()
     console.styled_lines(lines(report, width=console.width()))
     if report.passed:
-        console.note(f"The exercise box of {section.id} is ticked in PROGRESS.md. "
-                     f"Compare with the reference: learnpath solution {section.id}")
+        console.note(console.fitted(
+            f"The exercise box of {section.id} is ticked in PROGRESS.md. "
+            f"Compare with the reference: learnpath solution {section.id}"))
         return
-    hint = next_hint(report)
-    console.note(f"Edit exercise.py and run `learnpath exercise {section.id}` again "
-                 f"(--watch re-runs on each save). A hint: {hint}")
+    console.note(console.fitted(
+        f"Edit exercise.py and check again with `learnpath exercise {section.id}` "
+        f"(--watch checks on each save). A hint: {next_hint(report)}"))
 
 
 @app.command("solution")

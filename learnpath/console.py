@@ -217,6 +217,13 @@ def width() -> int:
     return shutil.get_terminal_size().columns if is_terminal() else 80
 
 
+def fitted(text: str) -> str:
+    """Text wrapped at word boundaries to the output's width (80 columns when not a terminal)."""
+    import textwrap
+
+    return textwrap.fill(text, width=width(), break_on_hyphens=False)
+
+
 def clear_screen() -> None:
     """Clear the terminal and put the cursor at the top (only on a terminal)."""
     if is_terminal():

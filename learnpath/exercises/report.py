@@ -66,13 +66,17 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def lines(report: ExerciseReport, width: int = 80) -> list[tuple[str, str]]:
-    """What `learnpath exercise ID` prints: one block per task, then the tally and what next."""
+    """What `learnpath exercise ID` prints: one block per task, then the tally.
+
+    Each block starts with the mark and the status in a column, then the task id;
+    under it, the title and (unless it passed) what went wrong, all wrapped to `width`.
+    """
     out: list[tuple[str, str]] = []
-    id_width = max((len(task.id) for task in report.tasks), default=0)
+    status_width = max(len(status.value) for status in TaskStatus)
     for task in report.tasks:
-        status = task.status.value
-        head = f"{MARKS[task.status]} {task.id.ljust(id_width)}  {task.title}"
-        out.append((f"{head}: {status}", STYLES[task.status]))
+        head = f"{MARKS[task.status]} {task.status.value.ljust(status_width)}  {task.id}"
+        out.append((head, STYLES[task.status]))
+        out += [(text, "plain") for text in _wrap(task.title, width)]
         out += [(text, "plain") for text in _details(task, width)]
     passing = sum(task.status is TaskStatus.PASSED for task in report.tasks)
     out.append(("", "plain"))
@@ -84,16 +88,22 @@ def lines(report: ExerciseReport, width: int = 80) -> list[tuple[str, str]]:
     return out
 
 
+def _wrap(text: str, width: int, first: str = "    ", later: str = "      ") -> list[str]:
+    return textwrap.wrap(text, width=max(width, 40), initial_indent=first, subsequent_indent=later,
+                         break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
+
+
 def _details(task: TaskResult, width: int) -> list[str]:
     indent = "    "
-    wrap = lambda text, first=indent, later=indent + "  ": textwrap.wrap(  # noqa: E731
-        text, width=max(width, 40), initial_indent=first, subsequent_indent=later,
-        break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
+
+    def wrap(text: str) -> list[str]:
+        return _wrap(text, width)
+
     if task.status is TaskStatus.PASSED:
         return []
     if task.status is TaskStatus.NOT_STARTED:
         if task.where is not None:
-            return [f"{indent}the TODO at {_place(task.where)}"]
+            return wrap(f"the TODO at {_place(task.where)}")
         return []
     details: list[str] = []
     if task.message:
