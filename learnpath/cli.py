@@ -282,9 +282,9 @@ def exercise_command(
         return
     checked = check_and_record(catalog, section, timeout=timeout)
     if as_json:
-        from learnpath.exercises.report import record
+        from learnpath import records
 
-        console.print_json(record(checked.report, catalog.root) | {"recorded": checked.ticked})
+        console.print_json(records.exercise_result(checked.report, catalog.root, recorded=checked.ticked))
     else:
         _show_exercise(catalog, section, checked)
     if not checked.report.passed:

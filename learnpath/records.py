@@ -143,6 +143,45 @@ def hint(section: Section, question, level: int, text: str | None) -> dict:
             "kind": "exercise" if isinstance(question, TaskInfo) else "quiz"}
 
 
+def exercise_result(report, root, *, recorded: bool) -> dict:
+    """`exercise --json` (`report` is an exercises.grading.ExerciseReport)."""
+    return finite({
+        "section": report.section_id,
+        "passed": report.passed,
+        "problem": report.problem,
+        "seconds": round(report.seconds, 2),
+        "recorded": recorded,
+        "tasks": [
+            {
+                "id": task.id,
+                "title": task.title,
+                "status": task.status.value,
+                "message": task.message,
+                "expected": task.expected,
+                "got": task.got,
+                "input": task.input,
+                "where": _place(task.where, root),
+                "ran": [_place(where, root) for where in task.ran],
+                "output": task.output,
+            }
+            for task in report.tasks
+        ],
+    })
+
+
+def _place(where, root) -> dict | None:
+    """A line of the learner's file (exercises.grading.Where) with its path relative to the root."""
+    if where is None:
+        return None
+    from pathlib import Path
+
+    try:
+        file = Path(where.file).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        file = str(where.file)
+    return {"file": file, "line": where.line, "code": where.code or None, "function": where.function}
+
+
 def review(asked: int, results: Mapping[str, Any]) -> dict:
     """`review --json`: the questions asked, graded per section (`results`: section id -> QuizResult)."""
     return finite({

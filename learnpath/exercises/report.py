@@ -1,7 +1,8 @@
-"""An exercise report as the learner reads it (lines of text) and as a tutor agent reads it (JSON).
+"""An exercise report as the learner reads it: lines of text, each with a style.
 
 Nothing here draws: `lines()` returns (text, style) pairs and the command line
-paints them through console.py. The JSON keys are documented in the README.
+paints them through console.py. The JSON a tutor agent reads is built in
+records.py (`exercise_result`).
 """
 
 from __future__ import annotations
@@ -24,45 +25,6 @@ STYLES = {
     TaskStatus.ERROR: "warning",
 }
 OUTPUT_LINES_SHOWN = 6
-
-
-def record(report: ExerciseReport, root: Path) -> dict:
-    """The JSON object `learnpath exercise ID --json` prints."""
-    return {
-        "section": report.section_id,
-        "passed": report.passed,
-        "problem": report.problem,
-        "seconds": round(report.seconds, 2),
-        "tasks": [
-            {
-                "id": task.id,
-                "title": task.title,
-                "status": task.status.value,
-                "message": task.message,
-                "expected": task.expected,
-                "got": task.got,
-                "input": task.input,
-                "where": _where_record(task.where, root),
-                "ran": [_where_record(w, root) for w in task.ran],
-                "output": task.output,
-            }
-            for task in report.tasks
-        ],
-    }
-
-
-def _where_record(where: Where | None, root: Path) -> dict | None:
-    if where is None:
-        return None
-    return {"file": _relative(where.file, root), "line": where.line, "code": where.code or None,
-            "function": where.function}
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def lines(report: ExerciseReport, width: int = 80) -> list[tuple[str, str]]:

@@ -55,6 +55,18 @@ def test_a_wrong_value_shows_input_expected_got_and_where_to_look(exercise, cli)
     assert _state(exercise.root).exercise is False
 
 
+def _readme_keys(command: str) -> list[list[str]]:
+    """The key groups the README's "JSON output" promises for `command` (parsed as tests/test_records.py does)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "test_records.py"
+    spec = importlib.util.spec_from_file_location("readme_shapes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.promised_keys()[command]
+
+
 def test_json_has_the_documented_keys(exercise, cli):
     """--json: one object with section, passed and, per task, id, title, status, message, expected, got."""
     exercise.learner(solved(double="    return x * x"))
@@ -64,6 +76,8 @@ def test_json_has_the_documented_keys(exercise, cli):
     assert data["section"] == "1.1" and data["passed"] is False and data["recorded"] is False
     first, second = data["tasks"]
     assert {"id", "title", "status", "message", "expected", "got"} <= set(first)
+    top, task = _readme_keys("exercise --json")[:2]
+    assert set(top) <= set(data) and set(task) <= set(first)
     assert (first["id"], first["status"], first["expected"], first["got"]) == ("double", "failed", "6.0", "9.0")
     assert first["message"] == "double(3.0)"
     assert first["ran"] == [{"file": "curriculum/Phase_1/Section_1_Value_Objects/exercise.py",
