@@ -17,13 +17,14 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
 from learnpath.errors import AttemptLogError
-from learnpath.locking import locked
+from learnpath.locking import lock_path, locked
 from learnpath.quiz import QuizResult
 
 LOG_FOLDER = ".learnpath"
@@ -64,6 +65,44 @@ class Attempt:
 def log_path(root: Path | str) -> Path:
     """Where the attempt log of the course at `root` lives."""
     return Path(root) / LOG_FOLDER / LOG_NAME
+
+
+def check_can_log(root: Path | str) -> None:
+    """Raise AttemptLogError now if an attempt could not be appended later.
+
+    Checks the folder (there or creatable), the log and its lock file (plain
+    files we may write, when they exist), so a quiz never finds out at the end.
+    """
+    path = log_path(root)
+    folder = path.parent
+    for target, kind in ((folder, "folder"), (path, "file"), (lock_path(path), "file")):
+        problem = _unwritable(target, kind)
+        if problem is not None:
+            reason, fix = problem
+            raise AttemptLogError(f"the attempt log can't be written: {target} {reason}",
+                                  path=path, fix=fix)
+
+
+def _unwritable(target: Path, kind: str) -> tuple[str, str] | None:
+    """Why `target` (an existing folder or file, or one to be made) can't be written, with the fix."""
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        # it will be created: that needs a folder above it that we may write
+        return _unwritable(target.parent, "folder")
+    except OSError as error:
+        return f"can't be reached ({error.strerror})", f"check the permissions of {target.parent}"
+    is_kind = stat.S_ISDIR(info.st_mode) if kind == "folder" else stat.S_ISREG(info.st_mode)
+    if not is_kind:
+        return (f"is not a {'folder' if kind == 'folder' else 'plain file'}",
+                f"move {target} out of the way")
+    wanted = os.W_OK | os.X_OK if kind == "folder" else os.W_OK
+    if os.access(target, wanted):
+        return None
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return ("belongs to another user (was learnpath run with sudo?)",
+                f"give it back: sudo chown -R $USER {target}")
+    return "is read-only", f"make it writable: chmod u+w {target}"
 
 
 def append_attempt(

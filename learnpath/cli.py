@@ -1,68 +1,40 @@
-"""The `learnpath` command line: parse the options, call one core function, show the result.
+"""The `learnpath` command line: declare the commands, call one use case each, print.
 
-Every command is a thin layer over the core modules (catalog, course, quiz,
-progress, runner, review, check). The core raises LearnpathError for anything a
-person can fix; this file turns that into one red line on stderr and the exit
-code (2 for bad input, 1 for a real failure), never a traceback.
+The use cases (take a quiz, run an experiment, plan a review, start over) are
+in study.py; the JSON documents in records.py; what a person sees in views.py.
+The core raises LearnpathError for anything a person can fix; this file turns
+that into one red line on stderr and the exit code (2 for bad input, 1 for a
+real failure), never a traceback.
 
 Heavy modules (the quiz loader and YAML, the runner, Rich) are imported inside
 the commands that need them, so `learnpath list` and `learnpath next` start
-about as fast as Typer itself.
+about as fast as Typer itself (see typer_speed.py for the one other thing that
+takes).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from typer.core import TyperGroup
 
-try:  # Typer 0.2x carries its own copy of Click
-    from typer._click.exceptions import NoArgsIsHelpError, UsageError
-except ImportError:  # pragma: no cover - an older Typer, on top of Click itself
-    from click.exceptions import NoArgsIsHelpError, UsageError
-
 from learnpath import __version__, console
 from learnpath.catalog import Catalog, Section, find_root, load_catalog
 from learnpath.errors import LearnpathError, NoTerminalError
+from learnpath.typer_speed import defer_option_checks
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130  # bad input is 2: LearnpathError.exit_code
 
-
-class _CoerceWhenGiven:
-    """Typer's coercion of one option, built only when the option was actually given.
-
-    Typer (0.2x) validates every parameter through a pydantic adapter and builds
-    it even for options left unset, which costs pydantic's import (several
-    times Typer's own start-up) on a bare `learnpath list`. An unset option is
-    None either way, so only a given value needs the real thing.
-    """
-
-    def __init__(self) -> None:
-        self._real = None
-
-    def coerce(self, value, param, ctx):
-        if value is None and not (param.multiple or param.nargs == -1):
-            return None
-        if self._real is None:
-            from typer._coercion import build_runtime_param
-
-            self._real = build_runtime_param(param.type_descriptor)
-        return self._real.coerce(value, param=param, ctx=ctx)
+# Click's UsageError, found through a public subclass rather than a private module path
+UsageError = next(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "UsageError")
 
 
-def _defer_coercion(params) -> None:
-    for param in params:
-        # only where this Typer has the lazily-built coercion slot and it is still empty
-        if getattr(param, "_runtime_param", False) is None and hasattr(param, "type_descriptor"):
-            param._runtime_param = _CoerceWhenGiven()
-
-
-def _usage_error(error: UsageError) -> typer.Exit:
+def _usage_error(error) -> typer.Exit:
     """A mistyped command line, as one line like every other error (Typer would draw a box)."""
     command = error.ctx.command_path if error.ctx is not None else "learnpath"
     message = error.format_message()
@@ -71,19 +43,32 @@ def _usage_error(error: UsageError) -> typer.Exit:
     return typer.Exit(error.exit_code)
 
 
+def _interrupted() -> typer.Exit:
+    """Ctrl-C: say truthfully what had been written before it."""
+    from learnpath.study import recorded_so_far
+
+    console.say()  # the ^C was typed on a prompt line: start a fresh one
+    written = recorded_so_far()
+    if written:
+        console.error(f"stopped (Ctrl-C) after writing to {', '.join(written)}; that is kept")
+    else:
+        console.error("stopped (Ctrl-C); nothing was recorded")
+    return typer.Exit(EXIT_INTERRUPTED)
+
+
 class _ReportingGroup(TyperGroup):
     """Runs a command and turns the tool's own errors into one line and an exit code."""
 
     def parse_args(self, ctx, args):
-        # get_params includes the --help option, which Typer also coerces
-        _defer_coercion(self.get_params(ctx))
+        # get_params includes the --help option, which Typer also checks
+        defer_option_checks(self.get_params(ctx))
         for command in self.commands.values():
-            _defer_coercion(command.get_params(ctx))
+            defer_option_checks(command.get_params(ctx))
         try:
             return super().parse_args(ctx, args)
-        except NoArgsIsHelpError:
-            raise  # a bare `learnpath` shows the help, as it should
         except UsageError as error:  # e.g. --root with no folder after it
+            if type(error).__name__ == "NoArgsIsHelpError":
+                raise  # a bare `learnpath` shows the help, as it should
             raise _usage_error(error) from None
 
     def invoke(self, ctx: typer.Context):
@@ -95,9 +80,7 @@ class _ReportingGroup(TyperGroup):
             console.error(str(problem))
             raise typer.Exit(problem.exit_code) from None
         except KeyboardInterrupt:
-            console.say()  # the ^C was typed on a prompt line: start a fresh one
-            console.error("stopped (Ctrl-C); nothing was recorded")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            raise _interrupted() from None
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         # the order a learner meets them, not alphabetical
@@ -185,29 +168,15 @@ def _section(ctx: typer.Context, ident: str) -> tuple[Catalog, Section]:
 @app.command("next")
 def next_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """What to study next: the first section not done, and the exact commands for its steps."""
-    from learnpath.course import next_record, next_section
+    from learnpath import records, views
+    from learnpath.course import next_section
 
     catalog = _catalog(ctx)
     found = next_section(catalog)
     if as_json:
-        console.print_json(next_record(found))
-        return
-    if found is None:
-        if catalog.sections:
-            console.success(f"Every one of the {len(catalog.sections)} sections is done.")
-            console.note("Keep it fresh with `learnpath review`.")
-        else:
-            console.say(f"No sections yet under {catalog.curriculum}.")
-        return
-    section = found.section
-    console.note(section.phase_title)
-    console.heading(f"Next: {section.id}  {section.title}")
-    if found.summary:
-        console.say()
-        console.paragraph(found.summary)
-    console.say()
-    console.say("Steps left:")
-    console.steps((step.what, step.command) for step in found.steps)
+        console.print_json(records.next_step(found))
+    else:
+        views.next_section(found, catalog)
 
 
 @app.command("list")
@@ -219,48 +188,17 @@ def list_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Every section: experiment run, best quiz score, done; and the progress of each phase."""
-    from learnpath.course import status_record, statuses
-    from learnpath.errors import CatalogError
+    from learnpath import records, views
+    from learnpath.course import statuses
 
     catalog = _catalog(ctx)
-    if phase is not None and not any(s.phase == phase for s in catalog.sections):
-        phases = sorted({s.phase for s in catalog.sections})
-        raise CatalogError(
-            f"no phase {phase} in {catalog.curriculum}",
-            fix=f"Phases are {', '.join(map(str, phases)) or 'none yet'}",
-        )
     rows = statuses(catalog, phase)
     if as_json:
-        console.print_json([status_record(row, catalog) for row in rows])
-        return
-    if not rows:
+        console.print_json(records.section_list(rows, catalog))
+    elif not rows:
         console.say(f"No sections yet under {catalog.curriculum}.")
-        return
-    tables = []
-    for phase_title in dict.fromkeys(row.section.phase_title for row in rows):
-        in_phase = [row for row in rows if row.section.phase_title == phase_title]
-        done = sum(row.state.done for row in in_phase)
-        cells = [
-            (
-                row.section.id,
-                row.section.title,
-                console.tick(row.state.experiment),
-                _quiz_cell(row.state),
-                console.tick(row.state.done),
-            )
-            for row in in_phase
-        ]
-        tables.append((phase_title, cells, f"{done} of {len(in_phase)} done"))
-    console.section_table(tables)
-    console.say()
-    console.note("✓ done, · not yet. `learnpath next` says what to do next.")
-
-
-def _quiz_cell(state) -> str:
-    if state.quiz is not None:
-        mark = f"{state.quiz.score:g}/{state.quiz.total:g}"
-        return f"{mark} {console.tick(True)}" if state.quiz_passed else mark
-    return console.tick(state.quiz_passed)
+    else:
+        views.section_list(rows)
 
 
 # ---- study a section ----------------------------------------------------------
@@ -273,21 +211,12 @@ def show_command(
     plain: Annotated[bool, typer.Option("--plain", help="Print the raw Markdown file.")] = False,
 ) -> None:
     """Read a section's overview, rendered in the terminal (paged when it is long)."""
-    from learnpath.errors import CatalogError
+    from learnpath.course import overview_text
 
     _, section = _section(ctx, section_id)
-    try:
-        text = section.overview.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CatalogError(f"{section.overview} is missing",
-                           fix="Run `learnpath check` to see what the section lacks") from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-        raise CatalogError(f"can't read {section.overview} ({reason})",
-                           fix="Check that it is a readable UTF-8 file") from None
+    text = overview_text(section)
     if plain:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        console.raw(text)
         return
     console.markdown(text, page=True)
     if console.is_terminal():  # piped, the output stays exactly the file
@@ -303,40 +232,80 @@ def run_command(
     ] = 120.0,
 ) -> None:
     """Run a section's experiment.py; success ticks its experiment box in PROGRESS.md."""
-    from learnpath.errors import CatalogError
-    from learnpath.progress import check_can_record, tick_experiment
-    from learnpath.runner import RunOutcome, run_experiment
+    from learnpath import study, views
 
     catalog, section = _section(ctx, section_id)
-    try:
-        present = section.experiment.is_file()
-    except OSError as error:  # e.g. a section folder that can't be entered
-        raise CatalogError(f"can't read {section.experiment} ({error.strerror})",
-                           fix="Check the permissions of the section folder (chmod u+rx)") from None
-    if not present:
-        raise CatalogError(f"{section.experiment} is missing",
-                           fix="Run `learnpath check` to see what the section lacks")
-    check_can_record(catalog.progress_path, catalog.sections)
-    console.note(f"Running {section.experiment.relative_to(catalog.root)} (stops after {timeout:g} s)")
-    result = run_experiment(section.experiment, curriculum=catalog.curriculum, timeout=timeout)
-    if result.outcome is RunOutcome.SUCCEEDED:
-        tick_experiment(catalog.progress_path, catalog.sections, section.id)
-        console.success(f"Experiment {section.id} finished in {result.seconds:.1f} s: "
-                        "its box is ticked in PROGRESS.md.")
-        console.note(f"Next: learnpath quiz {section.id}")
+    where = section.experiment.relative_to(catalog.root)
+    run = study.run_experiment(
+        catalog, section, timeout=timeout,
+        starting=lambda: console.note(f"Running {where} (stops after {timeout:g} s)"))
+    code = views.experiment_outcome(section, run, timeout)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command("exercise")
+def exercise_command(
+    ctx: typer.Context,
+    section_id: SectionId,
+    watch_mode: Annotated[bool, typer.Option(
+        "--watch", help="Run the checks again each time exercise.py is saved; q or Ctrl-C stops.")] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds the checks may take in all.")
+    ] = 20.0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Check your exercise.py task by task; all tasks passing ticks its exercise box in PROGRESS.md.
+
+    The checks run in a child process, in the section folder, stopped after
+    --timeout seconds; nothing your code does can reach PROGRESS.md.
+    """
+    from learnpath.exercises.session import WatchEnd, check_and_record, watch
+
+    catalog, section = _section(ctx, section_id)
+    if watch_mode:
+        if as_json:
+            raise LearnpathError("--watch and --json do not go together",
+                                 fix="Use --json alone; it checks once")
+
+        def redraw(checked) -> None:
+            console.clear_screen()
+            console.note(f"learnpath exercise {section.id} --watch · checked at "
+                         f"{datetime.now():%H:%M:%S} · save exercise.py to check again, "
+                         "Enter checks now, q or Ctrl-C stops")
+            console.say()
+            _show_exercise(catalog, section, checked)
+
+        end = watch(catalog, section, show=redraw, timeout=timeout)
+        console.say()
+        console.note("Stopped watching." if end is WatchEnd.QUIT else "Stopped watching (Ctrl-C).")
         return
-    if result.outcome is RunOutcome.TIMED_OUT:
-        console.error(f"experiment {section.id} was still running after {timeout:g} s and was "
-                      "stopped with everything it started; nothing ticked. "
-                      "Pass --timeout SECONDS to give it longer")
+    checked = check_and_record(catalog, section, timeout=timeout)
+    if as_json:
+        from learnpath.exercises.report import record
+
+        console.print_json(record(checked.report, catalog.root) | {"recorded": checked.ticked})
+    else:
+        _show_exercise(catalog, section, checked)
+    if not checked.report.passed:
         raise typer.Exit(EXIT_FAILED)
-    if result.outcome is RunOutcome.INTERRUPTED:
-        console.error(f"experiment {section.id} stopped by Ctrl-C; nothing ticked")
-        raise typer.Exit(EXIT_INTERRUPTED)
-    code = result.exit_code if result.exit_code else EXIT_FAILED
-    console.error(f"experiment {section.id} failed (exit code {result.exit_code}); nothing ticked. "
-                  "Read the message above, fix experiment.py, and run it again")
-    raise typer.Exit(code)
+
+
+def _show_exercise(catalog: Catalog, section: Section, checked) -> None:
+    from learnpath.exercises.report import lines, next_hint
+
+    report = checked.report
+    console.heading(f"Exercise {section.id}  {section.title}")
+    console.note(str(section.exercise.relative_to(catalog.root)))
+    console.say()
+    console.styled_lines(lines(report, width=console.width()))
+    if report.passed:
+        console.note(f"The exercise box of {section.id} is ticked in PROGRESS.md. "
+                     f"Compare with the reference: learnpath solution {section.id}")
+        return
+    hint = next_hint(report)
+    console.note(f"Edit exercise.py and run `learnpath exercise {section.id}` again "
+                 f"(--watch re-runs on each save). A hint: {hint}")
 
 
 AnswersOption = Annotated[
@@ -373,9 +342,7 @@ def quiz_command(
     """
     import random
 
-    from learnpath.progress import check_can_record
-    from learnpath.quiz import shuffled
-    from learnpath.quizfile import load_quiz
+    from learnpath import records, study, views
 
     catalog, section = _section(ctx, section_id)
     if reveal and answers is not None:
@@ -386,22 +353,24 @@ def quiz_command(
             raise LearnpathError("--json needs --answers FILE or --reveal",
                                  fix="Interactive quizzes print for a person, not JSON")
         _need_terminal("quiz")
-    quiz = load_quiz(section.quiz)
-    if shuffle or seed is not None:
-        quiz = shuffled(quiz, seed if seed is not None else random.randrange(2**32))
+    if shuffle and seed is None:
+        seed = random.randrange(2**32)
+    quiz = study.open_quiz(section, shuffle_seed=seed)
     if reveal:
-        _reveal(section, quiz, as_json)
+        if as_json:
+            console.print_json(records.quiz_revealed(section, quiz))
+        else:
+            views.quiz_revealed(section, quiz)
         return
-    check_can_record(catalog.progress_path, catalog.sections)  # before any question is asked
-    result = _grade(quiz, answers)
-    _record(catalog, section, result)
+    taken = study.take_quiz(catalog, section, quiz, answers_file=answers, ask=_ask_quiz,
+                            shuffle_seed=seed)
     if as_json:
-        console.print_json(_result_record(quiz, result, section=section.id))
+        console.print_json(records.quiz_result(taken.result, section=section.id))
     else:
         if answers is not None:
-            _print_results(quiz, result)
-        _print_verdict(section, result)
-    if not result.passed:
+            views.quiz_results(quiz, taken.result)
+        views.quiz_verdict(section, taken.result)
+    if not taken.result.passed:
         raise typer.Exit(EXIT_FAILED)
 
 
@@ -415,126 +384,19 @@ def _need_terminal(command: str) -> None:
         )
 
 
-def _grade(quiz, answers_source: str | None):
-    """Grade an answers file, or ask at the terminal; None if the learner stopped early."""
-    from learnpath.answers import grade, load_answers
-
-    if answers_source is not None:
-        return grade(quiz, load_answers(answers_source, quiz))
+def _ask_quiz(quiz) -> dict:
+    """The interactive quiz at the terminal: question id -> answer as typed and parsed."""
+    from learnpath import views
     from learnpath.asking import Stopped, ask_questions
 
-    console.heading(f"Quiz: {len(quiz.questions)} questions, pass mark {quiz.pass_mark:.0%}.")
-    console.note("Answer each one; ? shows a hint, Ctrl-D stops without recording anything.")
+    views.quiz_start(quiz)
     try:
         typed = ask_questions(quiz.questions)
     except Stopped:
-        _stopped()
+        views.stopped_early()
+        raise typer.Exit(EXIT_OK) from None
     console.say()
-    return grade(quiz, dict(zip(quiz.ids, typed)))
-
-
-def _stopped():
-    console.say()
-    console.note("Stopped before the end: nothing was graded, ticked or logged.")
-    raise typer.Exit(EXIT_OK)
-
-
-def _record(catalog: Catalog, section: Section, result) -> None:
-    """Log every attempt; a pass also ticks the quiz box with the score and today's date."""
-    from learnpath.attempts import append_attempt
-    from learnpath.progress import QuizMark, record_quiz
-
-    append_attempt(catalog.root, section.id, result, kind="quiz")
-    if result.passed:
-        mark = QuizMark(score=result.score, total=result.total, date=date.today().isoformat())
-        record_quiz(catalog.progress_path, catalog.sections, section.id, mark)
-
-
-def _jsonable(value):
-    """Answers are tuples inside the tool; JSON has lists."""
-    if isinstance(value, tuple):
-        return [_jsonable(item) for item in value]
-    return value
-
-
-def _result_record(quiz, result, *, section: str | None) -> dict:
-    """The JSON of a graded quiz (keys documented in the README)."""
-    record = {} if section is None else {"section": section}
-    record.update(
-        score=result.score,
-        total=result.total,
-        pass_mark=result.pass_mark,
-        passed=result.passed,
-        results=[
-            {
-                "id": item.id,
-                "correct": item.correct,
-                "points": item.points,
-                "max_points": item.max_points,
-                "your_answer": _jsonable(item.your_answer),
-                "answer": _jsonable(item.answer),
-                "explanation": item.explanation,
-            }
-            for item in result.results
-        ],
-    )
-    return record
-
-
-def _print_results(quiz, result) -> None:
-    from learnpath.quiz import format_answer
-
-    for item in result.results:
-        question = quiz.question(item.id)
-        if item.correct:
-            console.success(f"✓ {item.id}")
-            continue
-        yours = "no answer" if item.your_answer is None else format_answer(question, item.your_answer)
-        console.say(f"✗ {item.id}: you said {yours}; the answer is "
-                    f"{format_answer(question, item.answer)} ({item.points:g}/{item.max_points:g})")
-        if item.explanation:
-            console.note("    " + item.explanation.strip().replace("\n", "\n    "))
-
-
-def _print_verdict(section: Section, result) -> None:
-    console.score_line(result.score, result.total, result.pass_mark, result.passed)
-    if result.passed:
-        console.note(f"Quiz box of {section.id} ticked in PROGRESS.md. Next: learnpath next")
-    else:
-        console.note(f"Try again with `learnpath quiz {section.id}`; "
-                     f"`learnpath hint {section.id} QUESTION_ID` gives hints.")
-
-
-def _reveal(section: Section, quiz, as_json: bool) -> None:
-    from learnpath.quiz import format_answer
-
-    if as_json:
-        console.print_json({
-            "section": section.id,
-            "pass_mark": quiz.pass_mark,
-            "questions": [
-                {
-                    "id": q.id,
-                    "type": q.type.value,
-                    "prompt": q.prompt,
-                    "choices": dict(q.choices),
-                    "answer": _jsonable(q.answer),
-                    "points": q.points,
-                    "explanation": q.explanation,
-                    "hints": list(q.hints),
-                }
-                for q in quiz.questions
-            ],
-        })
-        return
-    lines = [f"# Quiz {section.id}: {section.title}", ""]
-    for number, q in enumerate(quiz.questions, start=1):
-        lines += [f"## {number}. {q.id} ({q.type.value})", "", q.prompt.strip(), ""]
-        lines += [f"- **{key})** {text}" for key, text in q.choices]
-        lines += ["", f"**Answer:** {format_answer(q, q.answer)}", "", q.explanation.strip(), ""]
-        for k, h in enumerate(q.hints, start=1):
-            lines += [f"> Hint {k}: {h}", ""]
-    console.markdown("\n".join(lines), page=True)
+    return dict(zip(quiz.ids, typed))
 
 
 @app.command("hint")
@@ -546,27 +408,14 @@ def hint_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Show one hint for a quiz question, the gentlest first, without giving the answer away."""
-    from learnpath.quizfile import load_quiz
+    from learnpath import records, study, views
 
     _, section = _section(ctx, section_id)
-    quiz = load_quiz(section.quiz)
-    question = quiz.question(question_id)
-    hints = question.hints
-    if level > max(len(hints), 1):
-        raise LearnpathError(
-            f"question {question_id} of {section.id} has {len(hints)} hint(s), not {level}",
-            path=section.quiz, line=question.line, fix=f"Use --level 1 to {len(hints)}")
-    text = hints[level - 1] if hints else None
+    question, text = study.hint(section, question_id, level)
     if as_json:
-        console.print_json({"section": section.id, "question": question.id, "level": level,
-                            "hints": len(hints), "hint": text})
-        return
-    if text is None:
-        console.say(f"Question {question_id} has no hints; its explanation comes after you answer.")
-        return
-    console.hint(level, len(hints), text)
-    if level < len(hints):
-        console.note(f"Another: learnpath hint {section.id} {question_id} --level {level + 1}")
+        console.print_json(records.hint(section, question, level, text))
+    else:
+        views.hint(section, question, level, text)
 
 
 @app.command("review")
@@ -582,58 +431,44 @@ def review_command(
     tomorrow. An answers file keys questions as `<section id>/<question id>`,
     e.g. `1.1/leaf-grad: b`.
     """
-    from learnpath.quizfile import load_quiz
-    from learnpath.review import due_questions, grade_review, parse_review_answers, record_review
+    from datetime import date
+
+    from learnpath import records, study, views
 
     catalog = _catalog(ctx)
-    sections = {section.id: section for section in catalog.sections}
-    due = [q for q in due_questions(catalog.root, date.today()) if q.section_id in sections]
-    quizzes = {sid: load_quiz(sections[sid].quiz) for sid in dict.fromkeys(q.section_id for q in due)}
-    due = [q for q in due if q.question_id in quizzes[q.section_id].ids][:limit]
-    if not due:
+    plan = study.plan_review(catalog, date.today(), limit)
+    if not plan.asked:
         if as_json:
-            console.print_json({"asked": 0, "score": 0, "total": 0, "sections": []})
+            console.print_json(records.review(0, {}))
         else:
             console.success("Nothing to review today: no missed question is due.")
         return
-    asked = [(q.section_id, q.question_id) for q in due]
-    if answers is not None:
-        given = parse_review_answers(answers, quizzes, asked)
-    else:
+    if answers is None:
         if as_json:
             raise LearnpathError("--json needs --answers FILE",
                                  fix="Interactive review prints for a person, not JSON")
         _need_terminal("review")
-        from learnpath.asking import Stopped, ask_questions
-
-        questions = [quizzes[sid].question(qid) for sid, qid in asked]
-        console.heading(f"Review: {len(questions)} question(s) you missed before, most overdue first.")
-        console.note("? shows a hint, Ctrl-D stops without recording anything.")
-        try:
-            typed = ask_questions(questions, labels=[f"review {sid}" for sid, _ in asked])
-        except Stopped:
-            _stopped()
-        console.say()
-        given = dict(zip(asked, typed))
-    results = grade_review(quizzes, asked, given)
-    record_review(catalog.root, results)
-    score = sum(result.score for result in results.values())
-    total = sum(result.total for result in results.values())
+    results = study.take_review(catalog, plan, answers_file=answers,
+                                ask=lambda asked: _ask_review(plan, asked))
     if as_json:
-        console.print_json({
-            "asked": len(asked),
-            "score": score,
-            "total": total,
-            "sections": [_result_record(quizzes[sid], result, section=sid)
-                         for sid, result in results.items()],
-        })
-        return
-    if answers is not None:
-        for sid, result in results.items():
-            console.heading(f"{sid} {sections[sid].title}")
-            _print_results(quizzes[sid], result)
-    console.paragraph(f"Review: {score:g} of {total:g} points. A question you miss comes back tomorrow; "
-                      "one you get right waits longer each time.")
+        console.print_json(records.review(len(plan.asked), results))
+    else:
+        views.review_results(plan, results, from_file=answers is not None)
+
+
+def _ask_review(plan, asked) -> dict:
+    from learnpath import views
+    from learnpath.asking import Stopped, ask_questions
+
+    questions = [plan.quizzes[sid].question(qid) for sid, qid in asked]
+    views.review_start(len(questions))
+    try:
+        typed = ask_questions(questions, labels=[f"review {sid}" for sid, _ in asked])
+    except Stopped:
+        views.stopped_early()
+        raise typer.Exit(EXIT_OK) from None
+    console.say()
+    return dict(zip(asked, typed))
 
 
 # ---- for authors and for starting over --------------------------------------------
@@ -642,7 +477,9 @@ def review_command(
 @app.command("check")
 def check_command(
     ctx: typer.Context,
-    run: Annotated[bool, typer.Option("--run", help="Also run every experiment under its timeout.")] = False,
+    run: Annotated[bool, typer.Option(
+        "--run", help="Also run every experiment under its timeout, and prove every exercise: "
+        "starter not started, reference passes, each mutant fails.")] = False,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Also hold every section to docs/authoring.md: overview length and parts, "
         "main() in experiment.py, 8-12 questions of 3+ types with a hint on each, keys spread "
@@ -653,32 +490,16 @@ def check_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Validate the whole curriculum for authors: files, quiz.yaml schema, ids, answers."""
-    from learnpath.check import check_curriculum, relative_where
+    from learnpath import records, views
+    from learnpath.check import check_curriculum
 
     catalog = _catalog(ctx)
     problems = check_curriculum(catalog, run=run, strict=strict, timeout=timeout,
                                 on_run=None if as_json else console.note)
     if as_json:
-        console.print_json({
-            "ok": not problems,
-            "sections": len(catalog.sections),
-            "problems": [
-                {"path": relative_where(p.path, catalog.root), "line": p.line,
-                 "message": p.message, "fix": p.fix}
-                for p in problems
-            ],
-        })
+        console.print_json(records.check(catalog, problems))
     else:
-        for problem in problems:
-            where = relative_where(problem.path, catalog.root)
-            line = f":{problem.line}" if problem.line is not None else ""
-            text = problem.message + (f". {problem.fix}" if problem.fix else "")
-            console.say(f"{where}{line}: {text}" if where else text)
-        if problems:
-            console.warning(f"{len(problems)} problem(s) in {len(catalog.sections)} sections.")
-        else:
-            ran = " and every experiment ran" if run else ""
-            console.success(f"All {len(catalog.sections)} sections check out{ran}.")
+        views.check_report(catalog, problems, ran=run)
     if problems:
         raise typer.Exit(EXIT_FAILED)
 
@@ -695,7 +516,7 @@ def reset_command(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Don't ask first.")] = False,
 ) -> None:
     """Untick a section (or --all) in PROGRESS.md, after asking; your notes stay as they are."""
-    from learnpath.progress import reset
+    from learnpath import study
 
     if (section_id is None) == (not everything):
         raise LearnpathError("reset needs a section id or --all, not both and not neither",
@@ -710,9 +531,8 @@ def reset_command(
         if not console.confirm(f"Untick {what} in {catalog.progress_path}?"):
             console.say("Nothing changed.")
             return
-    reset(catalog.progress_path, catalog.sections, [s.id for s in targets])
+    study.reset_sections(catalog, targets)
     console.success(f"Unticked {what}. The attempt log keeps your history.")
-
 
 def main() -> None:
     """Entry point of the `learnpath` script and of `python -m learnpath`."""

@@ -99,6 +99,12 @@ def error(text: str) -> None:
     print(_paint(f"error: {text}", _RED, sys.stderr), file=sys.stderr, flush=True)
 
 
+def raw(text: str) -> None:
+    """A file's text exactly as written (`show --plain`)."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 def print_json(data: Any) -> None:
     """Machine-readable output: stable keys, always valid JSON, nothing else on stdout."""
     import json
@@ -111,6 +117,10 @@ def print_json(data: Any) -> None:
 
 def tick(flag: bool) -> str:
     return "✓" if flag else "·"
+
+
+def cross() -> str:
+    return "✗"
 
 
 def section_table(phases: Sequence[tuple[str, Sequence[Sequence[str]], str]]) -> None:
@@ -189,6 +199,28 @@ def steps(items: Iterable[tuple[str, str]]) -> None:
 
 def heading(text: str) -> None:
     print(_paint(text, _BOLD), flush=True)
+
+
+_STYLE_CODES = {"success": _GREEN, "warning": _YELLOW, "error": _RED, "dim": _DIM, "bold": _BOLD}
+
+
+def styled_lines(items: Iterable[tuple[str, str]]) -> None:
+    """Lines of text, each with a style: plain, success, warning, error, dim or bold."""
+    for text, style in items:
+        code = _STYLE_CODES.get(style)
+        print(_paint(text, code) if code else text)
+    sys.stdout.flush()
+
+
+def width() -> int:
+    """Columns to fit text in: the terminal's width, or 80 when the output is not a terminal."""
+    return shutil.get_terminal_size().columns if is_terminal() else 80
+
+
+def clear_screen() -> None:
+    """Clear the terminal and put the cursor at the top (only on a terminal)."""
+    if is_terminal():
+        print("\x1b[H\x1b[2J\x1b[3J", end="", flush=True)
 
 
 # ---- asking questions ---------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Joins the catalog (which sections exist) with PROGRESS.md (which boxes are
 ticked) into plain records that the command line prints as a table or as
-JSON. Nothing here draws or parses options; nothing here imports NumPy.
+JSON (records.py, views.py). Nothing here draws or parses options; nothing
+here imports NumPy.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from learnpath.catalog import Catalog, Section, summary
+from learnpath.errors import CatalogError
 from learnpath.progress import SectionState, read_progress
 
 
@@ -42,38 +44,18 @@ class NextSection:
 
 def statuses(catalog: Catalog, phase: int | None = None) -> list[SectionStatus]:
     """Every section (of one phase, if given) with its boxes from PROGRESS.md."""
+    if phase is not None and not any(s.phase == phase for s in catalog.sections):
+        phases = sorted({s.phase for s in catalog.sections})
+        raise CatalogError(
+            f"no phase {phase} in {catalog.curriculum}",
+            fix=f"Phases are {', '.join(map(str, phases)) or 'none yet'}",
+        )
     states = read_progress(catalog.progress_path, catalog.sections)
     return [
         SectionStatus(section, states[section.id])
         for section in catalog.sections
         if phase is None or section.phase == phase
     ]
-
-
-def status_record(status: SectionStatus, catalog: Catalog) -> dict:
-    """The JSON object `learnpath list --json` prints for one section."""
-    section, state = status.section, status.state
-    quiz = None
-    if state.quiz is not None:
-        quiz = {
-            "score": state.quiz.score,
-            "total": state.quiz.total,
-            "passed": state.quiz_passed,
-            "date": state.quiz.date,
-        }
-    elif state.quiz_passed:  # ticked by hand: passed, with no score written
-        quiz = {"score": None, "total": None, "passed": True, "date": None}
-    return {
-        "id": section.id,
-        "slug": section.slug,
-        "title": section.title,
-        "phase": section.phase,
-        "phase_title": section.phase_title,
-        "path": section.path.relative_to(catalog.root).as_posix(),
-        "experiment": state.experiment,
-        "quiz": quiz,
-        "done": state.done,
-    }
 
 
 def next_section(catalog: Catalog) -> NextSection | None:
@@ -97,19 +79,14 @@ def steps_left(status: SectionStatus) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def next_record(found: NextSection | None) -> dict:
-    """The JSON object `learnpath next --json` prints."""
-    if found is None:
-        return {"id": None}
-    section = found.section
-    return {
-        "id": section.id,
-        "title": section.title,
-        "phase": section.phase,
-        "phase_title": section.phase_title,
-        "summary": found.summary,
-        "steps": [
-            {"step": step.kind.value, "what": step.what, "command": step.command}
-            for step in found.steps
-        ],
-    }
+def overview_text(section: Section) -> str:
+    """The section's overview.md as written; CatalogError (one line) when it can't be read."""
+    try:
+        return section.overview.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogError(f"{section.overview} is missing",
+                           fix="Run `learnpath check` to see what the section lacks") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        raise CatalogError(f"can't read {section.overview} ({reason})",
+                           fix="Check that it is a readable UTF-8 file") from None

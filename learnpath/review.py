@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from learnpath.attempts import Attempt, AttemptKind, append_attempt, read_attempts
+from learnpath.attempts import Attempt, read_attempts
 from learnpath.errors import AnswersError
 from learnpath.answers import answer_from_yaml, grade_question, read_answer_mapping, result_of
 from learnpath.quiz import Answer, Quiz, QuizResult
@@ -175,12 +175,3 @@ def grade_review(
         for section_id, results in sorted(by_section.items(), key=lambda kv: section_order(kv[0]))
     }
 
-
-def record_review(
-    root: Path | str, results: Mapping[str, QuizResult], *, when: datetime | None = None
-) -> list[Attempt]:
-    """Append one "review" attempt per section reviewed, so the boxes move."""
-    return [
-        append_attempt(root, section_id, result, kind=AttemptKind.REVIEW, when=when)
-        for section_id, result in results.items()
-    ]

@@ -8,8 +8,9 @@ its own file lock.
 from __future__ import annotations
 
 import os
-import random
+import select
 import signal
+import stat
 import time
 import traceback
 from collections.abc import Callable
@@ -59,11 +60,46 @@ def write_big_progress(path: Path, note_lines: int) -> bytes:
     return path.read_bytes()
 
 
+class _OsThatStopsInsideTheWrite:
+    """`os` for learnpath.locking in a child writer: at the chosen moment of the chosen write it
+    tells the parent, then waits to be killed, so the kill lands exactly there."""
+
+    def __init__(self, moment: str, write_number: int, tell_parent: int) -> None:
+        self.moment, self.write_number, self.tell_parent = moment, write_number, tell_parent
+        self.replaces = 0
+
+    def __getattr__(self, name):
+        return getattr(os, name)
+
+    def _stop_here(self) -> None:
+        os.write(self.tell_parent, b"k")
+        while True:
+            time.sleep(1)
+
+    def fsync(self, fd):
+        # the temp file's data is written and about to be forced to disk (not the folder's fsync)
+        is_file = stat.S_ISREG(os.fstat(fd).st_mode)
+        if is_file and self.moment == "temp written" and self.replaces + 1 == self.write_number:
+            self._stop_here()
+        return os.fsync(fd)
+
+    def replace(self, source, target):
+        self.replaces += 1
+        if self.replaces == self.write_number and self.moment == "before rename":
+            self._stop_here()
+        os.replace(source, target)
+        if self.replaces == self.write_number and self.moment == "after rename":
+            self._stop_here()
+
+
 def test_killed_writers_never_leave_a_torn_file(tmp_path):
-    """SIGKILL a writer at random moments, 50 times: the file is always one of its complete versions
-    and parses, and the temp file a killed writer leaves is cleaned up by the next writer."""
+    """SIGKILL a writer at each moment of a write (temp file written, before the rename, after it),
+    in each of the three writes a pass makes: the file is always one of its complete versions and
+    parses, and the temp file a killed writer leaves is cleaned up by the next writer."""
+    from learnpath import locking
+
     path = tmp_path / "PROGRESS.md"
-    base = write_big_progress(path, note_lines=8_000)  # about 0.9 MB
+    base = write_big_progress(path, note_lines=2_000)
 
     def tick_pass_reset_for_ever() -> None:
         while True:
@@ -80,20 +116,30 @@ def test_killed_writers_never_leave_a_torn_file(tmp_path):
     reset(path, COURSE, ["1.1"])
     assert path.read_bytes() == base and len(versions) == 3
 
-    random_moment = random.Random(2026)
     killed_mid_write = 0
-    for _ in range(50):
-        writer = fork_writer(tick_pass_reset_for_ever)
-        time.sleep(random_moment.uniform(0.0, 0.1))
-        os.kill(writer, signal.SIGKILL)
-        os.waitpid(writer, 0)
-        assert path.read_bytes() in versions
-        read_progress(path, COURSE)  # parses without error
-        leftovers = temp_files(path)
-        assert len(leftovers) <= 1  # only the killed writer's own: earlier ones were removed
-        killed_mid_write += len(leftovers)
-    # the kills must really have landed inside writes, or this test proves nothing
-    assert killed_mid_write > 0
+    for write_number in (1, 2, 3, 4):
+        for moment in ("temp written", "before rename", "after rename"):
+            reader, writer_end = os.pipe()
+
+            def stopped_writer(moment=moment, write_number=write_number, writer_end=writer_end):
+                locking.os = _OsThatStopsInsideTheWrite(moment, write_number, writer_end)
+                tick_pass_reset_for_ever()
+
+            writer = fork_writer(stopped_writer)
+            os.close(writer_end)
+            ready, _, _ = select.select([reader], [], [], 30)
+            assert ready and os.read(reader, 1) == b"k", f"the writer never reached {moment!r}"
+            os.close(reader)
+            os.kill(writer, signal.SIGKILL)
+            os.waitpid(writer, 0)
+            assert path.read_bytes() in versions, (moment, write_number)
+            read_progress(path, COURSE)  # parses without error
+            leftovers = temp_files(path)
+            assert len(leftovers) <= 1  # only the killed writer's own: earlier ones were removed
+            if moment != "after rename":
+                assert len(leftovers) == 1, (moment, write_number)  # killed with its temp file there
+            killed_mid_write += len(leftovers)
+    assert killed_mid_write >= 8
     ensure_progress(path, COURSE)
     assert temp_files(path) == []
 

@@ -1,0 +1,162 @@
+"""Every JSON document the tool prints: one function per `--json` shape the README promises.
+
+The README's "JSON output" lists the keys of each shape; a tutor agent builds
+on them, so they only ever grow (tests/test_records.py holds each function to
+that list). Everything here turns the tool's records into plain dicts, lists,
+strings, booleans and finite numbers: a float that is not finite becomes
+null, because JSON has no Infinity or NaN and a strict reader rejects them.
+Nothing here prints or reads files.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from learnpath.catalog import Catalog, Section
+
+
+def finite(value: Any) -> Any:
+    """The value, with tuples as lists and every non-finite float as None (JSON has no inf/nan)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (tuple, list)):
+        return [finite(item) for item in value]
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    return value
+
+
+# ---- where the learner stands (list, next) ---------------------------------------
+
+
+def section_status(status, catalog: Catalog) -> dict:
+    """`list --json`: one section with its boxes (`status` is a course.SectionStatus)."""
+    section, state = status.section, status.state
+    quiz = None
+    if state.quiz is not None:
+        quiz = {
+            "score": state.quiz.score,
+            "total": state.quiz.total,
+            "passed": state.quiz_passed,
+            "date": state.quiz.date,
+        }
+    elif state.quiz_passed:  # ticked by hand: passed, with no score written
+        quiz = {"score": None, "total": None, "passed": True, "date": None}
+    return finite({
+        "id": section.id,
+        "slug": section.slug,
+        "title": section.title,
+        "phase": section.phase,
+        "phase_title": section.phase_title,
+        "path": section.path.relative_to(catalog.root).as_posix(),
+        "experiment": state.experiment,
+        "quiz": quiz,
+        "done": state.done,
+    })
+
+
+def section_list(statuses: Iterable, catalog: Catalog) -> list[dict]:
+    """`list --json`: every section, in course order."""
+    return [section_status(status, catalog) for status in statuses]
+
+
+def next_step(found) -> dict:
+    """`next --json` (`found` is a course.NextSection, or None when all is done)."""
+    if found is None:
+        return {"id": None}
+    section = found.section
+    return {
+        "id": section.id,
+        "title": section.title,
+        "phase": section.phase,
+        "phase_title": section.phase_title,
+        "summary": found.summary,
+        "steps": [
+            {"step": step.kind.value, "what": step.what, "command": step.command}
+            for step in found.steps
+        ],
+    }
+
+
+# ---- quizzes ------------------------------------------------------------------------
+
+
+def quiz_result(result, *, section: str | None) -> dict:
+    """`quiz --answers F --json`: a graded attempt (`result` is a quiz.QuizResult)."""
+    record: dict[str, Any] = {} if section is None else {"section": section}
+    record.update(
+        score=result.score,
+        total=result.total,
+        pass_mark=result.pass_mark,
+        passed=result.passed,
+        results=[
+            {
+                "id": item.id,
+                "correct": item.correct,
+                "points": item.points,
+                "max_points": item.max_points,
+                "your_answer": item.your_answer,
+                "answer": item.answer,
+                "explanation": item.explanation,
+            }
+            for item in result.results
+        ],
+    )
+    return finite(record)
+
+
+def quiz_revealed(section: Section, quiz) -> dict:
+    """`quiz --reveal --json`: every question with its answer, explanation and hints."""
+    return finite({
+        "section": section.id,
+        "pass_mark": quiz.pass_mark,
+        "questions": [
+            {
+                "id": q.id,
+                "type": q.type.value,
+                "prompt": q.prompt,
+                "choices": dict(q.choices),
+                "answer": q.answer,
+                "points": q.points,
+                "explanation": q.explanation,
+                "hints": list(q.hints),
+            }
+            for q in quiz.questions
+        ],
+    })
+
+
+def hint(section: Section, question, level: int, text: str | None) -> dict:
+    """`hint --json`: one hint, and how many the question has."""
+    return {"section": section.id, "question": question.id, "level": level,
+            "hints": len(question.hints), "hint": text}
+
+
+def review(asked: int, results: Mapping[str, Any]) -> dict:
+    """`review --json`: the questions asked, graded per section (`results`: section id -> QuizResult)."""
+    return finite({
+        "asked": asked,
+        "score": sum(result.score for result in results.values()),
+        "total": sum(result.total for result in results.values()),
+        "sections": [quiz_result(result, section=sid) for sid, result in results.items()],
+    })
+
+
+# ---- for authors ------------------------------------------------------------------------
+
+
+def check(catalog: Catalog, problems: Sequence) -> dict:
+    """`check --json`: whether the curriculum checks out, and each problem found."""
+    from learnpath.check import relative_where
+
+    return {
+        "ok": not problems,
+        "sections": len(catalog.sections),
+        "problems": [
+            {"path": relative_where(p.path, catalog.root), "line": p.line,
+             "message": p.message, "fix": p.fix}
+            for p in problems
+        ],
+    }

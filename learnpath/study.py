@@ -1,0 +1,357 @@
+"""The use cases: take a quiz, record a result, plan a review, run an experiment, start over.
+
+The command line (cli.py) parses options and prints; the modules under this
+one each know one file or one idea (quiz.yaml, PROGRESS.md, the attempt log,
+the review schedule, the child process). This module is the sentence that
+joins them: what happens, in what order, when a learner does something.
+
+It is the only module that writes the learner's record: the attempt log
+(attempts.py) and PROGRESS.md (progress.py). Every write goes through
+`_write`, which keeps a journal of what this process has written, so a
+message after Ctrl-C or after a failure can say exactly what was recorded.
+
+Two promises hold for every use case that earns a tick:
+
+- Before the work starts (the first question, the experiment), everything it
+  will write is checked (`ready_to_record`), so nobody sits through a quiz or
+  an experiment only to learn that PROGRESS.md is read-only.
+- If a write still fails at the end (a full disk, a file changed meanwhile),
+  the work is not dropped: a graded quiz's answers are saved to a file the
+  error names, with the command that records them once the problem is fixed.
+
+Checking an exercise (`learnpath exercise`, docs/exercises.md) is here too,
+shaped like `run_experiment`: the checks run through runner.py (via
+exercises/grading.py), then the tick goes through `_write(...)`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from learnpath.catalog import Catalog, Section
+from learnpath.errors import CatalogError, LearnpathError
+
+# ---- the journal: what this process has written ----------------------------------------
+
+_journal: list[str] = []
+
+
+def recorded_so_far() -> tuple[str, ...]:
+    """What this process has written to the learner's record, in order ("the attempt log", ...)."""
+    return tuple(_journal)
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Let a write and its journal entry finish together; a Ctrl-C meanwhile is raised after.
+
+    Otherwise Ctrl-C could land between a write and the note that it happened,
+    and the tool would say "nothing was recorded" about a line that was.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[Any] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
+
+
+def _write(what: str, action: Callable[[], Any]) -> Any:
+    """Do one write to the learner's record and note it in the journal."""
+    with _ctrl_c_held():
+        outcome = action()
+        _journal.append(what)
+    return outcome
+
+
+class RecordingFailed(LearnpathError):
+    """The work was done and graded, but writing it down failed; the message says what was kept."""
+
+
+# ---- before the work starts ------------------------------------------------------------
+
+
+def ready_to_record(catalog: Catalog, *, attempt_log: bool = True) -> None:
+    """Raise now, before any work, if a tick or a log line could not be written later."""
+    from learnpath.progress import check_can_record
+
+    check_can_record(catalog.progress_path, catalog.sections)
+    if attempt_log:
+        from learnpath.attempts import check_can_log
+
+        check_can_log(catalog.root)
+
+
+# ---- quizzes ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizTaken:
+    """A graded attempt and what was written about it."""
+
+    quiz: Any  # quiz.Quiz, as asked (shuffled when it was)
+    result: Any  # quiz.QuizResult
+    logged: bool  # a line was added to the attempt log
+    ticked: bool  # the quiz box was ticked (the attempt passed)
+
+
+def open_quiz(section: Section, *, shuffle_seed: int | None = None):
+    """The section's quiz as it will be asked: read from quiz.yaml, shuffled when a seed is given."""
+    from learnpath.quiz import shuffled
+    from learnpath.quizfile import load_quiz
+
+    quiz = load_quiz(section.quiz)
+    return quiz if shuffle_seed is None else shuffled(quiz, shuffle_seed)
+
+
+def take_quiz(
+    catalog: Catalog,
+    section: Section,
+    quiz,
+    *,
+    answers_file: str | None = None,
+    ask: Callable[[Any], Mapping[str, Any]] | None = None,
+    shuffle_seed: int | None = None,
+) -> QuizTaken:
+    """Grade an answers file, or the answers `ask(quiz)` collects at the terminal, and record it.
+
+    The record is checked first, so a problem shows before the first question.
+    `ask` may raise to stop early (nothing is then graded or written).
+    """
+    from learnpath.answers import grade, load_answers
+
+    ready_to_record(catalog)
+    given = load_answers(answers_file, quiz) if answers_file is not None else dict(ask(quiz))
+    result = grade(quiz, given)
+    logged, ticked = record_quiz(catalog, section, result, given=given, shuffle_seed=shuffle_seed)
+    return QuizTaken(quiz, result, logged, ticked)
+
+
+def record_quiz(
+    catalog: Catalog,
+    section: Section,
+    result,
+    *,
+    given: Mapping[str, Any] | None = None,
+    shuffle_seed: int | None = None,
+) -> tuple[bool, bool]:
+    """Log a graded attempt; a pass also ticks the quiz box with the score and today's date.
+
+    Returns (logged, ticked). If a write fails, the answers are saved to a
+    file and RecordingFailed says where and how to record them later.
+    """
+    from learnpath.attempts import append_attempt
+    from learnpath.progress import QuizMark
+    from learnpath.progress import record_quiz as tick_quiz
+
+    logged = ticked = False
+    try:
+        _write("the attempt log", lambda: append_attempt(catalog.root, section.id, result, kind="quiz"))
+        logged = True
+        if result.passed:
+            mark = QuizMark(score=result.score, total=result.total, date=date.today().isoformat())
+            _write(f"the quiz box of {section.id}",
+                   lambda: tick_quiz(catalog.progress_path, catalog.sections, section.id, mark))
+            ticked = True
+    except LearnpathError as problem:
+        raise _kept_for_later(catalog, section, result, given, shuffle_seed, problem,
+                              logged=logged) from None
+    return logged, ticked
+
+
+def _kept_for_later(catalog, section, result, given, shuffle_seed, problem, *, logged) -> RecordingFailed:
+    """Save the answers of an attempt that could not be written down, and say how to record it."""
+    score = f"{result.score:g}/{result.total:g}" + (" (passed)" if result.passed else "")
+    saved = _save_answers(catalog, section, given) if given is not None else None
+    if logged:
+        what = f"your {score} is in the attempt log, but its quiz box was not ticked"
+    else:
+        what = f"your {score} was graded but not recorded"
+    again = f"learnpath quiz {section.id}"
+    if shuffle_seed is not None:
+        again += f" --shuffle --seed {shuffle_seed}"
+    if saved is not None:
+        keep = f"Your answers are saved in {saved}: once that is fixed, `{again} --answers {saved}` records them"
+    else:
+        keep = "Once that is fixed, take the quiz again to record it"
+    return RecordingFailed(f"{what}: {problem}", fix=keep)
+
+
+def _save_answers(catalog: Catalog, section: Section, given: Mapping[str, Any]) -> Path | None:
+    """Write the answers as an answers file, in the first of a few folders that takes it."""
+    import yaml
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = f"learnpath-answers-{section.id}-{stamp}.yaml"
+    plain = {key: list(value) if isinstance(value, tuple) else value
+             for key, value in given.items() if value is not None}
+    text = (f"# answers to quiz {section.id}, saved because they could not be recorded\n"
+            + yaml.safe_dump(plain, allow_unicode=True, sort_keys=False))
+    import tempfile
+
+    for folder in (catalog.root, Path.home(), Path(tempfile.gettempdir())):
+        target = folder / name
+        try:
+            with open(target, "x", encoding="utf-8") as out:
+                out.write(text)
+            return target
+        except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
+            continue
+    return None
+
+
+def hint(section: Section, question_id: str, level: int):
+    """(question, hint text) for `learnpath hint`; the text is None when the question has none."""
+    from learnpath.quizfile import load_quiz
+
+    quiz = load_quiz(section.quiz)
+    question = quiz.question(question_id)
+    hints = question.hints
+    if level > max(len(hints), 1):
+        raise LearnpathError(
+            f"question {question_id} of {section.id} has {len(hints)} hint(s), not {level}",
+            path=section.quiz, line=question.line, fix=f"Use --level 1 to {len(hints)}")
+    return question, hints[level - 1] if hints else None
+
+
+# ---- review -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewPlan:
+    """What review asks today: (section id, question id) pairs, most overdue first."""
+
+    asked: tuple[tuple[str, str], ...]
+    quizzes: Mapping[str, Any]  # section id -> quiz.Quiz, for every section asked
+    sections: Mapping[str, Section]
+
+
+def plan_review(catalog: Catalog, today: date, limit: int) -> ReviewPlan:
+    """The missed questions due by `today` that still exist in the course, at most `limit`."""
+    from learnpath.quizfile import load_quiz
+    from learnpath.review import due_questions
+
+    sections = {section.id: section for section in catalog.sections}
+    due = [q for q in due_questions(catalog.root, today) if q.section_id in sections]
+    quizzes = {sid: load_quiz(sections[sid].quiz) for sid in dict.fromkeys(q.section_id for q in due)}
+    due = [q for q in due if q.question_id in quizzes[q.section_id].ids][:limit]
+    asked = tuple((q.section_id, q.question_id) for q in due)
+    used = {sid: quizzes[sid] for sid, _ in asked}
+    return ReviewPlan(asked, used, {sid: sections[sid] for sid in used})
+
+
+def take_review(
+    catalog: Catalog,
+    plan: ReviewPlan,
+    *,
+    answers_file: str | None = None,
+    ask: Callable[[Sequence[tuple[str, str]]], Mapping[tuple[str, str], Any]] | None = None,
+) -> dict:
+    """Grade the review (answers file or `ask`), log it so the Leitner boxes move; section id -> result."""
+    from learnpath.attempts import AttemptKind, append_attempt
+    from learnpath.review import grade_review, parse_review_answers
+
+    ready_to_record(catalog)
+    if answers_file is not None:
+        given = parse_review_answers(answers_file, plan.quizzes, plan.asked)
+    else:
+        given = dict(ask(plan.asked))
+    results = grade_review(plan.quizzes, plan.asked, given)
+    for sid, result in results.items():
+        _write(f"the attempt log ({sid} review)",
+               lambda sid=sid, result=result: append_attempt(catalog.root, sid, result,
+                                                              kind=AttemptKind.REVIEW))
+    return results
+
+
+# ---- experiments ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExperimentRun:
+    result: Any  # runner.RunResult
+    ticked: bool
+
+
+def run_experiment(catalog: Catalog, section: Section, *, timeout: float,
+                   starting: Callable[[], None] = lambda: None) -> ExperimentRun:
+    """Run the section's experiment.py; success ticks its box. `starting()` is called just before."""
+    from learnpath.progress import tick_experiment
+    from learnpath.runner import RunOutcome
+    from learnpath.runner import run_experiment as run_child
+
+    try:
+        present = section.experiment.is_file()
+    except OSError as error:  # e.g. a section folder that can't be entered
+        raise CatalogError(f"can't read {section.experiment} ({error.strerror})",
+                           fix="Check the permissions of the section folder (chmod u+rx)") from None
+    if not present:
+        raise CatalogError(f"{section.experiment} is missing",
+                           fix="Run `learnpath check` to see what the section lacks")
+    ready_to_record(catalog, attempt_log=False)
+    starting()
+    result = run_child(section.experiment, curriculum=catalog.curriculum, timeout=timeout)
+    if result.outcome is not RunOutcome.SUCCEEDED:
+        return ExperimentRun(result, ticked=False)
+    try:
+        _write(f"the experiment box of {section.id}",
+               lambda: tick_experiment(catalog.progress_path, catalog.sections, section.id))
+    except LearnpathError as problem:
+        raise RecordingFailed(
+            f"experiment {section.id} succeeded in {result.seconds:.1f} s, but its box could not "
+            f"be ticked: {problem}", fix=f"Once that is fixed, `learnpath run {section.id}` ticks it"
+        ) from None
+    return ExperimentRun(result, ticked=True)
+
+
+# ---- exercises --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExerciseChecked:
+    report: Any  # exercises.grading.ExerciseReport
+    ticked: bool  # this check ticked the exercise box (every task passed)
+
+
+def check_exercise(catalog: Catalog, section: Section, *, timeout: float) -> ExerciseChecked:
+    """Grade the learner's exercise.py in a child process; every task passing ticks its box."""
+    from learnpath.exercises.files import exercise_files
+    from learnpath.exercises.grading import grade
+    from learnpath.progress import tick_exercise
+
+    ready_to_record(catalog, attempt_log=False)
+    report = grade(exercise_files(catalog, section), timeout=timeout, curriculum=catalog.curriculum)
+    if not report.passed:
+        return ExerciseChecked(report, ticked=False)
+    try:
+        _write(f"the exercise box of {section.id}",
+               lambda: tick_exercise(catalog.progress_path, catalog.sections, section.id))
+    except LearnpathError as problem:
+        raise RecordingFailed(
+            f"every task of exercise {section.id} passes, but its box could not be ticked: {problem}",
+            fix=f"Once that is fixed, `learnpath exercise {section.id}` ticks it") from None
+    return ExerciseChecked(report, ticked=True)
+
+
+# ---- starting over ----------------------------------------------------------------------
+
+
+def reset_sections(catalog: Catalog, sections: Sequence[Section]) -> None:
+    """Untick the sections in PROGRESS.md; the attempt log keeps their history."""
+    from learnpath.progress import reset
+
+    ids = [section.id for section in sections]
+    _write("PROGRESS.md", lambda: reset(catalog.progress_path, catalog.sections, ids))
+

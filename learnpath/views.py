@@ -1,0 +1,182 @@
+"""What each command shows a person: the records of the use cases, laid out with console.py.
+
+cli.py decides which view to call; console.py knows how to draw a line, a
+table or Markdown. This module is the layout in between, one function per
+thing a command prints, so a change to how a quiz result reads is made here
+and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from learnpath import console
+
+
+def section_list(rows: Sequence) -> None:
+    """`learnpath list`: one table per phase, with each phase's progress."""
+    tables = []
+    for phase_title in dict.fromkeys(row.section.phase_title for row in rows):
+        in_phase = [row for row in rows if row.section.phase_title == phase_title]
+        done = sum(row.state.done for row in in_phase)
+        cells = [
+            (
+                row.section.id,
+                row.section.title,
+                console.tick(row.state.experiment),
+                _quiz_cell(row.state),
+                console.tick(row.state.done),
+            )
+            for row in in_phase
+        ]
+        tables.append((phase_title, cells, f"{done} of {len(in_phase)} done"))
+    console.section_table(tables)
+    console.say()
+    console.note(f"{console.tick(True)} done, {console.tick(False)} not yet. "
+                 "`learnpath next` says what to do next.")
+
+
+def _quiz_cell(state) -> str:
+    if state.quiz is not None:
+        mark = f"{state.quiz.score:g}/{state.quiz.total:g}"
+        return f"{mark} {console.tick(True)}" if state.quiz_passed else mark
+    return console.tick(state.quiz_passed)
+
+
+def next_section(found, catalog) -> None:
+    """`learnpath next`: the section to study and the commands for the steps left in it."""
+    if found is None:
+        if catalog.sections:
+            console.success(f"Every one of the {len(catalog.sections)} sections is done.")
+            console.note("Keep it fresh with `learnpath review`.")
+        else:
+            console.say(f"No sections yet under {catalog.curriculum}.")
+        return
+    section = found.section
+    console.note(section.phase_title)
+    console.heading(f"Next: {section.id}  {section.title}")
+    if found.summary:
+        console.say()
+        console.paragraph(found.summary)
+    console.say()
+    console.say("Steps left:")
+    console.steps((step.what, step.command) for step in found.steps)
+
+
+def quiz_start(quiz) -> None:
+    console.heading(f"Quiz: {len(quiz.questions)} questions, pass mark {quiz.pass_mark:.0%}.")
+    console.note("Answer each one; ? shows a hint, Ctrl-D stops without recording anything.")
+
+
+def review_start(count: int) -> None:
+    console.heading(f"Review: {count} question(s) you missed before, most overdue first.")
+    console.note("? shows a hint, Ctrl-D stops without recording anything.")
+
+
+def stopped_early() -> None:
+    console.say()
+    console.note("Stopped before the end: nothing was graded, ticked or logged.")
+
+
+def quiz_results(quiz, result) -> None:
+    """Each question of a graded answers file: right, or what was said and what the answer is."""
+    from learnpath.quiz import format_answer
+
+    for item in result.results:
+        question = quiz.question(item.id)
+        if item.correct:
+            console.success(f"{console.tick(True)} {item.id}")
+            continue
+        yours = "no answer" if item.your_answer is None else format_answer(question, item.your_answer)
+        console.say(f"{console.cross()} {item.id}: you said {yours}; the answer is "
+                    f"{format_answer(question, item.answer)} ({item.points:g}/{item.max_points:g})")
+        if item.explanation:
+            console.note("    " + item.explanation.strip().replace("\n", "\n    "))
+
+
+def quiz_verdict(section, result) -> None:
+    console.score_line(result.score, result.total, result.pass_mark, result.passed)
+    if result.passed:
+        console.note(f"Quiz box of {section.id} ticked in PROGRESS.md. Next: learnpath next")
+    else:
+        console.note(f"Try again with `learnpath quiz {section.id}`; "
+                     f"`learnpath hint {section.id} QUESTION_ID` gives hints.")
+
+
+def quiz_revealed(section, quiz) -> None:
+    """Every question with its answer, explanation and hints, as one Markdown document."""
+    from learnpath.quiz import format_answer
+
+    lines = [f"# Quiz {section.id}: {section.title}", ""]
+    for number, q in enumerate(quiz.questions, start=1):
+        lines += [f"## {number}. {q.id} ({q.type.value})", "", q.prompt.strip(), ""]
+        lines += [f"- **{key})** {text}" for key, text in q.choices]
+        lines += ["", f"**Answer:** {format_answer(q, q.answer)}", "", q.explanation.strip(), ""]
+        for k, h in enumerate(q.hints, start=1):
+            lines += [f"> Hint {k}: {h}", ""]
+    console.markdown("\n".join(lines), page=True)
+
+
+def hint(section, question, level: int, text: str | None) -> None:
+    if text is None:
+        console.say(f"Question {question.id} has no hints; its explanation comes after you answer.")
+        return
+    hints = question.hints
+    console.hint(level, len(hints), text)
+    if level < len(hints):
+        console.note(f"Another: learnpath hint {section.id} {question.id} --level {level + 1}")
+
+
+def review_results(plan, results, *, from_file: bool) -> None:
+    if from_file:
+        for sid, result in results.items():
+            console.heading(f"{sid} {plan.sections[sid].title}")
+            quiz_results(plan.quizzes[sid], result)
+    score = sum(result.score for result in results.values())
+    total = sum(result.total for result in results.values())
+    console.paragraph(f"Review: {score:g} of {total:g} points. A question you miss comes back tomorrow; "
+                      "one you get right waits longer each time.")
+
+
+def check_report(catalog, problems, *, ran: bool) -> None:
+    from learnpath.check import relative_where
+
+    for problem in problems:
+        where = relative_where(problem.path, catalog.root)
+        line = f":{problem.line}" if problem.line is not None else ""
+        text = problem.message + (f". {problem.fix}" if problem.fix else "")
+        console.say(f"{where}{line}: {text}" if where else text)
+    if problems:
+        console.warning(f"{len(problems)} problem(s) in {len(catalog.sections)} sections.")
+    else:
+        also = " and every experiment ran" if ran else ""
+        console.success(f"All {len(catalog.sections)} sections check out{also}.")
+
+
+def experiment_outcome(section, run, timeout: float) -> int:
+    """Say how the experiment ended; return the exit code the command should end with."""
+    from learnpath.runner import RunOutcome
+
+    result = run.result
+    if result.outcome is RunOutcome.SUCCEEDED:
+        console.success(f"Experiment {section.id} finished in {result.seconds:.1f} s: "
+                        "its box is ticked in PROGRESS.md.")
+        console.note(f"Next: learnpath quiz {section.id}")
+        return 0
+    if result.outcome is RunOutcome.TIMED_OUT:
+        console.error(f"experiment {section.id} was still running after {timeout:g} s and was "
+                      f"{_stopped_how(result)}; nothing ticked. Pass --timeout SECONDS to give it longer")
+        return 1
+    if result.outcome is RunOutcome.INTERRUPTED:
+        console.error(f"experiment {section.id} stopped by Ctrl-C; nothing ticked")
+        return 130
+    console.error(f"experiment {section.id} failed (exit code {result.exit_code}); nothing ticked. "
+                  "Read the message above, fix experiment.py, and run it again")
+    return result.exit_code if result.exit_code else 1
+
+
+def _stopped_how(result) -> str:
+    left = getattr(result, "may_survive", None)
+    if left:
+        return f"stopped, but {left}"
+    return "stopped with everything it started"
