@@ -34,7 +34,7 @@ ID_SHAPE = re.compile(r"\d+\.\d+|[a-z0-9][a-z0-9-]*")
 
 @dataclass(frozen=True)
 class Section:
-    """One section of the course: a folder with an overview, an experiment and a quiz."""
+    """One section of the course: a folder with an overview, an experiment, a quiz, maybe an exercise."""
 
     id: str  # "1.2": phase number, dot, section number
     phase: int
@@ -55,6 +55,18 @@ class Section:
     @property
     def quiz(self) -> Path:
         return self.path / "quiz.yaml"
+
+    @property
+    def exercise(self) -> Path:
+        return self.path / "exercise.py"
+
+    @property
+    def has_exercise(self) -> bool:
+        """Whether the section has an exercise: an exercise.py in its folder (optional)."""
+        try:
+            return self.exercise.is_file()
+        except OSError:
+            return False
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -243,6 +244,70 @@ def run_command(
         raise typer.Exit(code)
 
 
+@app.command("exercise")
+def exercise_command(
+    ctx: typer.Context,
+    section_id: SectionId,
+    watch_mode: Annotated[bool, typer.Option(
+        "--watch", help="Run the checks again each time exercise.py is saved; q or Ctrl-C stops.")] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds the checks may take in all.")
+    ] = 20.0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Check your exercise.py task by task; all tasks passing ticks its exercise box in PROGRESS.md.
+
+    The checks run in a child process, in the section folder, stopped after
+    --timeout seconds; nothing your code does can reach PROGRESS.md.
+    """
+    from learnpath.exercises.session import WatchEnd, check_and_record, watch
+
+    catalog, section = _section(ctx, section_id)
+    if watch_mode:
+        if as_json:
+            raise LearnpathError("--watch and --json do not go together",
+                                 fix="Use --json alone; it checks once")
+
+        def redraw(checked) -> None:
+            console.clear_screen()
+            console.note(f"learnpath exercise {section.id} --watch · checked at "
+                         f"{datetime.now():%H:%M:%S} · save exercise.py to check again, "
+                         "Enter checks now, q or Ctrl-C stops")
+            console.say()
+            _show_exercise(catalog, section, checked)
+
+        end = watch(catalog, section, show=redraw, timeout=timeout)
+        console.say()
+        console.note("Stopped watching." if end is WatchEnd.QUIT else "Stopped watching (Ctrl-C).")
+        return
+    checked = check_and_record(catalog, section, timeout=timeout)
+    if as_json:
+        from learnpath.exercises.report import record
+
+        console.print_json(record(checked.report, catalog.root) | {"recorded": checked.ticked})
+    else:
+        _show_exercise(catalog, section, checked)
+    if not checked.report.passed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _show_exercise(catalog: Catalog, section: Section, checked) -> None:
+    from learnpath.exercises.report import lines, next_hint
+
+    report = checked.report
+    console.heading(f"Exercise {section.id}  {section.title}")
+    console.note(str(section.exercise.relative_to(catalog.root)))
+    console.say()
+    console.styled_lines(lines(report, width=console.width()))
+    if report.passed:
+        console.note(f"The exercise box of {section.id} is ticked in PROGRESS.md. "
+                     f"Compare with the reference: learnpath solution {section.id}")
+        return
+    hint = next_hint(report)
+    console.note(f"Edit exercise.py and run `learnpath exercise {section.id}` again "
+                 f"(--watch re-runs on each save). A hint: {hint}")
+
+
 AnswersOption = Annotated[
     Optional[str],
     typer.Option(
@@ -412,7 +477,9 @@ def _ask_review(plan, asked) -> dict:
 @app.command("check")
 def check_command(
     ctx: typer.Context,
-    run: Annotated[bool, typer.Option("--run", help="Also run every experiment under its timeout.")] = False,
+    run: Annotated[bool, typer.Option(
+        "--run", help="Also run every experiment under its timeout, and prove every exercise: "
+        "starter not started, reference passes, each mutant fails.")] = False,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Also hold every section to docs/authoring.md: overview length and parts, "
         "main() in experiment.py, 8-12 questions of 3+ types with a hint on each, keys spread "

@@ -201,6 +201,28 @@ def heading(text: str) -> None:
     print(_paint(text, _BOLD), flush=True)
 
 
+_STYLE_CODES = {"success": _GREEN, "warning": _YELLOW, "error": _RED, "dim": _DIM, "bold": _BOLD}
+
+
+def styled_lines(items: Iterable[tuple[str, str]]) -> None:
+    """Lines of text, each with a style: plain, success, warning, error, dim or bold."""
+    for text, style in items:
+        code = _STYLE_CODES.get(style)
+        print(_paint(text, code) if code else text)
+    sys.stdout.flush()
+
+
+def width() -> int:
+    """Columns to fit text in: the terminal's width, or 80 when the output is not a terminal."""
+    return shutil.get_terminal_size().columns if is_terminal() else 80
+
+
+def clear_screen() -> None:
+    """Clear the terminal and put the cursor at the top (only on a terminal)."""
+    if is_terminal():
+        print("\x1b[H\x1b[2J\x1b[3J", end="", flush=True)
+
+
 # ---- asking questions ---------------------------------------------------------
 
 
