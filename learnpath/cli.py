@@ -81,6 +81,9 @@ class _ReportingGroup(TyperGroup):
             raise typer.Exit(problem.exit_code) from None
         except KeyboardInterrupt:
             raise _interrupted() from None
+        except BrokenPipeError:  # `learnpath list | head`: the reader left; that is not an error
+            _silence(sys.stdout)
+            raise typer.Exit(EXIT_OK) from None
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         # the order a learner meets them, not alphabetical
@@ -436,7 +439,7 @@ def review_command(
     from learnpath import records, study, views
 
     catalog = _catalog(ctx)
-    plan = study.plan_review(catalog, date.today(), limit)
+    plan = study.plan_review(catalog, date.today(), limit, warn=console.warning)
     if not plan.asked:
         if as_json:
             console.print_json(records.review(0, {}))
@@ -535,16 +538,73 @@ def reset_command(
     console.success(f"Unticked {what}. The attempt log keeps your history.")
 
 def main() -> None:
-    """Entry point of the `learnpath` script and of `python -m learnpath`."""
+    """Entry point of the `learnpath` script and of `python -m learnpath`.
+
+    Whatever happens to the output (a closed pipe, a full disk, a terminal
+    that can't show a character), the learner gets one line or silence.
+    """
+    _streams_that_cannot_fail()
+    try:
+        app(prog_name="learnpath")
+        status = EXIT_OK
+    except SystemExit as finished:  # Typer ends every run this way
+        status = finished.code if isinstance(finished.code, int) else EXIT_FAILED
+    except LearnpathError as problem:  # raised outside a command, e.g. by completion
+        console.error(str(problem))
+        status = problem.exit_code
+    except BrokenPipeError:  # `learnpath list | head`: the reader left; that is not an error
+        status = EXIT_OK
+        _silence(sys.stdout)
+    except KeyboardInterrupt:  # before a command started, e.g. while Python loaded it
+        status = EXIT_INTERRUPTED
+    except OSError as error:  # most often the output itself: a full disk, a lost terminal
+        where = f"{error.filename}: " if error.filename else "the output: "
+        _last_words(f"error: can't write {where}{error.strerror or error}")
+        status = EXIT_FAILED
+    sys.exit(_flushed(status))
+
+
+def _streams_that_cannot_fail() -> None:
+    """Closed streams write into nothing; a character the terminal lacks becomes `?`."""
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:  # started with it closed (`>&-`): write into nothing
             setattr(sys, name, open(os.devnull, "w"))
+    for stream, errors in ((sys.stdout, "replace"), (sys.stderr, "backslashreplace"),
+                           (sys.stdin, "replace")):
+        try:
+            stream.reconfigure(errors=errors)
+        except (AttributeError, ValueError, OSError):  # not a text file, or already closed
+            pass
+
+
+def _flushed(status: int) -> int:
+    """Flush stdout now, while a failure can still be reported in one line."""
     try:
-        app(prog_name="learnpath")
-    except LearnpathError as problem:  # raised outside a command, e.g. by completion
-        console.error(str(problem))
-        sys.exit(problem.exit_code)
+        sys.stdout.flush()
     except BrokenPipeError:
-        # `learnpath list | head`: the reader left; that is not an error
-        sys.stderr.close()
-        sys.exit(EXIT_OK)
+        _silence(sys.stdout)
+    except OSError as error:
+        _last_words(f"error: can't write the output ({error.strerror or error})")
+        _silence(sys.stdout)
+        return status or EXIT_FAILED
+    except ValueError:  # closed already
+        pass
+    return status
+
+
+def _silence(stream) -> None:
+    """Point a failed stream at /dev/null so Python's own flush at exit has nothing to complain of."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _last_words(text: str) -> None:
+    """One line on stderr if stderr still works; silence if it doesn't."""
+    try:
+        console.error(text.removeprefix("error: "))
+    except (OSError, ValueError):
+        _silence(sys.stderr)

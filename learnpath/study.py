@@ -238,13 +238,17 @@ class ReviewPlan:
     sections: Mapping[str, Section]
 
 
-def plan_review(catalog: Catalog, today: date, limit: int) -> ReviewPlan:
-    """The missed questions due by `today` that still exist in the course, at most `limit`."""
+def plan_review(catalog: Catalog, today: date, limit: int,
+                warn: Callable[[str], None] | None = None) -> ReviewPlan:
+    """The missed questions due by `today` that still exist in the course, at most `limit`.
+
+    `warn` is told about lines of the attempt log that had to be skipped.
+    """
     from learnpath.quizfile import load_quiz
     from learnpath.review import due_questions
 
     sections = {section.id: section for section in catalog.sections}
-    due = [q for q in due_questions(catalog.root, today) if q.section_id in sections]
+    due = [q for q in due_questions(catalog.root, today, warn=warn) if q.section_id in sections]
     quizzes = {sid: load_quiz(sections[sid].quiz) for sid in dict.fromkeys(q.section_id for q in due)}
     due = [q for q in due if q.question_id in quizzes[q.section_id].ids][:limit]
     asked = tuple((q.section_id, q.question_id) for q in due)
