@@ -23,11 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from learnpath.errors import AttemptLogError
 from learnpath.files import NotReadable, read_capped
 from learnpath.locking import lock_path, locked
-from learnpath.quiz import QuizResult
+
+if TYPE_CHECKING:  # only for annotations: `learnpath list` reads the log without the quiz model
+    from learnpath.quiz import QuizResult
 
 LOG_FOLDER = ".learnpath"
 LOG_NAME = "attempts.jsonl"
@@ -316,3 +319,28 @@ def _list(value) -> list:
     if not isinstance(value, list):
         raise TypeError("expected a list")
     return value
+
+
+@dataclass(frozen=True)
+class BestAttempt:
+    """A section's best whole-quiz attempt in the log, passed or not."""
+
+    score: float
+    total: float
+    passed: bool
+    when: datetime
+
+
+def best_attempts(attempts: list[Attempt]) -> dict[str, BestAttempt]:
+    """Section id -> its best whole-quiz attempt (highest fraction; the earliest of equals).
+
+    Review and --only-given attempts grade a few questions, so they don't count.
+    """
+    best: dict[str, BestAttempt] = {}
+    for attempt in attempts:
+        if attempt.kind is not AttemptKind.QUIZ or attempt.total <= 0:
+            continue
+        kept = best.get(attempt.section)
+        if kept is None or attempt.score / attempt.total > kept.score / kept.total:
+            best[attempt.section] = BestAttempt(attempt.score, attempt.total, attempt.passed, attempt.when)
+    return best

@@ -177,7 +177,7 @@ def next_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     catalog = _catalog(ctx)
     found = next_section(catalog)
     if as_json:
-        console.print_json(records.next_step(found))
+        console.print_json(records.next_step(found, catalog))
     else:
         views.next_section(found, catalog)
 
@@ -201,7 +201,7 @@ def list_command(
     elif not rows:
         console.say(f"No sections yet under {catalog.curriculum}.")
     else:
-        views.section_list(rows)
+        views.section_list(rows, catalog)
 
 
 # ---- study a section ----------------------------------------------------------

@@ -235,6 +235,21 @@ def steps(items: Iterable[tuple[str, str]]) -> None:
     sys.stdout.flush()
 
 
+def course_progress(done: int, total: int) -> None:
+    """`Course: 3 of 16 sections done (18%)`, with a bar after it on a terminal wide enough."""
+    import math
+
+    percent = math.floor(100 * done / total) if total else 0
+    text = f"Course: {done} of {total} sections done ({percent}%)"
+    room = width() - len(text) - 4
+    if is_terminal() and total and room >= 10:
+        cells = min(total * 2, 32, room)
+        filled = (cells * done) // total
+        bar = symbol("█") * filled + symbol("░") * (cells - filled)
+        text = f"{text}  {_paint(bar, _GREEN) if done else bar}"
+    print(text, flush=True)
+
+
 def heading(text: str) -> None:
     print(_paint(text, _BOLD), flush=True)
 

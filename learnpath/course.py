@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from learnpath.catalog import Catalog, Section, summary
 from learnpath.errors import CatalogError
@@ -34,6 +35,19 @@ class Step:
 class SectionStatus:
     section: Section
     state: SectionState
+    best: Any = None  # attempts.BestAttempt: the best whole-quiz attempt logged, passed or not
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """How far through the whole course the learner is."""
+
+    done: int
+    total: int
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 0.0
 
 
 @dataclass(frozen=True)
@@ -53,11 +67,30 @@ def statuses(catalog: Catalog, phase: int | None = None) -> list[SectionStatus]:
             fix=f"Phases are {', '.join(map(str, phases)) or 'none yet'}",
         )
     states = read_progress(catalog.progress_path, catalog.sections)
+    best = _best_attempts(catalog)
     return [
-        SectionStatus(section, states[section.id])
+        SectionStatus(section, states[section.id], best.get(section.id))
         for section in catalog.sections
         if phase is None or section.phase == phase
     ]
+
+
+def _best_attempts(catalog: Catalog) -> dict:
+    """Each section's best quiz attempt from the attempt log; {} if the log can't be read,
+    since the table is still worth showing without it."""
+    from learnpath.attempts import best_attempts, read_attempts
+    from learnpath.errors import LearnpathError
+
+    try:
+        return best_attempts(read_attempts(catalog.root))
+    except LearnpathError:
+        return {}
+
+
+def course_progress(catalog: Catalog, rows: list[SectionStatus] | None = None) -> CourseProgress:
+    """Sections done out of every section in the course (`rows`: statuses of all, if at hand)."""
+    rows = statuses(catalog) if rows is None else rows
+    return CourseProgress(sum(row.state.done for row in rows), len(catalog.sections))
 
 
 def next_section(catalog: Catalog) -> NextSection | None:

@@ -56,6 +56,10 @@ def section_status(status, catalog: Catalog) -> dict:
         "done": state.done,
         # true / false for a section with an exercise, null for one without
         "exercise": state.exercise,
+        # the best whole-quiz attempt in the attempt log, passed or not; null if none
+        "best_attempt": None if status.best is None else {
+            "score": status.best.score, "total": status.best.total, "passed": status.best.passed,
+            "date": status.best.when.date().isoformat()},
     })
 
 
@@ -64,12 +68,22 @@ def section_list(statuses: Iterable, catalog: Catalog) -> list[dict]:
     return [section_status(status, catalog) for status in statuses]
 
 
-def next_step(found) -> dict:
-    """`next --json` (`found` is a course.NextSection, or None when all is done)."""
+def next_step(found, catalog: Catalog | None = None) -> dict:
+    """`next --json` (`found` is a course.NextSection, or None when all is done).
+
+    With the catalog, `course` says how many sections are done out of all.
+    """
+    course = {}
+    if catalog is not None:
+        from learnpath.course import course_progress
+
+        progress = course_progress(catalog)
+        course = {"course": {"done": progress.done, "total": progress.total}}
     if found is None:
-        return {"id": None}
+        return {"id": None, **course}
     section = found.section
     return {
+        **course,
         "id": section.id,
         "title": section.title,
         "phase": section.phase,

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from learnpath import console
 
 
-def section_list(rows: Sequence) -> None:
-    """`learnpath list`: one table per phase, with each phase's progress."""
+def section_list(rows: Sequence, catalog=None) -> None:
+    """`learnpath list`: one table per phase, with each phase's progress, then the whole course's."""
     tables = []
     for phase_title in dict.fromkeys(row.section.phase_title for row in rows):
         in_phase = [row for row in rows if row.section.phase_title == phase_title]
@@ -25,7 +25,7 @@ def section_list(rows: Sequence) -> None:
                 row.section.title,
                 console.tick(row.state.experiment),
                 "-" if row.state.exercise is None else console.tick(row.state.exercise),
-                _quiz_cell(row.state),
+                _quiz_cell(row.state, row.best),
                 console.tick(row.state.done),
             )
             for row in in_phase
@@ -33,26 +33,40 @@ def section_list(rows: Sequence) -> None:
         tables.append((phase_title, cells, f"{done} of {len(in_phase)} done"))
     console.section_table(tables)
     console.say()
+    if catalog is not None:
+        from learnpath.course import course_progress
+
+        progress = course_progress(catalog, list(rows) if len(rows) == len(catalog.sections) else None)
+        console.course_progress(progress.done, progress.total)
     console.note(f"{console.tick(True)} done, {console.tick(False)} not yet, - no exercise in "
                  "that section. `learnpath next` says what to do next.")
 
 
-def _quiz_cell(state) -> str:
+def _quiz_cell(state, best=None) -> str:
+    """The best score written in PROGRESS.md with a tick; else the best failed attempt in the
+    log with a cross, so a learner sees how close they came; else a dot."""
     if state.quiz is not None:
         mark = f"{console.points(state.quiz.score)}/{console.points(state.quiz.total)}"
         return f"{mark} {console.tick(True)}" if state.quiz_passed else mark
+    if not state.quiz_passed and best is not None:
+        return f"{console.points(best.score)}/{console.points(best.total)} {console.cross()}"
     return console.tick(state.quiz_passed)
 
 
 def next_section(found, catalog) -> None:
-    """`learnpath next`: the section to study and the commands for the steps left in it."""
+    """`learnpath next`: the section to study and the commands for the steps left in it;
+    after the last section, the whole course looked back on."""
+    from learnpath.course import course_progress, statuses
+
     if found is None:
         if catalog.sections:
-            console.success(f"Every one of the {len(catalog.sections)} sections is done.")
-            console.note("Keep it fresh with `learnpath review`.")
+            course_finished(catalog, statuses(catalog))
         else:
             console.say(f"No sections yet under {catalog.curriculum}.")
         return
+    progress = course_progress(catalog)
+    console.course_progress(progress.done, progress.total)
+    console.say()
     section = found.section
     console.note(section.phase_title)
     console.heading(f"Next: {section.id}  {section.title}")
@@ -62,6 +76,37 @@ def next_section(found, catalog) -> None:
     console.say()
     console.say("Steps left:")
     console.steps((step.what, step.command) for step in found.steps)
+
+
+def course_finished(catalog, rows) -> None:
+    """The end of the course: what was built, phase by phase, with the learner's own quiz
+    scores, and where to go from here."""
+    console.success(f"Every one of the {len(rows)} sections is done: the course is complete.")
+    console.course_progress(len(rows), len(rows))
+    console.say()
+    console.say("What you built, phase by phase (your best quiz scores):")
+    for phase_title in dict.fromkeys(row.section.phase_title for row in rows):
+        in_phase = [row for row in rows if row.section.phase_title == phase_title]
+        console.heading(f"  {phase_title}")
+        for row in in_phase:
+            quiz = row.state.quiz
+            mark = (f"{console.points(quiz.score)}/{console.points(quiz.total)}" if quiz is not None
+                    else "passed")
+            console.say(f"    {row.section.id}  {row.section.title}  ({mark})")
+    first, last = rows[0].section, rows[-1].section
+    console.say()
+    console.paragraph(
+        f"From {first.title} ({first.id}) to {last.title} ({last.id}), every model you trained "
+        "ran on the library you read, in learnpath/nn/. Where to go next:")
+    console.steps([
+        ("Keep what you learnt", "learnpath review"),
+        ("Run the last experiment again, with more steps (its \"Try this\" says how)",
+         f"learnpath run {last.id}"),
+        ("Rebuild one model in PyTorch and compare it with yours", "https://pytorch.org/tutorials/"),
+        ("Read the papers behind it: Attention Is All You Need (2017); "
+         "Language Models are Unsupervised Multitask Learners (GPT-2, 2019)",
+         "each overview's Further reading"),
+    ])
 
 
 def quiz_start(quiz) -> None:

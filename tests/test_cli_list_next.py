@@ -35,6 +35,7 @@ def test_list_json_has_every_section_and_the_documented_keys(course, cli):
         "quiz": None,
         "done": False,
         "exercise": None,
+        "best_attempt": None,
     }
 
 
@@ -100,7 +101,45 @@ def test_next_moves_on_and_says_when_all_is_done(course, cli):
     result = cli(course, "next")
     assert result.exit_code == 0
     assert "Every one of the 3 sections is done" in result.stdout
-    assert json.loads(cli(course, "next", "--json").stdout) == {"id": None}
+    assert json.loads(cli(course, "next", "--json").stdout) == {
+        "id": None, "course": {"done": 3, "total": 3}}
+
+
+def test_next_after_the_last_section_looks_back_on_the_whole_course(course, cli):
+    """The end: congratulations, every phase with its sections and the learner's own scores,
+    and where to go from here (review, the last experiment, PyTorch, papers)."""
+    for section_id, score in (("1.1", 5), ("1.2", 4.5), ("2.1", 14 / 3)):
+        _tick(course, section_id, quiz=(score, 5, "2026-01-01"))
+    out = cli(course, "next").stdout
+    assert "the course is complete" in out and "Course: 3 of 3 sections done (100%)" in out
+    assert "Phase 1: Things To Learn 1" in out and "Phase 2" in out
+    assert "1.1  Value objects  (5/5)" in out and "(4.5/5)" in out and "(4.6/5)" in out
+    assert "learnpath review" in out and "learnpath run 2.1" in out
+    assert "PyTorch" in out and "Attention Is All You Need" in out
+
+
+def test_list_and_next_show_the_whole_course_progress(course, cli):
+    """Sections done out of every section, under the tables and above the next section."""
+    _tick(course, "1.1", quiz=(5, 5, "2026-01-01"))
+    assert "Course: 1 of 3 sections done (33%)" in cli(course, "list").stdout
+    assert "Course: 1 of 3 sections done (33%)" in cli(course, "list", "--phase", "2").stdout
+    assert "Course: 1 of 3 sections done (33%)" in cli(course, "next").stdout
+    assert json.loads(cli(course, "next", "--json").stdout)["course"] == {"done": 1, "total": 3}
+
+
+def test_list_shows_a_failed_best_score(course, cli, tmp_path):
+    """A quiz taken and failed shows its best score with a cross, not a bare dot, in the table
+    and as `best_attempt` in JSON; a later pass shows the passing score with a tick."""
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("leaf-grad: b\npick-ops: [a, b]\nslope: 5\nrule-name: no\norder-steps: [a, b, c]\n")
+    worse = tmp_path / "worse.yaml"
+    worse.write_text("leaf-grad: a\n")
+    cli(course, "quiz", "1.1", "--answers", str(wrong))
+    cli(course, "quiz", "1.1", "--answers", str(worse))
+    row = next(line for line in cli(course, "list").stdout.splitlines() if "Value objects" in line)
+    assert "3/5 ✗" in row
+    best = json.loads(cli(course, "list", "--json").stdout)[0]["best_attempt"]
+    assert best["score"] == 3 and best["total"] == 5 and best["passed"] is False
 
 
 def test_hand_ticked_section_counts_as_done(course, cli):
@@ -134,4 +173,5 @@ def test_empty_curriculum_is_not_an_error(tmp_path, cli):
     (tmp_path / "curriculum").mkdir()
     result = cli(tmp_path, "list")
     assert result.exit_code == 0 and "No sections yet" in result.stdout
-    assert json.loads(cli(tmp_path, "next", "--json").stdout) == {"id": None}
+    assert json.loads(cli(tmp_path, "next", "--json").stdout) == {
+        "id": None, "course": {"done": 0, "total": 0}}
