@@ -279,7 +279,12 @@ def exercise_command(
             console.say()
             _show_exercise(catalog, section, checked)
 
-        end = watch(catalog, section, show=redraw, timeout=timeout)
+        def trouble(error: LearnpathError) -> None:
+            console.clear_screen()
+            console.error(str(error))
+            console.note("Still watching: fix that and save exercise.py again; q or Ctrl-C stops.")
+
+        end = watch(catalog, section, show=redraw, problem=trouble, timeout=timeout)
         console.say()
         console.note("Stopped watching." if end is WatchEnd.QUIT else "Stopped watching (Ctrl-C).")
         return
