@@ -303,7 +303,7 @@ def _show_exercise(catalog: Catalog, section: Section, checked) -> None:
     from learnpath.exercises.report import lines, next_hint
 
     report = checked.report
-    console.heading(f"Exercise {section.id}  {section.title}")
+    console.heading(console.fitted(f"Exercise {section.id}  {section.title}"))
     console.note(str(section.exercise.relative_to(catalog.root)))
     console.say()
     console.styled_lines(lines(report, width=console.width()))
