@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from learnpath.errors import AnswersError
+from learnpath.files import NotReadable, read_capped, read_stream_capped
 from learnpath.quiz import (
     Answer,
     Question,
@@ -129,7 +130,10 @@ def read_answers_text(source: Path | str) -> tuple[str, str]:
                                path="<stdin>", fix="pipe the answers in (`--answers - < answers.yaml`) "
                                "or pass the file's name")
         try:
-            return sys.stdin.read(), "<stdin>"
+            data = read_stream_capped(getattr(sys.stdin, "buffer", sys.stdin), "answers")
+            return (data.decode("utf-8") if isinstance(data, bytes) else data), "<stdin>"
+        except NotReadable as problem:
+            raise AnswersError(f"standard input {problem.reason}", path="<stdin>", fix=problem.fix) from None
         except UnicodeDecodeError:
             raise AnswersError("standard input is not UTF-8 text", path="<stdin>",
                                fix="send the answers as UTF-8 YAML") from None
@@ -138,17 +142,16 @@ def read_answers_text(source: Path | str) -> tuple[str, str]:
                            fix="pass the file's name, or - to read the answers from standard input")
     path = Path(source)
     try:
-        return path.read_text(encoding="utf-8"), str(path)
-    except FileNotFoundError:
-        raise AnswersError("no such answers file", path=path,
-                           fix="check the path, or pass - to read the answers from standard input"
-                           ) from None
+        return read_capped(path, "answers").decode("utf-8"), str(path)
+    except NotReadable as problem:
+        if problem.missing:
+            raise AnswersError("no such answers file", path=path,
+                               fix="check the path, or pass - to read the answers from standard input"
+                               ) from None
+        raise AnswersError(f"the answers file {problem.reason}", path=path, fix=problem.fix) from None
     except UnicodeDecodeError:
         raise AnswersError("the answers file is not UTF-8 text", path=path,
                            fix="save it as UTF-8") from None
-    except OSError as error:
-        raise AnswersError(f"can't read the answers file ({error.strerror})", path=path,
-                           fix="check that it is a readable file") from None
 
 
 def read_answer_mapping(source: Path | str) -> tuple[LineDict, str]:

@@ -7,9 +7,9 @@ at `<root>/.learnpath/attempts.jsonl`, a personal file that git ignores.
 The log is only ever appended to. Each attempt is written as one whole line by
 a single `os.write` on a file opened with O_APPEND, under a lock, then forced
 to disk, so two processes can't interleave their lines and a crash can leave
-at most the last line half written. Reading skips such a torn last line; a bad
-line anywhere else is reported with its line number, because it means the file
-was edited or damaged and silently skipping it would lose history.
+at most the last line half written. Reading skips such a torn last line
+silently; a bad line anywhere else (edited by hand, damaged) is skipped with a
+warning naming its line, so one bad line never costs the rest of the history.
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ import json
 import math
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
 
 from learnpath.errors import AttemptLogError
+from learnpath.files import NotReadable, read_capped
 from learnpath.locking import lock_path, locked
 from learnpath.quiz import QuizResult
 
@@ -176,16 +178,20 @@ def _write_all(fd: int, data: bytes) -> None:
         data = data[written:]
 
 
-def read_attempts(root: Path | str) -> list[Attempt]:
-    """Every attempt in the log, oldest first; none if there is no log yet."""
+def read_attempts(root: Path | str, warn: Callable[[str], None] | None = None) -> list[Attempt]:
+    """Every attempt in the log, oldest first; none if there is no log yet.
+
+    A line that isn't a valid record (edited by hand, damaged, dated in the
+    future, numbers no quiz can score) is skipped, and `warn` is told which
+    line, so one bad line never costs the rest of the history.
+    """
     path = log_path(root)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return []
-    except OSError as error:
-        raise AttemptLogError(f"can't read the attempt log ({error.strerror})", path=path,
-                              fix="check that it is a readable file") from None
+        data = read_capped(path, "attempt log")
+    except NotReadable as problem:
+        if problem.missing:
+            return []
+        raise AttemptLogError(f"the attempt log {problem.reason}", path=path, fix=problem.fix) from None
     lines = data.split(b"\n")
     # The piece after the last newline is empty, or a line torn by a crash.
     torn = lines.pop()
@@ -195,11 +201,10 @@ def read_attempts(root: Path | str) -> list[Attempt]:
             continue
         attempt = _parse_line(raw, number)
         if attempt is None:
-            raise AttemptLogError(
-                f"line {number} of the attempt log is not a valid attempt record",
-                path=path, line=number,
-                fix="delete that line (the other attempts are kept) or restore the file from a backup",
-            )
+            if warn is not None:
+                warn(f"{path}:{number}: skipped, not a valid attempt record "
+                     "(delete the line to keep this quiet; the other attempts are used)")
+            continue
         attempts.append(attempt)
     last = _parse_line(torn, len(lines) + 1) if torn.strip() else None
     if last is not None:  # a whole record whose newline was removed by hand
@@ -238,15 +243,16 @@ def _parse_line(raw: bytes, line: int = 0) -> Attempt | None:
         return Attempt(
             section=_text(record["section"]),
             kind=AttemptKind(record["kind"]),
-            when=datetime.fromisoformat(_text(record["when"])),
+            when=_moment(record["when"]),
             score=_amount(record["score"]),
             total=_amount(record["total"]),
             passed=_flag(record["passed"]),
             results=results,
             line=line,
         )
-    except (ValueError, KeyError, TypeError):
-        # UnicodeDecodeError and json's JSONDecodeError are ValueErrors too
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
+        # UnicodeDecodeError and json's JSONDecodeError are ValueErrors too; RecursionError is
+        # JSON nested too deep, OverflowError a 400-digit number
         return None
 
 
@@ -256,16 +262,37 @@ def _text(value) -> str:
     return value
 
 
+# a day of slack for a clock set a little wrong; anything later was not written by this tool
+_LATEST = timedelta(days=1)
+
+
+def _moment(value) -> datetime:
+    """A time no later than tomorrow, with its UTC offset (local time when the line has none)."""
+    when = datetime.fromisoformat(_text(value))
+    if when.tzinfo is None:
+        when = when.astimezone()
+    if when > datetime.now().astimezone() + _LATEST:
+        raise ValueError("an attempt dated in the future")
+    return when
+
+
 def _flag(value) -> bool:
     if not isinstance(value, bool):
         raise TypeError("expected true or false")
     return value
 
 
+# far above any real score (points are at most 1000 a question), far below float trouble
+_LARGEST_AMOUNT = 1e9
+
+
 def _amount(value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError("expected a number")
-    return float(value)
+    amount = float(value)  # OverflowError for an integer too long for a float
+    if not math.isfinite(amount) or not 0 <= amount <= _LARGEST_AMOUNT:
+        raise ValueError("not a score")
+    return amount
 
 
 def _list(value) -> list:

@@ -34,7 +34,7 @@ ID_SHAPE = re.compile(r"\d+\.\d+|[a-z0-9][a-z0-9-]*")
 
 @dataclass(frozen=True)
 class Section:
-    """One section of the course: a folder with an overview, an experiment and a quiz."""
+    """One section of the course: a folder with an overview, an experiment, a quiz, maybe an exercise."""
 
     id: str  # "1.2": phase number, dot, section number
     phase: int
@@ -55,6 +55,18 @@ class Section:
     @property
     def quiz(self) -> Path:
         return self.path / "quiz.yaml"
+
+    @property
+    def exercise(self) -> Path:
+        return self.path / "exercise.py"
+
+    @property
+    def has_exercise(self) -> bool:
+        """Whether the section has an exercise: an exercise.py in its folder (optional)."""
+        try:
+            return self.exercise.is_file()
+        except OSError:
+            return False
 
 
 @dataclass(frozen=True)
@@ -115,9 +127,9 @@ def find_root(start: Path | str | None = None, override: Path | str | None = Non
     """
     chosen = override if override is not None else os.environ.get(ROOT_ENV_VAR) or None
     if chosen is not None:
-        root = Path(chosen).expanduser().resolve()
+        source = "--root" if override is not None else ROOT_ENV_VAR
+        root = _resolved(Path(chosen), f"the folder given by {source}")
         if not _has_curriculum(root):
-            source = "--root" if override is not None else ROOT_ENV_VAR
             inside = root.name == CURRICULUM_DIR and _has_curriculum(root.parent)
             raise CatalogError(
                 f"{root} has no {CURRICULUM_DIR}/ folder (given by {source})",
@@ -125,7 +137,15 @@ def find_root(start: Path | str | None = None, override: Path | str | None = Non
                 else "Point it at the folder of the course repository",
             )
         return root
-    here = Path(start if start is not None else Path.cwd()).resolve()
+    if start is None:
+        try:
+            start = Path.cwd()
+        except OSError:  # the folder we were started in was deleted (or moved) since
+            raise CatalogError(
+                "the current folder no longer exists (it was deleted or moved)",
+                fix=f"cd into the course repository, or pass --root DIR or set {ROOT_ENV_VAR}",
+            ) from None
+    here = _resolved(Path(start), "the current folder")
     for folder in (here, *here.parents):
         if _has_curriculum(folder):
             return folder
@@ -133,6 +153,19 @@ def find_root(start: Path | str | None = None, override: Path | str | None = Non
         f"no {CURRICULUM_DIR}/ folder in {here} or any folder above it",
         fix=f"cd into the course repository, or pass --root DIR or set {ROOT_ENV_VAR}",
     )
+
+
+def _resolved(path: Path, what: str) -> Path:
+    """`path` with ~ expanded and links followed; CatalogError for an unknown user or a link loop."""
+    try:
+        return path.expanduser().resolve()
+    except RuntimeError as error:  # ~nosuchuser, or a symlink loop (Python 3.10-3.12)
+        reason = ("names a user this system doesn't have" if str(path).startswith("~")
+                  else "is a loop of symbolic links")
+        raise CatalogError(f"{what}, {path}, {reason}", fix="Give the course folder's real path") from error
+    except OSError as error:  # a symlink loop (Python 3.13+), a name too long
+        raise CatalogError(f"{what}, {path}, can't be followed ({error.strerror or error})",
+                           fix="Give the course folder's real path") from None
 
 
 def _has_curriculum(folder: Path) -> bool:
@@ -187,9 +220,8 @@ def heading_line(path: Path) -> int | None:
 
 def summary(section: Section) -> str:
     """The overview's first paragraph after its title: what the learner will be able to do."""
-    try:
-        lines = section.overview.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):  # missing or unreadable: `learnpath check` says which
+    lines = _overview_lines(section.overview)
+    if lines is None:  # missing or unreadable: `learnpath check` says which
         return ""
     paragraph: list[str] = []
     seen_title = False
@@ -205,14 +237,20 @@ def summary(section: Section) -> str:
     return " ".join(paragraph)
 
 
-def _find_heading(path: Path) -> tuple[int, str] | None:
+def _overview_lines(path: Path) -> list[str] | None:
+    """The lines of a Markdown file, or None if it is missing, unreadable, not a plain file or huge."""
+    from learnpath.files import NotReadable, read_capped
+
     try:
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.startswith("# "):
-                    return number, line[2:].strip()
-    except (OSError, UnicodeDecodeError):  # missing or unreadable: the caller has a fallback
+        return read_capped(path, "overview").decode("utf-8").splitlines()
+    except (NotReadable, UnicodeDecodeError):
         return None
+
+
+def _find_heading(path: Path) -> tuple[int, str] | None:
+    for number, line in enumerate(_overview_lines(path) or (), start=1):
+        if line.startswith("# "):
+            return number, line[2:].strip()
     return None
 
 

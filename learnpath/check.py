@@ -38,8 +38,10 @@ def check_curriculum(
 ) -> list[LearnpathError]:
     """Every problem in the curriculum, in folder order; an empty list means it is sound.
 
-    With `run`, each experiment is also run (output captured) and must succeed
-    within `timeout` seconds; `on_run` is told which one is running. With
+    Each exercise is checked too (see learnpath/exercises/verify.py); with
+    `run`, its checks are also run to prove the starter is "not started", the
+    reference passes and every mutant fails. With `run`, each experiment is
+    also run (output captured) and must succeed within `timeout` seconds; `on_run` is told which one is running. With
     `strict`, each section is also held to the course's own rules for what a
     section contains (docs/authoring.md; the numbers are below).
     """
@@ -52,6 +54,12 @@ def check_curriculum(
                                          fix="Check its permissions (chmod u+rx)"))
             continue
         problems += _section_problems(section)
+        if section.has_exercise:
+            from learnpath.exercises.verify import verify_exercise
+
+            if run and on_run is not None:
+                on_run(f"proving the exercise of {section.id} (starter, reference, mutants)")
+            problems += verify_exercise(catalog, section, run=run)
         if strict:
             problems += _content_problems(section)
         if run and section.experiment.is_file():

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -80,6 +81,9 @@ class _ReportingGroup(TyperGroup):
             raise typer.Exit(problem.exit_code) from None
         except KeyboardInterrupt:
             raise _interrupted() from None
+        except BrokenPipeError:  # `learnpath list | head`: the reader left; that is not an error
+            _silence(sys.stdout)
+            raise typer.Exit(EXIT_OK) from None
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         # the order a learner meets them, not alphabetical
@@ -243,6 +247,70 @@ def run_command(
         raise typer.Exit(code)
 
 
+@app.command("exercise")
+def exercise_command(
+    ctx: typer.Context,
+    section_id: SectionId,
+    watch_mode: Annotated[bool, typer.Option(
+        "--watch", help="Run the checks again each time exercise.py is saved; q or Ctrl-C stops.")] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds the checks may take in all.")
+    ] = 20.0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Check your exercise.py task by task; all tasks passing ticks its exercise box in PROGRESS.md.
+
+    The checks run in a child process, in the section folder, stopped after
+    --timeout seconds; nothing your code does can reach PROGRESS.md.
+    """
+    from learnpath.exercises.session import WatchEnd, check_and_record, watch
+
+    catalog, section = _section(ctx, section_id)
+    if watch_mode:
+        if as_json:
+            raise LearnpathError("--watch and --json do not go together",
+                                 fix="Use --json alone; it checks once")
+
+        def redraw(checked) -> None:
+            console.clear_screen()
+            console.note(f"learnpath exercise {section.id} --watch · checked at "
+                         f"{datetime.now():%H:%M:%S} · save exercise.py to check again, "
+                         "Enter checks now, q or Ctrl-C stops")
+            console.say()
+            _show_exercise(catalog, section, checked)
+
+        end = watch(catalog, section, show=redraw, timeout=timeout)
+        console.say()
+        console.note("Stopped watching." if end is WatchEnd.QUIT else "Stopped watching (Ctrl-C).")
+        return
+    checked = check_and_record(catalog, section, timeout=timeout)
+    if as_json:
+        from learnpath.exercises.report import record
+
+        console.print_json(record(checked.report, catalog.root) | {"recorded": checked.ticked})
+    else:
+        _show_exercise(catalog, section, checked)
+    if not checked.report.passed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _show_exercise(catalog: Catalog, section: Section, checked) -> None:
+    from learnpath.exercises.report import lines, next_hint
+
+    report = checked.report
+    console.heading(f"Exercise {section.id}  {section.title}")
+    console.note(str(section.exercise.relative_to(catalog.root)))
+    console.say()
+    console.styled_lines(lines(report, width=console.width()))
+    if report.passed:
+        console.note(f"The exercise box of {section.id} is ticked in PROGRESS.md. "
+                     f"Compare with the reference: learnpath solution {section.id}")
+        return
+    hint = next_hint(report)
+    console.note(f"Edit exercise.py and run `learnpath exercise {section.id}` again "
+                 f"(--watch re-runs on each save). A hint: {hint}")
+
+
 AnswersOption = Annotated[
     Optional[str],
     typer.Option(
@@ -371,7 +439,7 @@ def review_command(
     from learnpath import records, study, views
 
     catalog = _catalog(ctx)
-    plan = study.plan_review(catalog, date.today(), limit)
+    plan = study.plan_review(catalog, date.today(), limit, warn=console.warning)
     if not plan.asked:
         if as_json:
             console.print_json(records.review(0, {}))
@@ -412,7 +480,9 @@ def _ask_review(plan, asked) -> dict:
 @app.command("check")
 def check_command(
     ctx: typer.Context,
-    run: Annotated[bool, typer.Option("--run", help="Also run every experiment under its timeout.")] = False,
+    run: Annotated[bool, typer.Option(
+        "--run", help="Also run every experiment under its timeout, and prove every exercise: "
+        "starter not started, reference passes, each mutant fails.")] = False,
     strict: Annotated[bool, typer.Option(
         "--strict", help="Also hold every section to docs/authoring.md: overview length and parts, "
         "main() in experiment.py, 8-12 questions of 3+ types with a hint on each, keys spread "
@@ -468,16 +538,73 @@ def reset_command(
     console.success(f"Unticked {what}. The attempt log keeps your history.")
 
 def main() -> None:
-    """Entry point of the `learnpath` script and of `python -m learnpath`."""
+    """Entry point of the `learnpath` script and of `python -m learnpath`.
+
+    Whatever happens to the output (a closed pipe, a full disk, a terminal
+    that can't show a character), the learner gets one line or silence.
+    """
+    _streams_that_cannot_fail()
+    try:
+        app(prog_name="learnpath")
+        status = EXIT_OK
+    except SystemExit as finished:  # Typer ends every run this way
+        status = finished.code if isinstance(finished.code, int) else EXIT_FAILED
+    except LearnpathError as problem:  # raised outside a command, e.g. by completion
+        console.error(str(problem))
+        status = problem.exit_code
+    except BrokenPipeError:  # `learnpath list | head`: the reader left; that is not an error
+        status = EXIT_OK
+        _silence(sys.stdout)
+    except KeyboardInterrupt:  # before a command started, e.g. while Python loaded it
+        status = EXIT_INTERRUPTED
+    except OSError as error:  # most often the output itself: a full disk, a lost terminal
+        where = f"{error.filename}: " if error.filename else "the output: "
+        _last_words(f"error: can't write {where}{error.strerror or error}")
+        status = EXIT_FAILED
+    sys.exit(_flushed(status))
+
+
+def _streams_that_cannot_fail() -> None:
+    """Closed streams write into nothing; a character the terminal lacks becomes `?`."""
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:  # started with it closed (`>&-`): write into nothing
             setattr(sys, name, open(os.devnull, "w"))
+    for stream, errors in ((sys.stdout, "replace"), (sys.stderr, "backslashreplace"),
+                           (sys.stdin, "replace")):
+        try:
+            stream.reconfigure(errors=errors)
+        except (AttributeError, ValueError, OSError):  # not a text file, or already closed
+            pass
+
+
+def _flushed(status: int) -> int:
+    """Flush stdout now, while a failure can still be reported in one line."""
     try:
-        app(prog_name="learnpath")
-    except LearnpathError as problem:  # raised outside a command, e.g. by completion
-        console.error(str(problem))
-        sys.exit(problem.exit_code)
+        sys.stdout.flush()
     except BrokenPipeError:
-        # `learnpath list | head`: the reader left; that is not an error
-        sys.stderr.close()
-        sys.exit(EXIT_OK)
+        _silence(sys.stdout)
+    except OSError as error:
+        _last_words(f"error: can't write the output ({error.strerror or error})")
+        _silence(sys.stdout)
+        return status or EXIT_FAILED
+    except ValueError:  # closed already
+        pass
+    return status
+
+
+def _silence(stream) -> None:
+    """Point a failed stream at /dev/null so Python's own flush at exit has nothing to complain of."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _last_words(text: str) -> None:
+    """One line on stderr if stderr still works; silence if it doesn't."""
+    try:
+        console.error(text.removeprefix("error: "))
+    except (OSError, ValueError):
+        _silence(sys.stderr)

@@ -35,17 +35,30 @@ def stdin_is_terminal() -> bool:
         return False
 
 
-def color_enabled(stream: Any = None) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR"):
-        return False
+def styles_enabled(stream: Any = None) -> bool:
+    """Bold and dim text only on a terminal that can show them (not a pipe, not TERM=dumb)."""
     if os.environ.get("TERM") == "dumb":
         return False
     return is_terminal(stream)
 
 
+def color_enabled(stream: Any = None) -> bool:
+    """Colour as for styles, and never when NO_COLOR is set (https://no-color.org).
+
+    NO_COLOR asks for no colour, not for no emphasis: bold headings and code
+    styling stay, because they carry meaning that colour only decorates.
+    """
+    if os.environ.get("NO_COLOR"):
+        return False
+    return styles_enabled(stream)
+
+
+_COLOURS = (_RED, _GREEN, _YELLOW)
+
+
 def _paint(text: str, code: str, stream: Any = None) -> str:
-    return f"{code}{text}{_RESET}" if color_enabled(stream) else text
+    wanted = color_enabled(stream) if code in _COLOURS else styles_enabled(stream)
+    return f"{code}{text}{_RESET}" if wanted else text
 
 
 def _console(stderr: bool = False):
@@ -54,10 +67,21 @@ def _console(stderr: bool = False):
     stream = sys.stderr if stderr else sys.stdout
     return Console(
         file=stream,
+        width=screen_width() if is_terminal(stream) else None,
         no_color=not color_enabled(stream),
         highlight=False,
         soft_wrap=False,
     )
+
+
+# narrower than this, nothing reads well; the terminal wraps what is wider
+_NARROWEST = 20
+
+
+def screen_width() -> int:
+    """The terminal's width in columns. COLUMNS=0 (or nonsense) is ignored, not obeyed:
+    Rich would otherwise draw every line zero columns wide, which hides them all."""
+    return max(_NARROWEST, shutil.get_terminal_size().columns)
 
 
 # ---- plain lines -------------------------------------------------------------
@@ -76,7 +100,7 @@ def paragraph(text: str) -> None:
 def _wrapped(text: str) -> str:
     import textwrap
 
-    width = min(shutil.get_terminal_size().columns, 88) if is_terminal() else 88
+    width = min(screen_width(), 88) if is_terminal() else 88
     return textwrap.fill(text, width=width)
 
 
@@ -115,12 +139,26 @@ def print_json(data: Any) -> None:
 # ---- the course --------------------------------------------------------------
 
 
+# the symbols the tool draws, and what a terminal whose encoding lacks them gets instead
+_ASCII_FALLBACK = {"✓": "v", "·": ".", "✗": "x", "◐": "~", "█": "#", "░": "-", "─": "-", "…": "..."}
+
+
+def symbol(char: str) -> str:
+    """`char` if stdout's encoding can show it, else its ASCII stand-in."""
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        char.encode(encoding)
+        return char
+    except (UnicodeEncodeError, LookupError):
+        return _ASCII_FALLBACK.get(char, "?")
+
+
 def tick(flag: bool) -> str:
-    return "✓" if flag else "·"
+    return symbol("✓") if flag else symbol("·")
 
 
 def cross() -> str:
-    return "✗"
+    return symbol("✗")
 
 
 def section_table(phases: Sequence[tuple[str, Sequence[Sequence[str]], str]]) -> None:
@@ -201,6 +239,28 @@ def heading(text: str) -> None:
     print(_paint(text, _BOLD), flush=True)
 
 
+_STYLE_CODES = {"success": _GREEN, "warning": _YELLOW, "error": _RED, "dim": _DIM, "bold": _BOLD}
+
+
+def styled_lines(items: Iterable[tuple[str, str]]) -> None:
+    """Lines of text, each with a style: plain, success, warning, error, dim or bold."""
+    for text, style in items:
+        code = _STYLE_CODES.get(style)
+        print(_paint(text, code) if code else text)
+    sys.stdout.flush()
+
+
+def width() -> int:
+    """Columns to fit text in: the terminal's width, or 80 when the output is not a terminal."""
+    return shutil.get_terminal_size().columns if is_terminal() else 80
+
+
+def clear_screen() -> None:
+    """Clear the terminal and put the cursor at the top (only on a terminal)."""
+    if is_terminal():
+        print("\x1b[H\x1b[2J\x1b[3J", end="", flush=True)
+
+
 # ---- asking questions ---------------------------------------------------------
 
 
@@ -209,7 +269,7 @@ def question(number: int, total: int, prompt: str, choices: Sequence[tuple[str, 
     """Show one question: its number, its Markdown prompt, its lettered choices."""
     console = _console()
     worth = f"{points:g} point" + ("" if points == 1 else "s")
-    where = f"{label} · " if label else ""
+    where = f"{label} {symbol('·')} " if label else ""
     console.print()
     console.rule(f"[bold]{where}Question {number} of {total}[/]  [dim]{worth}[/]", align="left")
     from rich.markdown import Markdown
@@ -238,12 +298,12 @@ def feedback(correct: bool, points: float, max_points: float, right_answer: str,
              explanation: str) -> None:
     """Right or wrong, the right answer when wrong, and always the explanation."""
     if correct:
-        print(_paint("✓ Correct.", _GREEN), flush=True)
+        print(_paint(f"{symbol('✓')} Correct.", _GREEN), flush=True)
     elif points > 0:
-        print(_paint(f"◐ Partly right ({points:g} of {max_points:g}). The full answer: {right_answer}",
+        print(_paint(f"{symbol('◐')} Partly right ({points:g} of {max_points:g}). The full answer: {right_answer}",
                      _YELLOW), flush=True)
     else:
-        print(_paint(f"✗ Not quite. The answer: {right_answer}", _RED), flush=True)
+        print(_paint(f"{symbol('✗')} Not quite. The answer: {right_answer}", _RED), flush=True)
     if explanation:
         from rich.markdown import Markdown
 

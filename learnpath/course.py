@@ -81,12 +81,15 @@ def steps_left(status: SectionStatus) -> tuple[Step, ...]:
 
 def overview_text(section: Section) -> str:
     """The section's overview.md as written; CatalogError (one line) when it can't be read."""
+    from learnpath.files import NotReadable, read_capped
+
     try:
-        return section.overview.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CatalogError(f"{section.overview} is missing",
-                           fix="Run `learnpath check` to see what the section lacks") from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
-        raise CatalogError(f"can't read {section.overview} ({reason})",
-                           fix="Check that it is a readable UTF-8 file") from None
+        return read_capped(section.overview, "overview").decode("utf-8")
+    except NotReadable as problem:
+        if problem.missing:
+            raise CatalogError(f"{section.overview} is missing",
+                               fix="Run `learnpath check` to see what the section lacks") from None
+        raise CatalogError(f"{section.overview} {problem.reason}", fix=problem.fix) from None
+    except UnicodeDecodeError:
+        raise CatalogError(f"can't read {section.overview} (it is not UTF-8 text)",
+                           fix="Save it as UTF-8") from None

@@ -1,20 +1,25 @@
 """PROGRESS.md: the learner's record of the course, ticked without touching their notes.
 
 The file is a learning plan in Markdown. Under each phase heading, every
-section has three lines that the tool owns:
+section has three lines that the tool owns, four for a section with an exercise:
 
     - [ ] 1.1 Value Objects: numbers that remember
       - [ ] experiment
+      - [x] exercise
       - [x] quiz: 9/10 on 2026-11-21
 
 - The section line is a top-level list item whose text starts with the
   section id. The title after the id is the learner's to reword; the tool
   writes it once, when it adds the line, and never again.
 - The two lines directly under it are the experiment and the quiz. A passed
-  quiz writes its best score and the date it was reached.
+  quiz writes its best score and the date it was reached. A section with an
+  exercise (exercise.py in its folder) also has an `exercise` line, directly
+  under the experiment line (one right under the quiz line is read too). A
+  file written before the section had an exercise gets the line added there.
 - A box is `[ ]` (open) or `[x]`/`[X]` (ticked). A box ticked by hand counts.
-- The section box is ticked by the tool once both of its boxes are; a section
-  whose box is ticked (by anyone) is done.
+- The section box is ticked by the tool once all of its boxes are (experiment,
+  quiz, and exercise where there is one); a section whose box is ticked (by
+  anyone) is done.
 
 Every other line is the learner's: notes, blank lines, extra headings, lines
 about sections the course no longer has. Those are kept byte for byte, with
@@ -57,8 +62,8 @@ Your record of the course. `learnpath` ticks the boxes as you go, and a box you
 tick by hand counts too.
 
 Write notes anywhere. The tool changes only the lines it owns: each `- [ ] N.M`
-section line and the `experiment` and `quiz` lines directly under it. Keep those
-three lines together; you may reword a section's title. To start a section
+section line and the `experiment`, `exercise` and `quiz` lines directly under it.
+Keep those lines together; you may reword a section's title. To start a section
 over, run `learnpath reset N.M`.
 """
 
@@ -73,7 +78,7 @@ OPEN = " "
 # mistaken for a note (which would make the tool add the section a second time).
 SECTION_LINE = re.compile(r"[-*+][ \t]*\[(?P<box>[^\]]*)\][ \t]*(?P<id>\d+(?:\.\d+)+)")
 SUB_ITEM_LINE = re.compile(
-    r"[ \t]+[-*+][ \t]*\[(?P<box>[^\]]*)\][ \t]*(?P<word>experiment|quiz)(?P<rest>.*)",
+    r"[ \t]+[-*+][ \t]*\[(?P<box>[^\]]*)\][ \t]*(?P<word>experiment|exercise|quiz)(?P<rest>.*)",
     re.IGNORECASE,
 )
 QUIZ_SCORE = re.compile(
@@ -86,6 +91,7 @@ CUT_OFF_SECTION_LINE = re.compile(r"[-*+][ \t]*\[[^\]]?\][ \t]*(\d+\.?)?[ \t]*")
 PHASE_HEADING = re.compile(r"#{1,6}[ \t]+Phase[ \t]+(?P<number>\d+)\b", re.IGNORECASE)
 
 EXPERIMENT_ITEM = "  - [ ] experiment"
+EXERCISE_ITEM = "  - [ ] exercise"
 QUIZ_ITEM = "  - [ ] quiz"
 SCORE_EXAMPLE = "quiz: 9/10 on 2026-11-21"
 
@@ -97,6 +103,11 @@ class SectionLike(Protocol):
     title: str
     phase: int
     phase_title: str
+    # has_exercise: bool, optional: a section with one gets an exercise box
+
+
+def _has_exercise(section: SectionLike) -> bool:
+    return bool(getattr(section, "has_exercise", False))
 
 
 @dataclass(frozen=True)
@@ -119,7 +130,9 @@ class SectionState:
     experiment: bool  # experiment box ticked (by the tool or by hand)
     quiz_passed: bool  # quiz box ticked (by the tool or by hand)
     quiz: QuizMark | None  # score on the quiz line, None if none is written
-    done: bool  # section box ticked, or both sub-boxes ticked
+    done: bool  # section box ticked, or every sub-box ticked
+    # exercise box ticked; None when the section has no exercise box
+    exercise: bool | None = None
 
 
 NOTHING_DONE = SectionState(experiment=False, quiz_passed=False, quiz=None, done=False)
@@ -134,9 +147,16 @@ def read_progress(path: Path | str, sections: Iterable[SectionLike]) -> dict[str
     sections = list(sections)
     text = _read_text(path)
     if text is None:
-        return {section.id: NOTHING_DONE for section in sections}
+        return {section.id: _nothing_done(section) for section in sections}
     document = _Document.parse(path, text, sections)
-    return {section.id: document.state(section.id) for section in sections}
+    return {
+        section.id: document.state(section.id) if section.id in document.blocks else _nothing_done(section)
+        for section in sections
+    }
+
+
+def _nothing_done(section: SectionLike) -> SectionState:
+    return SectionState(False, False, None, False, exercise=False if _has_exercise(section) else None)
 
 
 def check_can_record(path: Path | str, sections: Iterable[SectionLike]) -> None:
@@ -195,8 +215,24 @@ def record_quiz(
     return _update(Path(path), list(sections), change, section_id)
 
 
+def tick_exercise(
+    path: Path | str, sections: Iterable[SectionLike], section_id: str
+) -> SectionState:
+    """Tick the exercise box of `section_id` (and the section box if the others are ticked too)."""
+
+    def change(document: _Document) -> None:
+        block = document.blocks[section_id]
+        if block.exercise is None:
+            raise CatalogError(f"section {section_id} has no exercise",
+                               fix="Only sections whose folder holds exercise.py have one")
+        document.set_box(block.exercise, True)
+        document.tick_section_if_complete(block)
+
+    return _update(Path(path), list(sections), change, section_id)
+
+
 def reset(path: Path | str, sections: Iterable[SectionLike], section_ids: Iterable[str]) -> None:
-    """Untick the sections named: section, experiment and quiz boxes, and clear the score."""
+    """Untick the sections named: section, experiment, exercise and quiz boxes, and clear the score."""
     section_ids = list(section_ids)
 
     def change(document: _Document) -> None:
@@ -205,6 +241,8 @@ def reset(path: Path | str, sections: Iterable[SectionLike], section_ids: Iterab
             document.set_box(block.section, False)
             document.set_box(block.experiment, False)
             document.set_box(block.quiz, False)
+            if block.exercise is not None:
+                document.set_box(block.exercise, False)
             document.write_mark(block, None)
 
     _update(Path(path), list(sections), change, *section_ids)
@@ -372,7 +410,8 @@ def _phase_heading(section: SectionLike) -> str:
 
 def _section_block(section: SectionLike) -> list[str]:
     title = " ".join(section.title.split())
-    return [f"- [ ] {section.id} {title}".rstrip(), EXPERIMENT_ITEM, QUIZ_ITEM]
+    exercise = [EXERCISE_ITEM] if _has_exercise(section) else []
+    return [f"- [ ] {section.id} {title}".rstrip(), EXPERIMENT_ITEM, *exercise, QUIZ_ITEM]
 
 
 def _number(value: float) -> str:
@@ -394,7 +433,7 @@ class _Box:
 
 @dataclass
 class _Block:
-    """The three owned lines of one section."""
+    """The owned lines of one section: three, or four with an exercise."""
 
     section: _Box
     experiment: _Box
@@ -402,14 +441,25 @@ class _Block:
     mark: QuizMark | None
     # where the ": 9/10 on 2026-11-21" part of the quiz line is (empty span if no score)
     mark_span: tuple[int, int]
+    exercise: _Box | None = None
+
+    @property
+    def boxes(self) -> list[_Box]:
+        return [self.section, self.experiment, self.quiz] + ([self.exercise] if self.exercise else [])
 
     @property
     def first_line(self) -> int:
         return self.section.line
 
     @property
-    def end_line(self) -> int:  # one past the quiz line
-        return self.quiz.line + 1
+    def end_line(self) -> int:  # one past the last owned line
+        return max(box.line for box in self.boxes) + 1
+
+    @property
+    def complete(self) -> bool:
+        """Every sub-box ticked: experiment, quiz, and the exercise where there is one."""
+        exercise = self.exercise.ticked if self.exercise is not None else True
+        return self.experiment.ticked and self.quiz.ticked and exercise
 
 
 class _Document:
@@ -522,12 +572,12 @@ class _Document:
         block = self.blocks.get(section_id)
         if block is None:
             return NOTHING_DONE
-        both = block.experiment.ticked and block.quiz.ticked
         return SectionState(
             experiment=block.experiment.ticked,
             quiz_passed=block.quiz.ticked,
             quiz=block.mark,
-            done=block.section.ticked or both,
+            done=block.section.ticked or block.complete,
+            exercise=None if block.exercise is None else block.exercise.ticked,
         )
 
     def text(self) -> str:
@@ -545,7 +595,7 @@ class _Document:
         box.ticked = ticked
 
     def tick_section_if_complete(self, block: _Block) -> None:
-        if block.experiment.ticked and block.quiz.ticked:
+        if block.complete:
             self.set_box(block.section, True)
 
     def write_mark(self, block: _Block, mark: QuizMark | None) -> None:
@@ -567,6 +617,11 @@ class _Document:
         """
         for position, section in enumerate(sections):
             if section.id in self.blocks:
+                block = self.blocks[section.id]
+                if block.exercise is None and _has_exercise(section):
+                    # a file from before the section had an exercise: add its box in place
+                    self.insert(block.experiment.line + 1, [EXERCISE_ITEM])
+                    self.blocks[section.id] = self.parse_block(block.first_line, section.id)
                 continue
             neighbours = [
                 (index, other)
@@ -623,23 +678,42 @@ class _Document:
             ended[-1] = new_lines[-1]
         self.lines[at:at] = ended
         for block in self.blocks.values():
-            for box in (block.section, block.experiment, block.quiz):
+            for box in block.boxes:
                 if box.line >= at:
                     box.line += len(new_lines)
 
     def parse_block(self, at: int, section_id: str) -> _Block:
-        """Read the section line at `at` and the experiment and quiz lines under it."""
+        """Read the section line at `at`, the experiment and quiz lines under it, and the
+        exercise line if there is one (between them, or right under the quiz line)."""
         section_line = SECTION_LINE.match(_content(self.lines[at]))
         experiment = self.sub_item(at + 1, section_id, "experiment", EXPERIMENT_ITEM)
-        quiz_line = self.sub_item(at + 2, section_id, "quiz", QUIZ_ITEM)
-        mark, mark_span = self.quiz_mark(at + 2, quiz_line)
+        quiz_at = at + 2
+        exercise_at = self.exercise_line(quiz_at)
+        if exercise_at is not None:
+            quiz_at += 1
+        quiz_line = self.sub_item(quiz_at, section_id, "quiz", QUIZ_ITEM)
+        if exercise_at is None:
+            exercise_at = self.exercise_line(quiz_at + 1)
+        mark, mark_span = self.quiz_mark(quiz_at, quiz_line)
+        exercise = None
+        if exercise_at is not None:
+            match = SUB_ITEM_LINE.match(_content(self.lines[exercise_at]))
+            exercise = self.box(exercise_at, match, f"the exercise box of section {section_id}")
         return _Block(
             section=self.box(at, section_line, f"the box of section {section_id}"),
             experiment=self.box(at + 1, experiment, f"the experiment box of section {section_id}"),
-            quiz=self.box(at + 2, quiz_line, f"the quiz box of section {section_id}"),
+            quiz=self.box(quiz_at, quiz_line, f"the quiz box of section {section_id}"),
             mark=mark,
             mark_span=mark_span,
+            exercise=exercise,
         )
+
+    def exercise_line(self, index: int) -> int | None:
+        """`index` if that line is an exercise sub-item, else None."""
+        if index >= len(self.lines):
+            return None
+        match = SUB_ITEM_LINE.match(_content(self.lines[index]))
+        return index if match and match["word"].lower() == "exercise" else None
 
 
 def _content(line: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from learnpath.errors import QuizError
+from learnpath.files import NotReadable, read_capped
 from learnpath.quiz import (
     DEFAULT_PASS_MARK,
     DEFAULT_POINTS,
@@ -61,14 +62,16 @@ def find_problems(path: Path | str) -> list[QuizError]:
 
 
 def _read_quiz(path: Path) -> tuple[Quiz | None, list[QuizError]]:
-    if path.exists() and not path.is_file():  # a folder, or a named pipe that would never end
-        return None, [QuizError("the quiz file is not a plain file", path=path,
-                                fix="replace it with a quiz.yaml text file (see docs/quiz-format.md)")]
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [QuizError("the quiz file is missing", path=path,
-                                fix="create it (see docs/quiz-format.md)")]
+        text = read_capped(path, "quiz").decode("utf-8")
+    except NotReadable as problem:
+        if problem.missing:
+            return None, [QuizError("the quiz file is missing", path=path,
+                                    fix="create it (see docs/quiz-format.md)")]
+        if "not a file" in problem.reason:  # a folder, or a named pipe that would never end
+            return None, [QuizError("the quiz file is not a plain file", path=path,
+                                    fix="replace it with a quiz.yaml text file (see docs/quiz-format.md)")]
+        return None, [QuizError(f"the quiz file {problem.reason}", path=path, fix=problem.fix)]
     except UnicodeDecodeError as error:
         return None, [QuizError(
             f"the file is not UTF-8 text (byte {error.start})", path=path,
@@ -89,8 +92,8 @@ def _read_quiz(path: Path) -> tuple[Quiz | None, list[QuizError]]:
 
 def _line_of_byte(path: Path, offset: int) -> int | None:
     try:
-        return path.read_bytes()[:offset].count(b"\n") + 1
-    except OSError:
+        return read_capped(path, "quiz")[:offset].count(b"\n") + 1
+    except NotReadable:
         return None
 
 

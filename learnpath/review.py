@@ -19,7 +19,7 @@ in, so the schedule can be tested for any date.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -105,13 +105,14 @@ def due_questions(
     today: date,
     *,
     existing: Mapping[str, Iterable[str]] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> list[DueQuestion]:
     """The missed questions due for review at `today`, from the course's attempt log.
 
     `existing` (section id -> question ids) drops questions an author has since
     removed or renamed, so the learner is never asked something that no longer exists.
     """
-    due = due_from_attempts(read_attempts(root), today)
+    due = due_from_attempts(read_attempts(root, warn), today)
     if existing is not None:
         known = {(section, qid) for section, ids in existing.items() for qid in ids}
         due = [q for q in due if (q.section_id, q.question_id) in known]

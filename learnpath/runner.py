@@ -66,12 +66,37 @@ def run_experiment(
     never reads the terminal: its stdin is empty, so it can't hang on input().
     """
     script = _inside_curriculum(Path(script), Path(curriculum))
+    return run_child(
+        [sys.executable, str(script)], cwd=script.parent, timeout=timeout, capture=capture,
+        what="the experiment", fix="Check that the section folder and experiment.py can be read",
+    )
+
+
+def run_child(
+    argv: list[str],
+    *,
+    cwd: Path,
+    timeout: float,
+    capture: bool = False,
+    output_limit: int | None = None,
+    env: dict[str, str] | None = None,
+    what: str = "the child process",
+    fix: str = "Check that the section folder can be read",
+) -> RunResult:
+    """Run `argv` in `cwd` under the rules above: own process group, timeout, clean stop.
+
+    This is the machinery shared by experiments and exercise checks. With
+    `output_limit`, at most that many bytes of captured output are kept (the
+    rest is read and dropped, so a child printing without end never fills the
+    memory or blocks on a full pipe). `env` adds variables to the child's
+    environment.
+    """
     started = time.monotonic()
     try:
         child = subprocess.Popen(
-            [sys.executable, str(script)],
-            cwd=script.parent,
-            env=_child_environment(),
+            argv,
+            cwd=cwd,
+            env={**_child_environment(), **(env or {})},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE if capture else None,
             stderr=subprocess.STDOUT if capture else None,
@@ -79,16 +104,16 @@ def run_experiment(
         )
     except OSError as error:  # e.g. the section folder can't be entered
         raise CatalogError(
-            f"can't start the experiment ({error.strerror or error})",
-            path=script,
-            fix="Check that the section folder and experiment.py can be read",
+            f"can't start {what} ({error.strerror or error})", path=cwd, fix=fix,
         ) from None
     collected: list[bytes] = []
     reader = None
     if capture:
         # a thread drains the pipe so a chatty child never blocks on a full pipe,
         # while this thread keeps watching the clock
-        reader = threading.Thread(target=_drain, args=(child.stdout, collected), daemon=True)
+        reader = threading.Thread(
+            target=_drain, args=(child.stdout, collected, output_limit), daemon=True
+        )
         reader.start()
     try:
         with _termination_raises():
@@ -98,7 +123,7 @@ def run_experiment(
         outcome = RunOutcome.TIMED_OUT
     except (KeyboardInterrupt, _ToolTerminated):
         outcome = RunOutcome.INTERRUPTED
-    # stop the experiment (if it is still running) and anything it left running
+    # stop the child (if it is still running) and anything it left running
     _stop_group(child)
     seconds = time.monotonic() - started
     output = None
@@ -116,10 +141,18 @@ def run_experiment(
     return RunResult(outcome=outcome, exit_code=exit_code, seconds=seconds, output=output)
 
 
-def _drain(stream, chunks: list[bytes]) -> None:
-    """Read a pipe until it closes, keeping each piece as it comes (so a stop keeps partial output)."""
+def _drain(stream, chunks: list[bytes], limit: int | None = None) -> None:
+    """Read a pipe until it closes, keeping each piece as it comes (so a stop keeps partial output).
+
+    With a `limit`, only the first `limit` bytes are kept; the rest is read and dropped.
+    """
+    kept = 0
     while chunk := os.read(stream.fileno(), 65536):
-        chunks.append(chunk)
+        if limit is not None:
+            chunk = chunk[: max(0, limit - kept)]
+        if chunk:
+            chunks.append(chunk)
+            kept += len(chunk)
 
 
 class _ToolTerminated(Exception):

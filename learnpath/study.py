@@ -19,10 +19,9 @@ Two promises hold for every use case that earns a tick:
   the work is not dropped: a graded quiz's answers are saved to a file the
   error names, with the command that records them once the problem is fixed.
 
-Checking an exercise (`learnpath exercise`, docs/exercises.md) belongs here
-too, shaped like `run_experiment`: call `ready_to_record(catalog)`, run the
-checks through runner.py, then tick through `_write(...)` so the journal and
-the recovery rules cover it.
+Checking an exercise (`learnpath exercise`, docs/exercises.md) is here too,
+shaped like `run_experiment`: the checks run through runner.py (via
+exercises/grading.py), then the tick goes through `_write(...)`.
 """
 
 from __future__ import annotations
@@ -239,13 +238,17 @@ class ReviewPlan:
     sections: Mapping[str, Section]
 
 
-def plan_review(catalog: Catalog, today: date, limit: int) -> ReviewPlan:
-    """The missed questions due by `today` that still exist in the course, at most `limit`."""
+def plan_review(catalog: Catalog, today: date, limit: int,
+                warn: Callable[[str], None] | None = None) -> ReviewPlan:
+    """The missed questions due by `today` that still exist in the course, at most `limit`.
+
+    `warn` is told about lines of the attempt log that had to be skipped.
+    """
     from learnpath.quizfile import load_quiz
     from learnpath.review import due_questions
 
     sections = {section.id: section for section in catalog.sections}
-    due = [q for q in due_questions(catalog.root, today) if q.section_id in sections]
+    due = [q for q in due_questions(catalog.root, today, warn=warn) if q.section_id in sections]
     quizzes = {sid: load_quiz(sections[sid].quiz) for sid in dict.fromkeys(q.section_id for q in due)}
     due = [q for q in due if q.question_id in quizzes[q.section_id].ids][:limit]
     asked = tuple((q.section_id, q.question_id) for q in due)
@@ -315,6 +318,35 @@ def run_experiment(catalog: Catalog, section: Section, *, timeout: float,
             f"be ticked: {problem}", fix=f"Once that is fixed, `learnpath run {section.id}` ticks it"
         ) from None
     return ExperimentRun(result, ticked=True)
+
+
+# ---- exercises --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExerciseChecked:
+    report: Any  # exercises.grading.ExerciseReport
+    ticked: bool  # this check ticked the exercise box (every task passed)
+
+
+def check_exercise(catalog: Catalog, section: Section, *, timeout: float) -> ExerciseChecked:
+    """Grade the learner's exercise.py in a child process; every task passing ticks its box."""
+    from learnpath.exercises.files import exercise_files
+    from learnpath.exercises.grading import grade
+    from learnpath.progress import tick_exercise
+
+    ready_to_record(catalog, attempt_log=False)
+    report = grade(exercise_files(catalog, section), timeout=timeout, curriculum=catalog.curriculum)
+    if not report.passed:
+        return ExerciseChecked(report, ticked=False)
+    try:
+        _write(f"the exercise box of {section.id}",
+               lambda: tick_exercise(catalog.progress_path, catalog.sections, section.id))
+    except LearnpathError as problem:
+        raise RecordingFailed(
+            f"every task of exercise {section.id} passes, but its box could not be ticked: {problem}",
+            fix=f"Once that is fixed, `learnpath exercise {section.id}` ticks it") from None
+    return ExerciseChecked(report, ticked=True)
 
 
 # ---- starting over ----------------------------------------------------------------------

@@ -108,17 +108,28 @@ def test_complete_last_record_without_newline_is_kept(tmp_path):
     b' "passed": true, "results": [{"id": "a"}]}',
     b"[1, 2, 3]",
     b"\xff\xfe",
+    # nested too deep for the JSON reader: RecursionError, not ValueError
+    b"[" * 100_000 + b"]" * 100_000,
+    # dated far in the future: its card would never come due (or overflow the date)
+    b'{"section": "1.1", "kind": "quiz", "when": "9999-12-31T23:59:59+00:00", "score": 1,'
+    b' "total": 1, "passed": true, "results": []}',
+    # a number no float holds (OverflowError), and one past any real score
+    b'{"section": "1.1", "kind": "quiz", "when": "2026-03-01T09:30:00", "score": 1' + b"0" * 4000
+    + b', "total": 1, "passed": true, "results": []}',
+    b'{"section": "1.1", "kind": "quiz", "when": "2026-03-01T09:30:00", "score": 1e300, "total": 1e300,'
+    b' "passed": true, "results": []}',
+    b'{"section": "1.1", "kind": "quiz", "when": "2026-03-01T09:30:00", "score": -1, "total": 1,'
+    b' "passed": false, "results": []}',
 ])
-def test_corrupt_middle_line_names_its_line_and_the_fix(tmp_path, bad_line):
-    """A bad line between good ones raises AttemptLogError naming file:line and saying to delete it."""
+def test_a_bad_middle_line_is_skipped_with_a_warning_naming_it(tmp_path, bad_line):
+    """A bad line between good ones is skipped; the warning names file:line; the others are kept."""
     append_attempt(tmp_path, "1.1", quiz_result(("a", True)), when=WHEN)
     with open(log_path(tmp_path), "ab") as log:
         log.write(bad_line + b"\n")
     append_attempt(tmp_path, "1.2", quiz_result(("a", True)), when=WHEN)
-    with pytest.raises(AttemptLogError) as caught:
-        read_attempts(tmp_path)
-    assert str(caught.value).startswith(f"{log_path(tmp_path)}:2: ")
-    assert "delete that line" in str(caught.value)
+    warnings = []
+    assert [a.section for a in read_attempts(tmp_path, warnings.append)] == ["1.1", "1.2"]
+    assert len(warnings) == 1 and warnings[0].startswith(f"{log_path(tmp_path)}:2: skipped")
 
 
 def test_blank_lines_are_skipped(tmp_path):

@@ -14,7 +14,7 @@ import typer
 from learnpath import __version__
 from learnpath.cli import app
 
-COMMANDS = ["next", "list", "show", "run", "quiz", "hint", "review", "check", "reset"]
+COMMANDS = ["next", "list", "show", "run", "exercise", "quiz", "hint", "review", "check", "reset"]
 
 
 def test_every_command_has_help_text(cli):
@@ -101,19 +101,21 @@ def test_no_color_and_pipes_get_no_escape_codes(course):
 
 
 def test_color_is_used_on_a_terminal_unless_no_color(course):
-    """On a pseudo-terminal list is coloured, and NO_COLOR=1 turns that off."""
+    """On a pseudo-terminal list is coloured; NO_COLOR=1 removes the colour and keeps bold."""
     pexpect = pytest.importorskip("pexpect")
 
-    def screen(extra_env):
+    def screen(extra_env, command=("list",)):
         env = {**os.environ, "LEARNPATH_ROOT": str(course), "TERM": "xterm", **extra_env}
         env.pop("NO_COLOR", None) if "NO_COLOR" not in extra_env else None
-        child = pexpect.spawn(sys.executable, ["-m", "learnpath", "list"], env=env,
+        child = pexpect.spawn(sys.executable, ["-m", "learnpath", *command], env=env,
                               encoding="utf-8", timeout=30)
         child.expect(pexpect.EOF)
         return child.before
 
-    assert "\x1b[" in screen({})
-    assert "\x1b[" not in screen({"NO_COLOR": "1"})
+    colour = re.compile(r"\x1b\[3[0-7]m")
+    assert colour.search(screen({}, ("show", "9.9")))  # the error line is red
+    assert not colour.search(screen({"NO_COLOR": "1"}, ("show", "9.9")))
+    assert "\x1b[1m" in screen({}) and "\x1b[1m" in screen({"NO_COLOR": "1"})  # bold stays
 
 
 def test_shell_completion_offers_commands_and_section_ids(course):

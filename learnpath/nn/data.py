@@ -12,7 +12,7 @@ datasets/SOURCES.md for where they come from); nothing is downloaded:
     load_digits   1,797 handwritten digits, 8x8 pixels
     load_names    32,033 given names
 
-And two helpers for training: `train_test_split` and `minibatches`.
+And helpers for training: `train_test_split`, `train_dev_test_split` and `minibatches`.
 
 Points come back as float64 arrays of shape (n, 2), labels as int64 arrays of
 shape (n,), so they go straight into a Tensor or, one row at a time, into Values.
@@ -39,6 +39,7 @@ __all__ = [
     "load_digits",
     "load_names",
     "train_test_split",
+    "train_dev_test_split",
     "minibatches",
 ]
 
@@ -286,6 +287,28 @@ def train_test_split(
         a = np.asarray(a)
         parts += [a[train], a[test]]
     return parts
+
+
+def train_dev_test_split(
+    items, dev_fraction: float = 0.1, test_fraction: float = 0.1, seed: int = 0
+) -> tuple:
+    """Shuffle and cut into three parts: train (to fit), dev (to choose settings), test (to report once).
+
+    `items` is an array (rows are split) or a list, such as the names; each part
+    comes back the same kind. Dev and test get round(n * fraction) items each,
+    at least one; train gets the rest (the default cut is 80/10/10, as in makemore).
+    """
+    n = len(items)
+    if not (0.0 < dev_fraction < 1.0 and 0.0 < test_fraction < 1.0 and dev_fraction + test_fraction < 1.0):
+        raise ValueError(f"dev_fraction and test_fraction must be in (0, 1) with a sum below 1, got {dev_fraction} and {test_fraction}")
+    n_dev, n_test = max(1, round(n * dev_fraction)), max(1, round(n * test_fraction))
+    if n - n_dev - n_test < 1:
+        raise ValueError(f"{n} items are too few to split into train, dev and test")
+    order = np.random.default_rng(seed).permutation(n)
+    cuts = (order[: n - n_dev - n_test], order[n - n_dev - n_test : n - n_test], order[n - n_test :])
+    if isinstance(items, np.ndarray):
+        return tuple(items[part] for part in cuts)
+    return tuple([items[i] for i in part] for part in cuts)
 
 
 def minibatches(

@@ -14,17 +14,23 @@ three reasons:
 - The formulas are worth reading. The backward of softmax, s * (g - sum(g*s)),
   or of cross-entropy, softmax - one_hot, is what a learner derives on paper.
 
-Fused here: softmax, log_softmax, cross_entropy, masked_softmax and the
-normalizing step of layer_norm. Left as compositions of Tensor operations,
-since nothing is gained by fusing them: dropout (a multiplication by a random
-mask), layer_norm's scale and shift, linear (x @ W + b) and attention
-(matmuls around a masked softmax). The tests check every fused backward
-against numerical differences, the same way the basic operations are checked.
+Fused here: softmax, log_softmax, cross_entropy, masked_softmax, gelu,
+linear, layer_norm and scaled_dot_product_attention. Left as compositions of
+Tensor operations: dropout (a multiplication by a random mask) and
+`attention`, the readable version of scaled_dot_product_attention (matmuls
+around a masked softmax) that the tests check the fused one against. The
+tests check every fused backward against numerical differences, the same way
+the basic operations are checked.
+
+Names and argument orders are PyTorch's (torch.nn.functional), so a model
+written with these moves to PyTorch line for line.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from functools import lru_cache
 
 from learnpath.nn.tensor import ArrayLike, Tensor, as_tensor, make_node
 
@@ -53,19 +59,31 @@ def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     return make_node(out, "log_softmax", (x, backward))
 
 
-def cross_entropy(logits: Tensor, targets: ArrayLike, reduction: str = "mean") -> Tensor:
+def cross_entropy(
+    logits: Tensor, targets: ArrayLike, reduction: str = "mean", ignore_index: int | None = None
+) -> Tensor:
     """-log(softmax(logits)[target]), averaged (or summed) over examples.
 
     logits: shape (..., classes), raw scores. targets: integer class ids,
-    shape (...). One fused node: the gradient with respect to the logits is
+    shape (...). Positions whose target is `ignore_index` (the padding of a
+    batch of sequences of different lengths) count for nothing: no loss, no
+    gradient, and the mean is over the other positions only, as in PyTorch.
+    One fused node: the gradient with respect to the logits is
     (softmax - one_hot(target)) / count, with no log of a tiny number anywhere.
     """
     logits = as_tensor(logits)
-    targets = _class_ids(targets, logits.shape)
-    log_probs = _log_softmax(logits.data, -1)
-    picked = np.take_along_axis(log_probs, targets[..., np.newaxis], axis=-1)[..., 0]
+    targets = _class_ids(targets, logits.shape, ignore_index)
+    classes = logits.shape[-1]
+    log_probs = _log_softmax(logits.data, -1).reshape(-1, classes)
+    rows = np.arange(len(log_probs))
+    ids = targets.ravel()
+    kept = ids != ignore_index if ignore_index is not None else np.ones(len(ids), dtype=bool)
+    if not kept.any():
+        raise ValueError(f"cross_entropy: every target is ignore_index={ignore_index}; there is nothing to average")
+    rows, ids = rows[kept], ids[kept]
+    picked = log_probs[rows, ids]
     if reduction == "mean":
-        scale = 1.0 / max(1, picked.size)
+        scale = 1.0 / len(picked)
     elif reduction == "sum":
         scale = 1.0
     else:
@@ -74,39 +92,67 @@ def cross_entropy(logits: Tensor, targets: ArrayLike, reduction: str = "mean") -
 
     def backward(g: np.ndarray) -> np.ndarray:
         # d(-log softmax_t)/dx_j = softmax_j - [j == t]: the predicted probabilities,
-        # minus one at the right answer.
-        grad = np.exp(log_probs).reshape(-1, log_probs.shape[-1])
-        grad[np.arange(len(grad)), targets.ravel()] -= 1.0
-        return grad.reshape(log_probs.shape) * (g * scale)
+        # minus one at the right answer. Ignored positions get no gradient at all.
+        grad = np.exp(log_probs)
+        grad[rows, ids] -= 1.0
+        if not kept.all():
+            grad[~kept] = 0.0
+        grad *= g * scale
+        return grad.reshape(logits.shape)
 
     return make_node(np.asarray(loss), "cross_entropy", (logits, backward))
 
 
-def layer_norm(x: Tensor, weight: Tensor | None = None, bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+def layer_norm(
+    x: Tensor,
+    normalized_shape: int | tuple[int, ...] | None = None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
     """Normalize each vector along the last axis to mean 0 and variance 1, then scale and shift.
 
-    The normalization is one fused node; `* weight + bias` are ordinary
-    broadcasting operations, so their gradients come from tensor.py.
+    out = (x - mean) / sqrt(var + eps) * weight + bias, with mean and var taken
+    over the last axis (the variance divides by n, not n - 1). One node: the
+    normalizing and the scale and shift share one backward formula.
+    normalized_shape is there for PyTorch's argument order; only the last axis
+    is normalized, so it must be that axis's length if given.
     """
     x = as_tensor(x)
+    if isinstance(weight, (int, float)) or isinstance(normalized_shape, Tensor):
+        raise TypeError("layer_norm(x, normalized_shape, weight, bias): weight comes third, as in PyTorch")
+    if normalized_shape is not None and tuple(np.atleast_1d(normalized_shape)) != x.shape[-1:]:
+        raise ValueError(f"layer_norm normalizes the last axis only; got normalized_shape={normalized_shape} for x of shape {x.shape}")
     centered = x.data - x.data.mean(axis=-1, keepdims=True)
     inv_std = 1.0 / np.sqrt((centered * centered).mean(axis=-1, keepdims=True) + eps)
     normalized = centered * inv_std
+    out = normalized * weight.data if weight is not None else normalized
+    if bias is not None:
+        out = out + bias.data
 
-    def backward(g: np.ndarray) -> np.ndarray:
+    def grad_x(g: np.ndarray) -> np.ndarray:
         # Moving one input moves the mean and the variance too, which is where the
         # two subtracted averages come from:
-        # dx = inv_std * (g - mean(g) - normalized * mean(g * normalized)).
+        # dx = inv_std * (g - mean(g) - normalized * mean(g * normalized)), with g
+        # first passed back through the scale.
+        if weight is not None:
+            g = g * weight.data
         return inv_std * (
             g - g.mean(axis=-1, keepdims=True) - normalized * (g * normalized).mean(axis=-1, keepdims=True)
         )
 
-    out = make_node(normalized, "layer_norm", (x, backward))
+    def grad_weight(g: np.ndarray) -> np.ndarray:
+        return (g * normalized).reshape(-1, normalized.shape[-1]).sum(axis=0)
+
+    def grad_bias(g: np.ndarray) -> np.ndarray:
+        return g.reshape(-1, g.shape[-1]).sum(axis=0)
+
+    inputs = [(x, grad_x)]
     if weight is not None:
-        out = out * weight
+        inputs.append((weight, grad_weight))
     if bias is not None:
-        out = out + bias
-    return out
+        inputs.append((bias, grad_bias))
+    return make_node(out, "layer_norm", *inputs)
 
 
 def dropout(x: Tensor, p: float, rng: np.random.Generator, training: bool = True) -> Tensor:
@@ -122,12 +168,18 @@ def dropout(x: Tensor, p: float, rng: np.random.Generator, training: bool = True
     if not training or p == 0.0:
         return x
     keep = rng.random(x.shape) >= p
-    return x * (keep / (1.0 - p))
+    return x * (keep * x.dtype.type(1.0 / (1.0 - p)))  # the mask in x's own precision
 
 
+@lru_cache(maxsize=64)
 def causal_mask(length: int) -> np.ndarray:
-    """A (length, length) boolean array, True where position i may look at position j (j <= i)."""
-    return np.tril(np.ones((length, length), dtype=bool))
+    """A (length, length) boolean array, True where position i may look at position j (j <= i).
+
+    Built once per length and then reused (it is read-only).
+    """
+    mask = np.tril(np.ones((length, length), dtype=bool))
+    mask.flags.writeable = False
+    return mask
 
 
 def masked_softmax(x: Tensor, mask: np.ndarray, axis: int = -1) -> Tensor:
@@ -168,15 +220,123 @@ def attention(query: Tensor, key: Tensor, value: Tensor, causal: bool = True) ->
     return masked_softmax(scores, mask) @ value
 
 
-def embedding(table: Tensor, ids: ArrayLike) -> Tensor:
-    """Rows of `table` (vocabulary, dim) picked by integer `ids` of any shape: shape ids.shape + (dim,)."""
-    return table.gather_rows(ids)
+def scaled_dot_product_attention(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    *,
+    rng: np.random.Generator | None = None,
+    need_weights: bool = False,
+) -> Tensor | tuple[Tensor, np.ndarray]:
+    """`attention` as one node: softmax(q k^T / sqrt(d)) v, with its backward written out.
+
+    query, key, value: (..., T, d). With is_causal a position attends only to
+    itself and earlier ones. dropout_p > 0 drops attention weights at random
+    (pass rng for a repeatable run). need_weights=True also returns the
+    attention weights, an array (..., T, T) whose rows sum to 1 (before
+    dropout), for a heatmap. The same numbers as `attention`, in one node
+    instead of five, which matters in a model that calls it in every block.
+    """
+    q, k, v = query.data, key.data, value.data
+    scale = q.dtype.type(q.shape[-1] ** -0.5)
+    scores = (q @ np.swapaxes(k, -1, -2)) * scale
+    if is_causal:
+        scores = np.where(causal_mask(scores.shape[-1]), scores, -np.inf)
+    weights = _softmax(scores, -1)
+    used, keep = weights, None
+    if dropout_p > 0.0:
+        rng = rng if rng is not None else np.random.default_rng()
+        keep = (rng.random(weights.shape) >= dropout_p) * q.dtype.type(1.0 / (1.0 - dropout_p))
+        used = weights * keep
+    out = used @ v
+
+    def grad_scores(g: np.ndarray) -> np.ndarray:
+        # Back through `used @ v`, the dropout mask, and the softmax
+        # (s * (dL/ds - sum(dL/ds * s)), as in `softmax`), then the 1/sqrt(d).
+        d_weights = g @ np.swapaxes(v, -1, -2)
+        if keep is not None:
+            d_weights = d_weights * keep
+        return weights * (d_weights - (d_weights * weights).sum(axis=-1, keepdims=True)) * scale
+
+    # The three backward functions share the work of grad_scores; it is done once per backward.
+    cache: dict[str, np.ndarray] = {}
+
+    def d_scores(g: np.ndarray) -> np.ndarray:
+        if cache.get("g") is not g:
+            cache["g"], cache["scores"] = g, grad_scores(g)
+        return cache["scores"]
+
+    node = make_node(
+        out,
+        "attention",
+        (query, lambda g: d_scores(g) @ k),  # scores = q k^T, so dq = dscores k
+        (key, lambda g: np.swapaxes(d_scores(g), -1, -2) @ q),  # and dk = dscores^T q
+        (value, lambda g: np.swapaxes(used, -1, -2) @ g),  # out = used v, so dv = used^T g
+    )
+    return (node, weights) if need_weights else node
 
 
-def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """x @ weight + bias: a fully connected layer with weight of shape (inputs, outputs)."""
-    out = as_tensor(x) @ weight
-    return out + bias if bias is not None else out
+def gelu(x: Tensor) -> Tensor:
+    """The Gaussian error linear unit, in the tanh form GPT-2 uses.
+
+    gelu(x) = x * Phi(x), Phi the standard normal's cumulative distribution,
+    approximated as 0.5 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x**3))). Like
+    ReLU for large |x|, but smooth, and slightly negative just left of 0.
+    PyTorch's equivalent is F.gelu(x, approximate="tanh"); its default is the
+    exact Phi, which needs an erf that NumPy does not have.
+    """
+    x = as_tensor(x)
+    a = x.data
+    c = a.dtype.type(np.sqrt(2.0 / np.pi))
+    inner = c * (a + a.dtype.type(0.044715) * a * a * a)
+    t = np.tanh(inner)
+    out = 0.5 * a * (1.0 + t)
+
+    def backward(g: np.ndarray) -> np.ndarray:
+        # The product rule on x * (1 + t) / 2, with dt/dx = (1 - t**2) * c * (1 + 3 * 0.044715 x**2).
+        slope = 0.5 * (1.0 + t) + 0.5 * a * (1.0 - t * t) * c * (1.0 + a.dtype.type(3 * 0.044715) * a * a)
+        return g * slope
+
+    return make_node(out, "gelu", (x, backward))
+
+
+def embedding(input: ArrayLike, weight: Tensor) -> Tensor:
+    """Rows of `weight` (vocabulary, dim) picked by integer ids `input` of any shape: shape input.shape + (dim,).
+
+    The argument order is PyTorch's: the ids first, then the table.
+    """
+    if isinstance(input, Tensor) and input.data.dtype.kind == "f" and not isinstance(weight, Tensor):
+        raise TypeError("embedding(input, weight): the integer ids come first, then the table, as in PyTorch")
+    return weight.gather_rows(input)
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """input @ weight.T + bias, with weight of shape (out_features, in_features) as in PyTorch.
+
+    One node for the whole layer. The batch axes in front (a (batch, time,
+    features) input, say) are folded into one for the weight's gradient, so it
+    is one matrix product, not one per example added up afterwards.
+    """
+    x = as_tensor(input)
+    a, w = x.data, weight.data
+    if a.shape[-1] != w.shape[1]:
+        raise ValueError(
+            f"linear: input has {a.shape[-1]} features but weight is {w.shape} (out_features, in_features)"
+        )
+    out = a @ w.T
+    if bias is not None:
+        out += bias.data
+
+    def grad_weight(g: np.ndarray) -> np.ndarray:
+        # dL/dW = g^T x, summed over every row of the batch.
+        return g.reshape(-1, g.shape[-1]).T @ a.reshape(-1, a.shape[-1])
+
+    inputs = [(x, lambda g: g @ w), (weight, grad_weight)]
+    if bias is not None:
+        inputs.append((bias, lambda g: g.reshape(-1, g.shape[-1]).sum(axis=0)))
+    return make_node(out, "linear", *inputs)
 
 
 # ----------------------------------------------------------------------
@@ -196,7 +356,7 @@ def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
-def _class_ids(targets: ArrayLike, logits_shape: tuple[int, ...]) -> np.ndarray:
+def _class_ids(targets: ArrayLike, logits_shape: tuple[int, ...], ignore_index: int | None = None) -> np.ndarray:
     ids = np.asarray(targets.data if isinstance(targets, Tensor) else targets)
     if ids.dtype.kind not in "iu":
         if ids.dtype.kind == "f" and np.all(ids == np.round(ids)):
@@ -209,6 +369,8 @@ def _class_ids(targets: ArrayLike, logits_shape: tuple[int, ...]) -> np.ndarray:
             "(one class id per row of logits)"
         )
     classes = logits_shape[-1]
-    if ids.size and (ids.min() < 0 or ids.max() >= classes):
-        raise ValueError(f"cross_entropy: class ids must be in 0..{classes - 1}, got {ids.min()}..{ids.max()}")
+    real = ids[ids != ignore_index] if ignore_index is not None else ids
+    if real.size and (real.min() < 0 or real.max() >= classes):
+        hint = "" if ignore_index is None else f" (or ignore_index={ignore_index})"
+        raise ValueError(f"cross_entropy: class ids must be in 0..{classes - 1}{hint}, got {real.min()}..{real.max()}")
     return ids

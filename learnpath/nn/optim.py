@@ -214,3 +214,81 @@ class Adam(Optimizer):
         m_hat = self.m[i] / (1.0 - self.beta1**t)
         v_hat = self.v[i] / (1.0 - self.beta2**t)
         p.data -= lr * m_hat / (v_hat**0.5 + self.eps)
+
+
+class AdamW(Optimizer):
+    """Adam with decoupled weight decay (Loshchilov and Hutter, 2019), for Tensors, as PyTorch's AdamW.
+
+    Each step first shrinks every weight towards zero, p -= lr * weight_decay * p,
+    and then takes Adam's step (see Adam). Adding weight_decay * p to the
+    gradient instead (the old "L2 in Adam") would have it divided by Adam's
+    running gradient size too, so weights with large gradients would hardly
+    decay at all; decoupled, every weight decays at the same rate.
+
+    `params` is a list of Tensors, or PyTorch-style groups with their own
+    weight decay: [{"params": weights, "weight_decay": 0.1}, {"params": biases,
+    "weight_decay": 0.0}]. All the arithmetic is done in place in the
+    parameters' own arrays and precision.
+    """
+
+    def __init__(
+        self,
+        params: Iterable,
+        lr: LearningRate = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+    ) -> None:
+        params = list(params)
+        groups = params if params and isinstance(params[0], dict) else [{"params": params}]
+        flat, decays = [], []
+        for group in groups:
+            group_params = list(group["params"])
+            flat += group_params
+            decays += [float(group.get("weight_decay", weight_decay))] * len(group_params)
+        super().__init__(flat, lr)
+        import numpy as np  # here, not at the top: SGD and Adam on Values must not need NumPy
+
+        self.beta1, self.beta2 = betas
+        self.eps = eps
+        self.weight_decay = decays  # one per parameter
+        self.m: list = [np.zeros_like(p.data) for p in self.parameters]
+        self.v: list = [np.zeros_like(p.data) for p in self.parameters]
+        self.t: list[int] = [0] * len(self.parameters)
+
+    def zero_grad(self) -> None:
+        """Forget every gradient (None, as PyTorch's default)."""
+        for p in self.parameters:
+            p.grad = None
+
+    def _update(self, i: int, p, lr: float) -> None:
+        self.t[i] += 1
+        t, g, m, v = self.t[i], p.grad, self.m[i], self.v[i]
+        if self.weight_decay[i]:
+            p.data *= 1.0 - lr * self.weight_decay[i]
+        m *= self.beta1
+        m += (1.0 - self.beta1) * g  # m = beta1 m + (1 - beta1) g
+        v *= self.beta2
+        v += (1.0 - self.beta2) * (g * g)  # v = beta2 v + (1 - beta2) g**2
+        # p -= lr * m_hat / (sqrt(v_hat) + eps), with the two bias corrections folded into numbers.
+        denominator = v**0.5
+        denominator *= 1.0 / math.sqrt(1.0 - self.beta2**t)
+        denominator += self.eps
+        p.data -= (lr / (1.0 - self.beta1**t)) * m / denominator
+
+
+def clip_grad_norm_(parameters: Iterable, max_norm: float) -> float:
+    """Scale all gradients down together so their global norm is at most max_norm; returns the norm before.
+
+    The global norm is sqrt(sum of every gradient entry squared) over all the
+    parameters. One unlucky batch can give a huge gradient; clipping keeps the
+    step's direction and caps its length. As torch.nn.utils.clip_grad_norm_
+    (the underscore: the gradients are changed in place).
+    """
+    grads = [p.grad for p in parameters if p.grad is not None]
+    total = math.sqrt(sum(float((g * g).sum()) for g in grads))
+    scale = max_norm / (total + 1e-6)  # PyTorch's 1e-6 keeps a zero gradient from dividing by zero
+    if scale < 1.0:
+        for g in grads:
+            g *= scale
+    return total

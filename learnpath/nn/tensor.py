@@ -29,8 +29,14 @@ Two ideas appear again and again:
   never recorded as a parent, so no time is spent on its gradient.
 
 The graph is walked exactly as in value.py: the same iterative topological
-sort (no recursion limit), and `backward()` zeroes the graph's gradients
+sort (no recursion limit), and `backward()` clears the graph's gradients
 first, so calling it twice gives the same answer, not twice the answer.
+
+The precision is the data's: float64 by default (what gradient checks need),
+float32 when you hand in float32 arrays or ask for `dtype=np.float32` (half
+the memory and about twice the speed). A plain Python number meeting a
+float32 Tensor becomes float32 too, so `x * 0.5` never turns a float32 model
+into a float64 one behind your back.
 """
 
 from __future__ import annotations
@@ -64,9 +70,9 @@ class Tensor:
     """An array in a computation graph, with the gradient of the output with respect to it.
 
     Tensor(data) takes a number, a nested list or an array and keeps its own
-    float64 copy (a float32 array stays float32). requires_grad=False marks
-    data, such as a batch of inputs: no gradient is computed for it.
-    copy=False shares the caller's array instead of copying it.
+    float64 copy (a float32 array stays float32; dtype= picks the precision).
+    requires_grad=False marks data, such as a batch of inputs: no gradient is
+    computed for it. copy=False shares the caller's array instead of copying it.
     """
 
     __slots__ = ("data", "grad", "requires_grad", "op", "label", "_edges")
@@ -79,6 +85,7 @@ class Tensor:
         data: ArrayLike,
         requires_grad: bool = True,
         *,
+        dtype: np.dtype | type | None = None,
         copy: bool = True,
         op: str = "",
         label: str = "",
@@ -86,8 +93,14 @@ class Tensor:
     ) -> None:
         if isinstance(data, Tensor):
             data = data.data
+        if dtype is not None and np.dtype(dtype).kind != "f":
+            raise TypeError(f"a Tensor holds floating-point numbers, got dtype={np.dtype(dtype)}")
+        if isinstance(data, np.floating):
+            data = np.array(data)  # a NumPy scalar, such as a float32 array's .sum(), keeps its precision
         if not (isinstance(data, np.ndarray) and data.dtype.kind == "f"):
-            data = np.array(data, dtype=np.float64)
+            data = np.array(data, dtype=dtype or np.float64)
+        elif dtype is not None and data.dtype != dtype:
+            data = data.astype(dtype)  # a converted copy
         elif copy:
             # Our own copy: an optimizer updates .data in place, and that should
             # not change the array the caller handed in.
@@ -106,24 +119,33 @@ class Tensor:
     # ------------------------------------------------------------------
 
     @classmethod
-    def zeros(cls, *shape: int, requires_grad: bool = True) -> Tensor:
-        return cls(np.zeros(_shape(shape)), requires_grad)
+    def zeros(cls, *shape: int, requires_grad: bool = True, dtype=np.float64) -> Tensor:
+        return cls(np.zeros(_shape(shape), dtype), requires_grad, copy=False)
 
     @classmethod
-    def ones(cls, *shape: int, requires_grad: bool = True) -> Tensor:
-        return cls(np.ones(_shape(shape)), requires_grad)
+    def ones(cls, *shape: int, requires_grad: bool = True, dtype=np.float64) -> Tensor:
+        return cls(np.ones(_shape(shape), dtype), requires_grad, copy=False)
 
     @classmethod
     def randn(
-        cls, *shape: int, rng: np.random.Generator | None = None, scale: float = 1.0, requires_grad: bool = True
+        cls,
+        *shape: int,
+        rng: np.random.Generator | None = None,
+        scale: float = 1.0,
+        requires_grad: bool = True,
+        dtype=np.float64,
     ) -> Tensor:
         """Normal(0, scale**2) entries; pass a seeded `np.random.default_rng(seed)` to repeat a run."""
         rng = rng if rng is not None else np.random.default_rng()
-        return cls(rng.standard_normal(_shape(shape)) * scale, requires_grad)
+        return cls((rng.standard_normal(_shape(shape)) * scale).astype(dtype, copy=False), requires_grad, copy=False)
 
     @property
     def shape(self) -> tuple[int, ...]:
         return self.data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
 
     @property
     def ndim(self) -> int:
@@ -159,7 +181,7 @@ class Tensor:
     # ------------------------------------------------------------------
 
     def __add__(self, other: ArrayLike) -> Tensor:
-        other = as_tensor(other)
+        other = self._operand(other)
         a, b = self.data, other.data
         # Addition passes the gradient through unchanged (then summed back to each shape).
         return make_node(
@@ -170,7 +192,7 @@ class Tensor:
         )
 
     def __sub__(self, other: ArrayLike) -> Tensor:
-        other = as_tensor(other)
+        other = self._operand(other)
         a, b = self.data, other.data
         return make_node(
             a - b,
@@ -180,7 +202,7 @@ class Tensor:
         )
 
     def __mul__(self, other: ArrayLike) -> Tensor:
-        other = as_tensor(other)
+        other = self._operand(other)
         a, b = self.data, other.data
         # Each factor's gradient is the incoming gradient scaled by the other factor.
         return make_node(
@@ -191,7 +213,7 @@ class Tensor:
         )
 
     def __truediv__(self, other: ArrayLike) -> Tensor:
-        other = as_tensor(other)
+        other = self._operand(other)
         a, b = self.data, other.data
         quotient = a / b
         # d(a/b)/da = 1/b and d(a/b)/db = -a/b**2 = -(a/b)/b.
@@ -221,23 +243,34 @@ class Tensor:
 
     # Reflected forms let a number or an array stand on the left: 2 * t, 1 - t, 1 / t.
     def __radd__(self, other: ArrayLike) -> Tensor:
-        return as_tensor(other) + self
+        return self._operand(other) + self
 
     def __rsub__(self, other: ArrayLike) -> Tensor:
-        return as_tensor(other) - self
+        return self._operand(other) - self
 
     def __rmul__(self, other: ArrayLike) -> Tensor:
-        return as_tensor(other) * self
+        return self._operand(other) * self
 
     def __rtruediv__(self, other: ArrayLike) -> Tensor:
-        return as_tensor(other) / self
+        return self._operand(other) / self
+
+    def _operand(self, other: ArrayLike) -> Tensor:
+        # The other side of an operation, as a Tensor. Numbers, lists and integer
+        # arrays take this tensor's precision: NumPy would otherwise make
+        # `float32 array * 0.5-as-an-array` float64, and the whole model with it.
+        # A float array the caller made keeps the precision the caller chose.
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, np.ndarray) and other.dtype.kind == "f":
+            return Tensor(other, requires_grad=False, copy=False)
+        return Tensor(np.asarray(other, dtype=self.data.dtype), requires_grad=False, copy=False)
 
     # ------------------------------------------------------------------
     # Matrix product.
     # ------------------------------------------------------------------
 
     def __matmul__(self, other: ArrayLike) -> Tensor:
-        other = as_tensor(other)
+        other = self._operand(other)
         a, b = self.data, other.data
         if a.ndim == 0 or b.ndim == 0:
             raise ValueError("matmul needs arrays of at least one dimension; use * for a scalar")
@@ -264,7 +297,7 @@ class Tensor:
         return make_node(out, "@", (self, grad_a), (other, grad_b))
 
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
-        return as_tensor(other) @ self
+        return self._operand(other) @ self
 
     # ------------------------------------------------------------------
     # Reductions.
@@ -296,7 +329,7 @@ class Tensor:
 
         def backward(g: np.ndarray) -> np.ndarray:
             # Only the winning element moved the maximum. If several tie, they share the gradient.
-            winners = x == top
+            winners = (x == top).astype(x.dtype)
             share = winners / winners.sum(axis=axis, keepdims=True)
             return share * _restore_axes(g, axis, keepdims)
 
@@ -318,6 +351,21 @@ class Tensor:
         # Output axis i is input axis axes_tuple[i]; the inverse permutation undoes that.
         inverse = tuple(np.argsort(axes_tuple))
         return make_node(self.data.transpose(axes_tuple), "transpose", (self, lambda g: g.transpose(inverse)))
+
+    def split(self, size: int, axis: int = -1) -> tuple[Tensor, ...]:
+        """Cut into pieces of `size` along `axis` (the last piece may be shorter), as torch.split does."""
+        length = self.data.shape[axis]
+        index = [slice(None)] * self.data.ndim
+        pieces = []
+        for start in range(0, length, size):
+            index[axis] = slice(start, start + size)
+            pieces.append(self[tuple(index)])
+        return tuple(pieces)
+
+    def astype(self, dtype) -> Tensor:
+        """The same numbers in another precision; the gradient comes back in this tensor's precision."""
+        own = self.data.dtype
+        return make_node(self.data.astype(dtype), "astype", (self, lambda g: g.astype(own)))
 
     @property
     def T(self) -> Tensor:
@@ -376,7 +424,8 @@ class Tensor:
     def relu(self) -> Tensor:
         positive = self.data > 0
         # Slope 1 where the input is positive, 0 elsewhere (0 at the kink).
-        return make_node(np.where(positive, self.data, 0.0), "relu", (self, lambda g: g * positive))
+        # np.maximum rather than np.where(positive, x, 0): the same numbers, three times faster.
+        return make_node(np.maximum(self.data, 0), "relu", (self, lambda g: g * positive))
 
     def sigmoid(self) -> Tensor:
         s = stable_sigmoid(self.data)
@@ -423,7 +472,7 @@ class Tensor:
         For a one-element output leave `grad` out (it is 1). For a bigger output
         pass the gradient of some final number with respect to it, shaped like
         it; the result is then the gradient of that final number.
-        Every gradient in the graph is set to zero first, so calling backward
+        Every gradient in the graph is cleared first, so calling backward
         twice gives the same gradients, not twice them.
         """
         if not self.requires_grad:
@@ -445,13 +494,30 @@ class Tensor:
 
         order = self.topological_order()
         for node in order:
-            node.grad = np.zeros(node.data.shape, node.data.dtype)
+            node.grad = None
         self.grad = seed
+        # Arrays this walk made itself by adding, and may therefore add into. The
+        # first gradient a node receives is stored as it comes (no array of zeros
+        # to add it to: that was a fifth of the time of a training step), but it may
+        # be the very array another node holds, so it is never added into.
+        own_sums: set[Tensor] = set()
         # Reverse topological order: a node's gradient is complete before it is passed on.
         for node in reversed(order):
             for parent, backward_fn in node._edges:
-                # The chain rule. `+=` because a tensor used twice gets gradient from both uses.
-                parent.grad += backward_fn(node.grad)
+                # The chain rule, summed over every use of the parent.
+                grad = backward_fn(node.grad)
+                if parent.grad is None:
+                    parent.grad = grad
+                elif parent in own_sums:
+                    parent.grad += grad
+                else:
+                    parent.grad = parent.grad + grad
+                    own_sums.add(parent)
+        # An input's gradient is the learner's to read and the optimizer's to use:
+        # give each one an array of its own, never a view shared with another node.
+        for node in order:
+            if not node._edges and node not in own_sums:
+                node.grad = np.array(node.grad, dtype=node.data.dtype)
 
 
 # ----------------------------------------------------------------------

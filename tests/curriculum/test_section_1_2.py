@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
+import re
 import textwrap
 
 import pytest
 
 from learnpath.nn import Value
-from learnpath.nn.graph import count_ops
+from learnpath.nn.graph import count_ops, draw
 
-from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone
+from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "1.2"
 
@@ -182,16 +184,38 @@ def test_overview_claims_doubling_chain_and_five_nodes():
 # The quiz: every answer recomputed
 
 
+def choice_text(question_id: str, key: str) -> str:
+    choice = quiz_questions(SECTION)[question_id]["choices"][key]
+    return choice["text"] if isinstance(choice, dict) else choice
+
+
 def test_quiz_hand_forward():
     """(a*b).relu() + (b - a)**2 at a = -1, b = 3 is 16."""
     a, b = Value(-1.0), Value(3.0)
     assert_matches_key("hand-forward", ((a * b).relu() + (b - a) ** 2).data)
 
 
-def test_quiz_square_nodes():
-    """x * x * x has three nodes."""
-    x = Value(3.0)
-    assert_matches_key("square-nodes", len(nodes_of(x * x * x)))
+def test_quiz_graph_uses():
+    """From the recorded graph alone: a replay with new a works, reverse-order gradients match backward(), draw lists every node; g.data does not follow a."""
+    module = load_experiment(SECTION)
+    a, b = Value(-4.0), Value(2.0)
+    g = module.readme_expression(a, b, module.value_relu)
+    order = g.topological_order()
+    replayed = module.replay(order, {a: -3.0})
+    works_a = replayed == pytest.approx(module.readme_expression(-3.0, 2.0, module.float_relu))
+    for node in order:
+        node.grad = 0.0
+    g.grad = 1.0
+    for node in reversed(order):
+        for parent, local in zip(node.parents, node.local_grads):
+            parent.grad += local * node.grad
+    works_b = a.grad == pytest.approx(138.8338, abs=1e-4) and b.grad == pytest.approx(645.5773, abs=1e-4)
+    before = g.data
+    a.data = -3.0
+    works_c = g.data != before
+    works_d = len(draw(g).splitlines()) == len(order) + 1
+    truth = {"a": works_a, "b": works_b, "c": works_c, "d": works_d}
+    assert sorted(quiz_questions(SECTION)["graph-uses"]["answer"]) == sorted(k for k, v in truth.items() if v)
 
 
 def test_quiz_constants_are_nodes():
@@ -200,33 +224,31 @@ def test_quiz_constants_are_nodes():
     assert_matches_key("constants-are-nodes", count_ops(3 * x + x / 2 - 1)["input"])
 
 
-def test_quiz_line_node_count():
-    """e = (a - 2) * (a - 2) + 1 adds seven nodes; sharing t = a - 2 would add five."""
-    a = Value(-4.0)
-    e = (a - 2) * (a - 2) + 1
-    assert_matches_key("line-node-count", len(nodes_of(e)) - len(nodes_of(a)))
-    t = a - 2
-    assert len(nodes_of(t * t + 1)) - 1 == 5
-
-
 def test_quiz_plus_equals():
-    """After c += 1 the name c holds a new node whose parents are the old node and an input 1.0 (choice a)."""
+    """After c += 1 the name c holds a new node whose parents are the old node and an input 1.0: the keyed choice."""
     c = Value(1.0) + Value(2.0)
     old = c
     c += 1
     assert c is not old and old.data == 3.0
     assert c.parents[0] is old and c.parents[1].op == "" and c.parents[1].data == 1.0
-    assert quiz_questions(SECTION)["plus-equals"]["answer"] == "a"
+    key = quiz_questions(SECTION)["plus-equals"]["answer"]
+    assert choice_text("plus-equals", key).startswith("c is a new node made from old")
 
 
 def test_quiz_topo_order():
-    """topological_order of a*b + c is a, b, a*b, c, y, which is the key's order."""
-    a, b, c = Value(1.0, label="a"), Value(2.0, label="b"), Value(3.0, label="c")
-    y = a * b + c
+    """topological_order of p*q + r is p, q, p*q, r, y, which is the key's order."""
+    p, q, r = Value(1.0, label="p"), Value(2.0, label="q"), Value(3.0, label="r")
+    y = p * q + r
     product = y.parents[0]
-    key_of = {"d": a, "e": b, "c": product, "b": c, "a": y}
+    by_text = {"p": p, "q": q, "the product p * q": product, "r": r, "the + node, y": y}
     question = quiz_questions(SECTION)["topo-order"]
-    assert [key_of[key] for key in question["answer"]] == y.topological_order()
+    assert [by_text[choice_text("topo-order", key)] for key in question["answer"]] == y.topological_order()
+
+
+def test_quiz_why_acyclic_key():
+    """The key of why-acyclic is the reason about parents existing first."""
+    key = quiz_questions(SECTION)["why-acyclic"]["answer"]
+    assert choice_text("why-acyclic", key).startswith("A node's parents exist before it is made")
 
 
 def test_quiz_creates_nodes():
@@ -244,33 +266,74 @@ def test_quiz_creates_nodes():
         "e": lambda a: a.relu(),
         "f": lambda a: repr(a),
     }
+    texts = {"a": "a + 1", "b": "a.data + 1", "c": "-a", "d": "a.grad = 5.0", "e": "a.relu()", "f": "print(a)"}
+    for key, text in texts.items():
+        assert choice_text("creates-nodes", key) == f"`{text}`"
     adds_nodes = sorted(key for key, action in actions.items() if graph_size_after(action) > 1)
     assert sorted(quiz_questions(SECTION)["creates-nodes"]["answer"]) == adds_nodes
 
 
 def test_quiz_reverse_replay():
-    """Replaying in reverse topological order fails at its first visit (choice a)."""
+    """Replaying in reverse topological order fails at its first visit, on g: the keyed choice."""
     module = load_experiment(SECTION)
     a = Value(-4.0)
     g = module.readme_expression(a, Value(2.0), module.value_relu)
-    with pytest.raises(LookupError):
+    with pytest.raises(LookupError, match="visit 1 "):
         module.replay(list(reversed(g.topological_order())), {a: -3.0})
-    assert quiz_questions(SECTION)["reverse-replay"]["answer"] == "a"
+    key = quiz_questions(SECTION)["reverse-replay"]["answer"]
+    assert choice_text("reverse-replay", key).startswith("g comes first")
 
 
-def test_quiz_doubling_chain():
-    """Three rounds of x = x * x + x leave seven nodes."""
-    x = Value(2.0)
-    for _ in range(3):
-        x = x * x + x
-    assert_matches_key("doubling-chain", len(nodes_of(x)))
+def test_quiz_valid_orders():
+    """Of the four lists for t = a + b, y = t * b, exactly the keyed ones list every node after its parents."""
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    t = a + b
+    t.label = "t"
+    y = t * b
+    y.label = "y"
+    nodes = {"a": a, "b": b, "t": t, "y": y}
+
+    def valid(text: str) -> bool:
+        order = [nodes[name.strip()] for name in text.split(",")]
+        return all(order.index(parent) < order.index(node) for node in order for parent in node.parents)
+
+    question = quiz_questions(SECTION)["valid-orders"]
+    truth = sorted(key for key in question["choices"] if valid(choice_text("valid-orders", key)))
+    assert sorted(question["answer"]) == truth
+
+
+def test_quiz_deep_recursion():
+    """A recursive walk over x + 1 + 1 + ... (5,000 additions) raises RecursionError at the default limit; the stack walk lists 10,001 nodes."""
+    import sys
+
+    from sections import CURRICULUM
+    assert sys.getrecursionlimit() == 1000
+    spec = importlib.util.spec_from_file_location(
+        "solution_1_2", CURRICULUM.parent / "solutions/Phase_1/Section_2_Forward_Pass/exercise.py")
+    solution = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(solution)
+    deep = solution.chain(5_000)
+    with pytest.raises(RecursionError):
+        solution.topological_order_recursive(deep)
+    assert len(solution.topological_order(deep)) == 10_001 == len(deep.topological_order())
+    key = quiz_questions(SECTION)["deep-recursion"]["answer"]
+    assert choice_text("deep-recursion", key).startswith("It stops with RecursionError")
 
 
 def test_quiz_order_name_accepts_the_method_name():
-    """The text answer accepts 'topological order', the name of the method that produces one."""
-    assert "topological order" in quiz_questions(SECTION)["order-name"]["answer"]
+    """The text answer accepts 'topological order' and, through its pattern, the method's name."""
+    question = quiz_questions(SECTION)["order-name"]
+    assert "topological order" in question["answer"]
+    for typed in ("topological_order()", "a topological ordering", "topologically sorted"):
+        assert re.fullmatch(question["accept"], typed)
     assert hasattr(Value, "topological_order")
 
+
+def test_overview_states_the_push_count_exactly():
+    """The overview no longer says each node is pushed twice; it says a node can be pushed more often and the visited check skips copies."""
+    overview = (section_dir(SECTION) / "overview.md").read_text(encoding="utf-8")
+    assert "pushed twice" not in overview
+    assert "the `visited` check skips the extra copies" in overview
 
 
 def test_code_quoted_in_the_overview_is_in_value_py():

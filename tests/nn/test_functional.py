@@ -104,8 +104,8 @@ def test_layer_norm_matches_definition_and_gradient(x, affine):
     bias = np.linspace(-1.0, 1.0, width)
     expected = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5)
     if affine:
-        np.testing.assert_allclose(F.layer_norm(Tensor(x), Tensor(weight), Tensor(bias)).data, expected * weight + bias, atol=1e-12)
-        assert_gradients_match(lambda t, w, b: F.layer_norm(t, w, b), x, weight, bias)
+        np.testing.assert_allclose(F.layer_norm(Tensor(x), weight=Tensor(weight), bias=Tensor(bias)).data, expected * weight + bias, atol=1e-12)
+        assert_gradients_match(lambda t, w, b: F.layer_norm(t, x.shape[-1], w, b), x, weight, bias)
     else:
         np.testing.assert_allclose(F.layer_norm(Tensor(x)).data, expected, atol=1e-12)
         assert_gradients_match(lambda t: F.layer_norm(t), x)
@@ -157,12 +157,13 @@ def test_masked_softmax_refuses_a_fully_masked_row():
 @few
 @given(arrays_of((5, 3)), arrays_of((3, 2)), arrays_of((2,)))
 def test_embedding_and_linear(table, weight, bias):
-    """embedding picks rows by id; linear is x @ W + b; both gradients check."""
+    """embedding(ids, table) picks rows by id; linear is x @ W.T + b with W (out, in) as in PyTorch; both gradients check."""
     ids = np.array([[4, 0], [0, 2]])
-    np.testing.assert_array_equal(F.embedding(Tensor(table), ids).data, table[ids])
-    assert_gradients_match(lambda t: F.embedding(t, ids), table)
+    np.testing.assert_array_equal(F.embedding(ids, Tensor(table)).data, table[ids])
+    assert_gradients_match(lambda t: F.embedding(ids, t), table)
     x = table[:2]
-    np.testing.assert_allclose(F.linear(Tensor(x), Tensor(weight), Tensor(bias)).data, x @ weight + bias)
+    weight = weight.T.copy()  # (out, in)
+    np.testing.assert_allclose(F.linear(Tensor(x), Tensor(weight), Tensor(bias)).data, x @ weight.T + bias)
     assert_gradients_match(lambda x, w, b: F.linear(x, w, b), x, weight, bias)
 
 

@@ -1,0 +1,80 @@
+"""Checks for the section 3.1 exercise: each task against a descent worked out here."""
+
+from __future__ import annotations
+
+import math
+
+from learnpath.exercises import expect_close, expect_equal, for_all, st, task
+
+
+def _valley(point):
+    x, y = point
+    return (x * x + 100.0 * y * y) / 2.0
+
+
+def _valley_gradient(point):
+    x, y = point
+    return (x, 100.0 * y)
+
+
+def _expected_path(f, gradient, start, lr, target, max_steps):
+    """The descent the task describes, written out plainly."""
+    path = [tuple(start)]
+    while len(path) - 1 < max_steps:
+        value = f(path[-1])
+        if value < target or not math.isfinite(value):
+            break
+        path.append(tuple(p - lr * g for p, g in zip(path[-1], gradient(path[-1]))))
+    return path
+
+
+def _compare_paths(got, expected, what):
+    expect_equal(len(got), len(expected), what=f"number of points visited by {what}")
+    for k, (g, e) in enumerate(zip(got, expected)):
+        for i, (gi, ei) in enumerate(zip(g, e)):
+            if math.isfinite(ei):
+                expect_close(gi, ei, what=f"coordinate {i} of point {k} of {what}", rel=1e-12, abs=1e-12)
+
+
+@task("descend", "The descent loop with a stopping rule",
+      hints=["Start the list with the start point; every update appends one point.",
+             "Look at f of the last point before each update: below target, or not finite, means stop.",
+             "A for loop over range(max_steps) can never make more than max_steps updates."])
+def check_descend(ex):
+    parabola = ex.descend(lambda p: p[0] * p[0], lambda p: (2 * p[0],), (1.0,), 0.25, target=0.1)
+    _compare_paths(parabola, [(1.0,), (0.5,), (0.25,)],
+                   "descend(f = x**2, start (1,), lr 0.25, target 0.1)")
+
+    for lr, expected_updates in ((0.019, 583), (2 / 101, 576), (0.01, 1112)):
+        path = ex.descend(_valley, _valley_gradient, (10.0, 1.0), lr, max_steps=20_000)
+        expect_equal(len(path) - 1, expected_updates,
+                     what=f"updates until f < 1e-8 on the valley from (10, 1) with lr {lr:.4g}")
+
+    capped = ex.descend(_valley, _valley_gradient, (10.0, 1.0), 0.02, max_steps=50)
+    expect_equal(len(capped), 51, what="points visited with lr 0.02 (never converges) and max_steps 50")
+
+    blown = ex.descend(_valley, _valley_gradient, (10.0, 1.0), 0.5, max_steps=10_000)
+    expected = _expected_path(_valley, _valley_gradient, (10.0, 1.0), 0.5, 1e-8, 10_000)
+    expect_equal(len(blown), len(expected),
+                 what="points visited with lr 0.5 (diverges: stop once f is inf or nan)")
+
+    def one_case(x, y, lr):
+        got = ex.descend(_valley, _valley_gradient, (x, y), lr, target=1e-4, max_steps=300)
+        _compare_paths(got, _expected_path(_valley, _valley_gradient, (x, y), lr, 1e-4, 300),
+                       f"descend on the valley from ({x!r}, {y!r}) with lr {lr!r}, target 1e-4, max_steps 300")
+
+    for_all(st.floats(-20, 20), st.floats(-2, 2), st.floats(0.0005, 0.0199), max_examples=40)(one_case)
+
+
+@task("critical-lr", "The learning rate where descent stops converging",
+      hints=["One step multiplies coordinate i by (1 - lr * c_i). For which lr is that -1?",
+             "Each curvature has its own limit; the walk needs every coordinate to shrink."])
+def check_critical(ex):
+    expect_close(ex.critical_learning_rate((1.0, 100.0)), 0.02, what="critical_learning_rate((1, 100))")
+    expect_close(ex.critical_learning_rate((4.0,)), 0.5, what="critical_learning_rate((4,))")
+
+    def one_case(curvatures):
+        expect_close(ex.critical_learning_rate(tuple(curvatures)), 2.0 / max(curvatures),
+                     what=f"critical_learning_rate({tuple(curvatures)!r})")
+
+    for_all(st.lists(st.floats(0.01, 1000), min_size=1, max_size=5), max_examples=40)(one_case)

@@ -1,0 +1,308 @@
+"""Runs an exercise's checks against one or more versions of exercise.py, in a child process.
+
+`python -m learnpath.exercises.child SPEC.json` is started by grading.py, in
+the section folder, in a process group of its own and under a timeout (the
+machinery of `learnpath run`, in runner.py). Whatever the learner's code does
+(loop for ever, exit, print megabytes, fail to import) happens here, never in
+the tool.
+
+The spec names the checks file, the versions to grade ("variants": the
+learner's file; or the starter, the reference and each mutant for the authors'
+check), a time budget and a results file. Results go to that file, one JSON
+object a line, flushed as each task starts and ends, so that when this process
+is stopped the tool still knows which task was running. Nothing is written to
+stdout on purpose: the learner's prints are captured per task instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import linecache
+import signal
+import sys
+import time
+import traceback
+import types
+from pathlib import Path
+
+# what is kept of the learner's printing, per task: enough to debug with, never megabytes
+OUTPUT_KEEP_CHARS = 2000
+
+
+class OutOfTime(BaseException):
+    """The time budget ran out inside a task (a BaseException, so Hypothesis lets it through)."""
+
+
+class CappedOutput(io.TextIOBase):
+    """Stands in for stdout and stderr during a task: keeps the first characters, counts the rest."""
+
+    def __init__(self) -> None:
+        self.kept: list[str] = []
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        room = OUTPUT_KEEP_CHARS - self.size
+        if room > 0:
+            self.kept.append(text[:room])
+        self.size += len(text)
+        return len(text)
+
+    def summary(self) -> dict | None:
+        if not self.size:
+            return None
+        return {"text": "".join(self.kept), "chars": self.size}
+
+
+def main(argv: list[str]) -> int:
+    spec = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    sys.dont_write_bytecode = True  # nothing written beside the learner's file
+    with open(spec["results"], "a", encoding="utf-8", buffering=1) as results:
+
+        def emit(**event) -> None:
+            results.write(json.dumps(event, default=str) + "\n")
+            results.flush()
+
+        return grade_all(spec, emit)
+
+
+def grade_all(spec: dict, emit) -> int:
+    from learnpath.exercises import api
+
+    api.REGISTERED.clear()
+    checks_path = spec["checks"]
+    output = CappedOutput()
+    try:
+        with _captured(output):
+            _load_module("exercise_checks", checks_path, Path(checks_path).read_text(encoding="utf-8"))
+    except BaseException as problem:  # the author's file: say where, don't crash
+        emit(event="checks-error", message=_describe(problem), where=_where(problem, checks_path))
+        return 3
+    tasks = list(api.REGISTERED)
+    emit(event="tasks", tasks=[{"id": t.id, "title": t.title} for t in tasks])
+    deadline = time.monotonic() + float(spec["seconds"])
+    signal.signal(signal.SIGALRM, _out_of_time)
+    for variant in spec["variants"]:
+        name, filename = variant["name"], variant["filename"]
+        wanted = [t for t in tasks if variant.get("tasks") is None or t.id in variant["tasks"]]
+        output = CappedOutput()
+        try:
+            with _captured(output), _alarm(deadline - time.monotonic()):
+                module = _load_module("exercise", filename, variant["source"])
+        except BaseException as problem:
+            if isinstance(problem, KeyboardInterrupt):
+                raise
+            emit(event="load-error", variant=name, message=_load_message(problem),
+                 where=_where(problem, filename), output=output.summary())
+            continue
+        stubs = variant.get("stubs") or {}
+        for task in wanted:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                emit(event="result", variant=name, task=task.id, status="error",
+                     message="not run: the time for the checks ran out in an earlier task")
+                continue
+            emit(event="start", variant=name, task=task.id)
+            result = run_task(task, module, filename, stubs, left)
+            emit(event="result", variant=name, task=task.id, **result)
+    return 0
+
+
+def run_task(task, module, filename: str, stubs: dict, seconds: float) -> dict:
+    """Run one check against `module`; its status and, when it isn't passed, why."""
+    from learnpath.exercises.api import Mismatch, NotStartedSignal
+
+    ran: list[dict] = []
+    restore = _watch_stubs(module, stubs, ran)
+    output = CappedOutput()
+    started = time.monotonic()
+    try:
+        with _captured(output), _alarm(seconds):
+            task.check(module)
+        result = {"status": "passed"}
+    except (NotImplementedError, NotStartedSignal) as problem:
+        original = problem.original if isinstance(problem, NotStartedSignal) else problem
+        result = {"status": "not started",
+                  "message": "still raises NotImplementedError: write the code under the TODO",
+                  "where": _where(original, filename) or _where(problem, filename)}
+    except Mismatch as mismatch:
+        result = {"status": "failed", "message": mismatch.what, "expected": mismatch.expected,
+                  "got": mismatch.got, "input": mismatch.input,
+                  "where": _where(mismatch, filename)}
+    except OutOfTime as problem:
+        result = {"status": "error",
+                  "message": f"still running after {seconds:.0f} s: is there a loop that never ends?",
+                  "where": _where(problem, filename)}
+    except SystemExit as problem:
+        result = {"status": "error",
+                  "message": f"your code called sys.exit({_exit_argument(problem)}), "
+                             "which would end the checks; return a value instead",
+                  "where": _where(problem, filename)}
+    except KeyboardInterrupt:
+        raise
+    except BaseException as problem:
+        where = _where(problem, filename)
+        if isinstance(problem, AssertionError) and where is None:
+            # a plain `assert` in the checks file: a failure, worded by the author
+            result = {"status": "failed", "message": str(problem) or "a check failed",
+                      "input": getattr(problem, "learnpath_input", None)}
+        else:
+            result = {"status": "error", "message": _describe(problem), "where": where,
+                      "input": getattr(problem, "learnpath_input", None)}
+    finally:
+        restore()
+    result["seconds"] = round(time.monotonic() - started, 3)
+    result["output"] = output.summary()
+    if result["status"] == "failed" and ran:
+        result["ran"] = ran
+    return {key: value for key, value in result.items() if value is not None}
+
+
+# ---- loading a version of exercise.py -------------------------------------------
+
+
+def _load_module(name: str, filename: str, source: str) -> types.ModuleType:
+    """Compile `source` as if it were the file `filename` and run it as module `name`."""
+    module = types.ModuleType(name)
+    module.__file__ = filename
+    sys.modules[name] = module  # dataclasses and pickling look a module up by name
+    code = compile(source, filename, "exec", dont_inherit=True)
+    # tracebacks show lines from linecache; a mutant exists only in memory
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(code, module.__dict__)
+    return module
+
+
+def _load_message(problem: BaseException) -> str:
+    if isinstance(problem, SyntaxError):
+        return f"{type(problem).__name__}: {problem.msg}"
+    if isinstance(problem, SystemExit):
+        return f"exercise.py called sys.exit({_exit_argument(problem)}) while it was loading"
+    if isinstance(problem, OutOfTime):
+        return "exercise.py was still loading when the time ran out: is there a loop that never ends?"
+    if isinstance(problem, (NotImplementedError,)):
+        return "exercise.py calls an unfinished task while it loads (NotImplementedError)"
+    return _describe(problem)
+
+
+def _exit_argument(problem: SystemExit) -> str:
+    return "" if problem.code is None else repr(problem.code)
+
+
+def _describe(problem: BaseException) -> str:
+    text = str(problem)
+    if len(text) > 300:
+        text = text[:297] + "..."
+    return f"{type(problem).__name__}: {text}" if text else type(problem).__name__
+
+
+def _where(problem: BaseException, filename: str) -> dict | None:
+    """The innermost line of `filename` the exception passed through: where the learner looks.
+
+    If the exception itself never passed through the file, the exceptions it
+    was raised from are searched (a check may re-raise the learner's error).
+    """
+    if isinstance(problem, SyntaxError) and problem.filename == filename and problem.lineno:
+        return {"line": problem.lineno, "code": (problem.text or "").strip(), "function": None}
+    current, links = problem, 0
+    while current is not None and links < 5:
+        found = None
+        for frame, line in traceback.walk_tb(current.__traceback__):
+            if frame.f_code.co_filename == filename:
+                found = (frame, line)
+        if found is not None:
+            frame, line = found
+            function = frame.f_code.co_name
+            return {"line": line, "code": linecache.getline(filename, line).strip(),
+                    "function": None if function == "<module>" else function}
+        current, links = current.__cause__ or current.__context__, links + 1
+    return None
+
+
+# ---- which of the learner's task functions ran -------------------------------
+
+
+def _watch_stubs(module, stubs: dict, ran: list[dict]):
+    """Wrap each task function so its first call is recorded, then unwrap it.
+
+    A failed comparison happens in the checks, after the learner's code has
+    returned; the functions that ran tell the learner where to look. The
+    wrapper removes itself on its first call, so recursion depth and speed are
+    those of the learner's own code.
+    """
+    installed = []
+    for qualified in stubs:
+        owner, attribute = module, qualified
+        if "." in qualified:
+            class_name, attribute = qualified.split(".", 1)
+            owner = getattr(module, class_name, None)
+            if not isinstance(owner, type):
+                continue
+        original = (owner.__dict__ if isinstance(owner, type) else vars(owner)).get(attribute)
+        if not isinstance(original, types.FunctionType):
+            continue
+        wrapper = _recording(owner, attribute, original, qualified, ran)
+        setattr(owner, attribute, wrapper)
+        installed.append((owner, attribute, original, wrapper))
+
+    def restore() -> None:
+        for owner, attribute, original, wrapper in installed:
+            current = owner.__dict__.get(attribute) if isinstance(owner, type) else vars(owner).get(attribute)
+            if current is wrapper:
+                setattr(owner, attribute, original)
+
+    return restore
+
+
+def _recording(owner, attribute: str, original, qualified: str, ran: list[dict]):
+    @functools.wraps(original)
+    def first_call(*args, **kwargs):
+        setattr(owner, attribute, original)
+        ran.append({"function": qualified, "line": original.__code__.co_firstlineno})
+        return original(*args, **kwargs)
+
+    return first_call
+
+
+# ---- time and output -------------------------------------------------------
+
+
+def _out_of_time(signum, frame):
+    raise OutOfTime()
+
+
+class _alarm:
+    """SIGALRM after `seconds`, so an endless loop stops with a traceback into the learner's line."""
+
+    def __init__(self, seconds: float):
+        self.seconds = max(seconds, 0.01)
+
+    def __enter__(self):
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def __exit__(self, *exc):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        return False
+
+
+class _captured:
+    """sys.stdout and sys.stderr both go to `output` inside the block."""
+
+    def __init__(self, output: CappedOutput):
+        self.output = output
+
+    def __enter__(self):
+        self.saved = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = self.output
+
+    def __exit__(self, *exc):
+        sys.stdout, sys.stderr = self.saved
+        return False
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

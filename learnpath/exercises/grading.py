@@ -1,0 +1,294 @@
+"""Grade exercise.py task by task: run the checks in a child process and read back what happened.
+
+The child (child.py) runs in the section folder, in its own process group,
+under a timeout: the rules of `learnpath run`, through runner.run_child. It
+writes one JSON line per event to a results file in a temporary folder (which
+also holds Hypothesis's scratch files, so nothing is written beside the
+learner's code). Whatever the child managed to report before it ended, or
+was stopped, becomes a TaskResult per task; nothing here raises because of
+the learner's code. Problems with the exercise's own files (the checks, a
+missing reference) raise ExerciseError, which the command line prints as one
+line for the author.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from learnpath.exercises.files import ExerciseError, ExerciseFiles, read_tasks, stub_functions
+
+# how much of the child's raw output is kept (it is shown only if the child dies unexpectedly)
+RAW_OUTPUT_LIMIT = 64 * 1024
+# extra seconds the child gets beyond the checks' budget to start Python and Hypothesis
+START_SECONDS = 10.0
+DEFAULT_TIMEOUT = 20.0
+
+
+class TaskStatus(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"  # the check's comparison failed: expected vs got
+    NOT_STARTED = "not started"  # the learner's code still raises NotImplementedError
+    ERROR = "error"  # the learner's code raised, looped, exited, or didn't load
+
+
+@dataclass(frozen=True)
+class Where:
+    """A line of the learner's file: where an error passed, or a function that ran."""
+
+    file: Path
+    line: int
+    code: str = ""
+    function: str | None = None
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    id: str
+    title: str
+    status: TaskStatus
+    message: str | None = None
+    expected: str | None = None
+    got: str | None = None
+    input: str | None = None  # the drawn inputs that failed (from for_all)
+    where: Where | None = None
+    ran: tuple[Where, ...] = ()  # the learner's task functions that ran, for a failure
+    output: str | None = None  # what the learner's code printed during the task (its start)
+    output_chars: int = 0  # how much it printed in all
+
+
+@dataclass(frozen=True)
+class ExerciseReport:
+    section_id: str
+    tasks: tuple[TaskResult, ...]
+    seconds: float
+    problem: str | None = None  # about the whole run, e.g. "exercise.py didn't load"
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.tasks) and all(t.status is TaskStatus.PASSED for t in self.tasks)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One version of exercise.py to grade: the learner's file, or the starter / reference / a mutant."""
+
+    name: str
+    filename: Path  # the file its lines belong to (a mutant borrows the reference's)
+    source: str
+    tasks: tuple[str, ...] | None = None  # only these tasks; None for all
+    watch_stubs: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunOfChecks:
+    """What one child process reported: per variant, a result for every task it was asked to run."""
+
+    results: dict[str, list[TaskResult]]
+    problems: dict[str, str]  # variant -> a problem that touched all its tasks
+    seconds: float
+
+
+def grade(files: ExerciseFiles, *, timeout: float = DEFAULT_TIMEOUT, curriculum: Path) -> ExerciseReport:
+    """Run the section's checks against the learner's exercise.py."""
+    from learnpath.runner import _inside_curriculum
+
+    exercise = _inside_curriculum_or_missing(files.exercise, curriculum, _inside_curriculum)
+    source = _read_source(exercise)
+    stubs = {}
+    pristine = files.starter if files.starter.is_file() else None
+    if pristine is not None:
+        try:
+            stubs = stub_functions(pristine.read_text(encoding="utf-8"), str(pristine))
+        except (SyntaxError, OSError, UnicodeDecodeError):
+            stubs = {}
+    variant = Variant("learner", exercise, source, watch_stubs=stubs)
+    run = run_checks(files, [variant], seconds=timeout)
+    return ExerciseReport(files.section.id, tuple(run.results["learner"]), run.seconds,
+                          run.problems.get("learner"))
+
+
+def _inside_curriculum_or_missing(path: Path, curriculum: Path, inside) -> Path:
+    if not path.is_file():
+        raise ExerciseError("this section has no exercise.py", path=path,
+                            fix="Sections without an exercise have only a quiz and an experiment; "
+                            "`learnpath next` lists what is left")
+    return inside(path, curriculum)
+
+
+def _read_source(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        # let Python report the bad byte with its line, as for any file it can't read
+        return path.read_bytes().decode("utf-8", errors="surrogateescape")
+    except OSError as error:
+        raise ExerciseError(f"can't read exercise.py ({error.strerror})", path=path,
+                            fix="Check that it is a readable file") from None
+
+
+def run_checks(files: ExerciseFiles, variants: list[Variant], *, seconds: float) -> RunOfChecks:
+    """Run the checks once per variant in one child process; results for every task of each.
+
+    Raises ExerciseError for a checks file that doesn't load, and
+    KeyboardInterrupt if the learner pressed Ctrl-C (the child is stopped first).
+    """
+    from learnpath.runner import RunOutcome, run_child
+
+    declared = read_tasks(files.checks)  # also proves the file is there and parses
+    folder = Path(tempfile.mkdtemp(prefix="learnpath-exercise-"))
+    try:
+        results_path = folder / "results.jsonl"
+        spec_path = folder / "spec.json"
+        spec = {
+            "checks": str(files.checks.resolve()),
+            "results": str(results_path),
+            "seconds": seconds,
+            "variants": [
+                {"name": v.name, "filename": str(v.filename), "source": v.source,
+                 "tasks": None if v.tasks is None else list(v.tasks), "stubs": v.watch_stubs}
+                for v in variants
+            ],
+        }
+        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+        outcome = run_child(
+            [sys.executable, "-m", "learnpath.exercises.child", str(spec_path)],
+            cwd=files.section.path, timeout=seconds + START_SECONDS, capture=True,
+            output_limit=RAW_OUTPUT_LIMIT,
+            env={"HYPOTHESIS_STORAGE_DIRECTORY": str(folder / "hypothesis"),
+                 "PYTHONDONTWRITEBYTECODE": "1"},
+            what="the exercise checks",
+        )
+        events = _read_events(results_path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if outcome.outcome is RunOutcome.INTERRUPTED:
+        raise KeyboardInterrupt
+    return _collect(files, variants, declared, events, outcome, seconds)
+
+
+def _read_events(path: Path) -> list[dict]:
+    events = []
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return []
+    for line in lines:
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:  # a line cut off when the child was stopped
+            break
+    return events
+
+
+def _collect(files, variants, declared, events, outcome, seconds) -> RunOfChecks:
+    from learnpath.runner import RunOutcome
+
+    for event in events:
+        if event["event"] == "checks-error":
+            where = event.get("where") or {}
+            raise ExerciseError(f"the checks file doesn't load: {event['message']}",
+                                path=files.checks, line=where.get("line"),
+                                fix="This is the exercise's own file, not yours: "
+                                "report it, or fix it if you are its author")
+    titles = {info.id: info.title for info in declared}
+    listed = next((e["tasks"] for e in events if e["event"] == "tasks"), None)
+    if listed is None:
+        if outcome.outcome is RunOutcome.TIMED_OUT:
+            raise ExerciseError("the checks did not even start in time", path=files.checks,
+                                fix="Try again with a longer --timeout; the machine may be busy")
+        said = _last_line(outcome.output)
+        raise ExerciseError(f"the checks could not start (exit code {outcome.exit_code})"
+                            + (f": {said}" if said else ""), path=files.checks,
+                            fix="Run `learnpath check` to see what the exercise lacks")
+    order = [task["id"] for task in listed]
+    titles.update({task["id"]: task["title"] for task in listed})
+    by_name = {v.name: v for v in variants}
+    results: dict[str, dict[str, TaskResult]] = {v.name: {} for v in variants}
+    problems: dict[str, str] = {}
+    running: tuple[str, str] | None = None
+    for event in events:
+        kind = event["event"]
+        if kind == "load-error":
+            variant = by_name[event["variant"]]
+            where = _where(event.get("where"), variant.filename)
+            message = f"{variant.filename.name} didn't load: {event['message']}"
+            problems[variant.name] = message
+            for task_id in _wanted(variant, order):
+                results[variant.name][task_id] = TaskResult(
+                    task_id, titles.get(task_id, task_id), TaskStatus.ERROR, message, where=where,
+                    **_output(event.get("output")))
+        elif kind == "start":
+            running = (event["variant"], event["task"])
+        elif kind == "result":
+            variant = by_name[event["variant"]]
+            results[variant.name][event["task"]] = _task_result(event, variant, titles)
+            running = None
+    cause = _stop_cause(outcome, seconds)
+    for variant in variants:
+        for task_id in _wanted(variant, order):
+            if task_id in results[variant.name]:
+                continue
+            if running == (variant.name, task_id):
+                message = cause
+            else:
+                message = "not run: the checks stopped in an earlier task"
+            results[variant.name][task_id] = TaskResult(task_id, titles.get(task_id, task_id),
+                                                        TaskStatus.ERROR, message)
+            problems.setdefault(variant.name, cause)
+    ordered = {name: [results[name][t] for t in _wanted(by_name[name], order)] for name in results}
+    return RunOfChecks(ordered, problems, outcome.seconds)
+
+
+def _wanted(variant: Variant, order: list[str]) -> list[str]:
+    return [t for t in order if variant.tasks is None or t in variant.tasks]
+
+
+def _stop_cause(outcome, seconds: float) -> str:
+    from learnpath.runner import RunOutcome
+
+    if outcome.outcome is RunOutcome.TIMED_OUT:
+        return (f"still running after {seconds:g} s and stopped: is there a loop that never ends "
+                "(one that Python can't interrupt, such as a huge NumPy array)?")
+    said = _last_line(outcome.output)
+    return (f"the checks ended early (exit code {outcome.exit_code}) while running this task"
+            + (f": {said}" if said else "")
+            + ". Does your code call os._exit, or crash Python?")
+
+
+def _last_line(output: str | None) -> str:
+    lines = [line.strip() for line in (output or "").splitlines() if line.strip()]
+    return lines[-1][:200] if lines else ""
+
+
+def _task_result(event: dict, variant: Variant, titles: dict[str, str]) -> TaskResult:
+    task_id = event["task"]
+    return TaskResult(
+        id=task_id,
+        title=titles.get(task_id, task_id),
+        status=TaskStatus(event["status"]),
+        message=event.get("message"),
+        expected=event.get("expected"),
+        got=event.get("got"),
+        input=event.get("input"),
+        where=_where(event.get("where"), variant.filename),
+        ran=tuple(Where(variant.filename, r["line"], "", r["function"]) for r in event.get("ran", ())),
+        **_output(event.get("output")),
+    )
+
+
+def _where(raw: dict | None, filename: Path) -> Where | None:
+    if not raw:
+        return None
+    return Where(filename, int(raw["line"]), raw.get("code") or "", raw.get("function"))
+
+
+def _output(raw: dict | None) -> dict:
+    if not raw:
+        return {}
+    return {"output": raw["text"], "output_chars": int(raw["chars"])}

@@ -1,0 +1,137 @@
+"""An exercise report as the learner reads it (lines of text) and as a tutor agent reads it (JSON).
+
+Nothing here draws: `lines()` returns (text, style) pairs and the command line
+paints them through console.py. The JSON keys are documented in the README.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from learnpath.exercises.grading import ExerciseReport, TaskResult, TaskStatus, Where
+
+MARKS = {
+    TaskStatus.PASSED: "✓",
+    TaskStatus.FAILED: "✗",
+    TaskStatus.NOT_STARTED: "·",
+    TaskStatus.ERROR: "!",
+}
+STYLES = {
+    TaskStatus.PASSED: "success",
+    TaskStatus.FAILED: "warning",
+    TaskStatus.NOT_STARTED: "plain",
+    TaskStatus.ERROR: "warning",
+}
+OUTPUT_LINES_SHOWN = 6
+
+
+def record(report: ExerciseReport, root: Path) -> dict:
+    """The JSON object `learnpath exercise ID --json` prints."""
+    return {
+        "section": report.section_id,
+        "passed": report.passed,
+        "problem": report.problem,
+        "seconds": round(report.seconds, 2),
+        "tasks": [
+            {
+                "id": task.id,
+                "title": task.title,
+                "status": task.status.value,
+                "message": task.message,
+                "expected": task.expected,
+                "got": task.got,
+                "input": task.input,
+                "where": _where_record(task.where, root),
+                "ran": [_where_record(w, root) for w in task.ran],
+                "output": task.output,
+            }
+            for task in report.tasks
+        ],
+    }
+
+
+def _where_record(where: Where | None, root: Path) -> dict | None:
+    if where is None:
+        return None
+    return {"file": _relative(where.file, root), "line": where.line, "code": where.code or None,
+            "function": where.function}
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def lines(report: ExerciseReport, width: int = 80) -> list[tuple[str, str]]:
+    """What `learnpath exercise ID` prints: one block per task, then the tally and what next."""
+    out: list[tuple[str, str]] = []
+    id_width = max((len(task.id) for task in report.tasks), default=0)
+    for task in report.tasks:
+        status = task.status.value
+        head = f"{MARKS[task.status]} {task.id.ljust(id_width)}  {task.title}"
+        out.append((f"{head}: {status}", STYLES[task.status]))
+        out += [(text, "plain") for text in _details(task, width)]
+    passing = sum(task.status is TaskStatus.PASSED for task in report.tasks)
+    out.append(("", "plain"))
+    total = len(report.tasks)
+    if report.passed:
+        out.append((f"All {total} tasks pass.", "success"))
+    else:
+        out.append((f"{passing} of {total} tasks pass.", "bold"))
+    return out
+
+
+def _details(task: TaskResult, width: int) -> list[str]:
+    indent = "    "
+    wrap = lambda text, first=indent, later=indent + "  ": textwrap.wrap(  # noqa: E731
+        text, width=max(width, 40), initial_indent=first, subsequent_indent=later,
+        break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
+    if task.status is TaskStatus.PASSED:
+        return []
+    if task.status is TaskStatus.NOT_STARTED:
+        if task.where is not None:
+            return [f"{indent}the TODO at {_place(task.where)}"]
+        return []
+    details: list[str] = []
+    if task.message:
+        details += wrap(task.message)
+    if task.input:
+        details += wrap(f"input:    {task.input}")
+    if task.expected is not None:
+        details += _value_lines("expected:", task.expected, indent)
+        details += _value_lines("got:     ", task.got or "", indent)
+    if task.where is not None:
+        code = f": {task.where.code}" if task.where.code else ""
+        details += wrap(f"at {_place(task.where)}{code}")
+    elif task.ran:
+        places = ", ".join(_place(where) for where in task.ran[:3])
+        details += wrap(f"your code that ran: {places}")
+    if task.output:
+        shown = task.output.rstrip("\n").splitlines()
+        more = len(shown) > OUTPUT_LINES_SHOWN or task.output_chars > len(task.output)
+        details.append(f"{indent}your code printed{' (the start of it)' if more else ''}:")
+        details += [f"{indent}| {line[:width - 8]}" for line in shown[:OUTPUT_LINES_SHOWN]]
+    return details
+
+
+def _value_lines(label: str, value: str, indent: str) -> list[str]:
+    """A value, keeping its own line breaks (arrays print on several lines) under its label."""
+    rows = value.splitlines() or [""]
+    pad = " " * (len(label) + 1)
+    return [f"{indent}{label} {rows[0]}"] + [f"{indent}{pad}{row}" for row in rows[1:]]
+
+
+def _place(where: Where) -> str:
+    function = f" in {where.function}" if where.function else ""
+    return f"{where.file.name}:{where.line}{function}"
+
+
+def next_hint(report: ExerciseReport) -> str | None:
+    """The command for a hint on the first task that doesn't pass yet."""
+    for task in report.tasks:
+        if task.status is not TaskStatus.PASSED:
+            return f"learnpath hint {report.section_id} {task.id}"
+    return None

@@ -1,0 +1,242 @@
+"""The authors' proof that an exercise grades what it claims to (what `learnpath check` runs).
+
+For every section with an exercise.py:
+- the checks file declares at least one task, with literal ids, titles and hints;
+- the reference (solutions/.../exercise.py) and the pristine starter
+  (solutions/.../starter.py, the copy `reset --exercise` restores) exist, and
+  the starter is byte for byte the exercise.py shipped in the section folder;
+- starter and reference define the same names;
+- mutants.yaml is well formed, each mutant's text is found exactly once in the
+  reference, and every task has at least one mutant.
+With `run` (the test suite always runs it), the checks are also run, in one
+child process per exercise:
+- the starter reports every task "not started";
+- the reference passes every task;
+- every mutant fails the task it names (failed, error or not started: anything but passed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from learnpath.catalog import Catalog, Section
+from learnpath.errors import LearnpathError
+from learnpath.exercises.files import (
+    ExerciseError,
+    ExerciseFiles,
+    TaskInfo,
+    defined_names,
+    exercise_files,
+    has_exercise,
+    read_tasks,
+)
+
+# the time budget of all checks of one exercise together, over every version graded
+VERIFY_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class Mutant:
+    task: str
+    name: str
+    replace: str
+    with_: str
+    line: int  # in mutants.yaml
+
+    def apply(self, reference: str) -> str:
+        return reference.replace(self.replace, self.with_, 1)
+
+
+def verify_curriculum(catalog: Catalog, *, run: bool = False) -> list[LearnpathError]:
+    """Every problem with every exercise of the course, in section order."""
+    problems: list[LearnpathError] = []
+    for section in catalog.sections:
+        if has_exercise(section):
+            problems += verify_exercise(catalog, section, run=run)
+    return problems
+
+
+def verify_exercise(catalog: Catalog, section: Section, *, run: bool = False,
+                    seconds: float = VERIFY_SECONDS) -> list[LearnpathError]:
+    """The problems of one section's exercise; an empty list means it is proven sound."""
+    files = exercise_files(catalog, section)
+    problems: list[LearnpathError] = []
+    try:
+        tasks = read_tasks(files.checks)
+    except ExerciseError as problem:
+        return [problem]
+    if not tasks:
+        problems.append(ExerciseError("the checks file declares no task", path=files.checks,
+                                      fix="Decorate each check with @task(id, title, hints=[...])"))
+    sources = {}
+    for path, what, fix in (
+        (files.exercise, "the starter", "Add it"),
+        (files.reference, "the reference solution",
+         f"Write the solved exercise at {_shown(files.reference, catalog)}"),
+        (files.starter, "the pristine copy of the starter",
+         f"Copy the starter there: cp {_shown(files.exercise, catalog)} {_shown(files.starter, catalog)}"),
+    ):
+        try:
+            sources[path] = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            problems.append(ExerciseError(f"{what} is missing", path=path, fix=fix))
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(ExerciseError(f"{what} can't be read ({error})", path=path,
+                                          fix="Save it as readable UTF-8 text"))
+    shipped, starter, reference = (sources.get(p) for p in (files.exercise, files.starter, files.reference))
+    if shipped is not None and starter is not None and shipped != starter:
+        problems.append(ExerciseError(
+            "exercise.py differs from the pristine starter kept for `learnpath reset --exercise`",
+            path=files.exercise,
+            fix=f"If you changed the starter, copy it: cp {_shown(files.exercise, catalog)} "
+            f"{_shown(files.starter, catalog)} (a learner's own work is expected to differ)"))
+    starter = starter if starter is not None else shipped
+    starter_path = files.starter if sources.get(files.starter) is not None else files.exercise
+    if starter is not None and reference is not None:
+        problems += _same_names(starter, starter_path, reference, files.reference)
+    mutants, mutant_problems = _read_mutants(files, tasks, reference)
+    problems += mutant_problems
+    if run and not problems:
+        problems += _run_proofs(files, tasks, starter, starter_path, reference, mutants, seconds)
+    return problems
+
+
+def _shown(path: Path, catalog: Catalog) -> str:
+    try:
+        return path.relative_to(catalog.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _same_names(starter: str, starter_path: Path, reference: str, reference_path: Path) -> list[LearnpathError]:
+    try:
+        starter_names = defined_names(starter, str(starter_path))
+    except SyntaxError as error:
+        return [ExerciseError(f"the starter is not valid Python ({error.msg})", path=starter_path,
+                              line=error.lineno, fix="Fix the syntax error")]
+    try:
+        reference_names = defined_names(reference, str(reference_path))
+    except SyntaxError as error:
+        return [ExerciseError(f"the reference is not valid Python ({error.msg})", path=reference_path,
+                              line=error.lineno, fix="Fix the syntax error")]
+    problems = []
+    if starter_names - reference_names:
+        problems.append(ExerciseError(
+            f"the starter defines {', '.join(sorted(starter_names - reference_names))}, "
+            "which the reference does not", path=reference_path,
+            fix="Starter and reference must define the same names"))
+    if reference_names - starter_names:
+        problems.append(ExerciseError(
+            f"the reference defines {', '.join(sorted(reference_names - starter_names))}, "
+            "which the starter does not", path=starter_path,
+            fix="Starter and reference must define the same names (a helper the reference "
+            "needs belongs in the starter too)"))
+    return problems
+
+
+def _read_mutants(files: ExerciseFiles, tasks: list[TaskInfo],
+                  reference: str | None) -> tuple[list[Mutant], list[LearnpathError]]:
+    from learnpath.yamlsource import LineDict, LineList, parse_yaml
+
+    path = files.mutants
+    fix = "Write a list of {task, name, replace, with} (see docs/exercises.md)"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return [], [ExerciseError("mutants.yaml is missing", path=path,
+                                  fix="Add at least one plausible wrong version per task: " + fix)]
+    except (OSError, UnicodeDecodeError) as error:
+        return [], [ExerciseError(f"mutants.yaml can't be read ({error})", path=path, fix=fix)]
+    try:
+        data = parse_yaml(text, path, ExerciseError, fix=fix)
+    except ExerciseError as problem:
+        return [], [problem]
+    if not isinstance(data, LineList) or not data:
+        return [], [ExerciseError("mutants.yaml must be a non-empty list of mutants", path=path,
+                                  line=1, fix=fix)]
+    known = {info.id for info in tasks}
+    mutants: list[Mutant] = []
+    problems: list[LearnpathError] = []
+    for index, item in enumerate(data):
+        line = data.line_of(index)
+        if not isinstance(item, LineDict) or set(item) != {"task", "name", "replace", "with"}:
+            problems.append(ExerciseError("a mutant needs exactly the keys task, name, replace, with",
+                                          path=path, line=line, fix=fix))
+            continue
+        if not all(isinstance(item[key], str) for key in item):
+            problems.append(ExerciseError("a mutant's task, name, replace and with are strings",
+                                          path=path, line=line, fix="Quote the values"))
+            continue
+        mutant = Mutant(item["task"], item["name"], item["replace"], item["with"], line)
+        if mutant.task not in known:
+            problems.append(ExerciseError(
+                f"mutant {mutant.name!r} names task {mutant.task!r}, which the checks don't declare",
+                path=path, line=line, fix=f"Use one of: {', '.join(sorted(known))}"))
+            continue
+        if mutant.replace == mutant.with_:
+            problems.append(ExerciseError(f"mutant {mutant.name!r} replaces its text with itself",
+                                          path=path, line=line, fix="Make `with` the wrong version"))
+            continue
+        if reference is not None:
+            found = reference.count(mutant.replace) if mutant.replace else 0
+            if found != 1:
+                said = "isn't in" if found == 0 else f"is found {found} times in"
+                problems.append(ExerciseError(
+                    f"mutant {mutant.name!r}: its `replace` text {said} the reference",
+                    path=path, line=line,
+                    fix="Quote a piece of solutions/.../exercise.py that occurs exactly once "
+                    "(longer text makes it unique)"))
+                continue
+        mutants.append(mutant)
+    covered = {item.get("task") for item in data if isinstance(item, dict)}
+    for info in tasks:
+        if info.id not in covered:
+            problems.append(ExerciseError(
+                f"task {info.id!r} has no mutant, so nothing proves its check can fail",
+                path=path, fix=f"Add a plausible wrong version for it: - task: {info.id}"))
+    return mutants, problems
+
+
+def _run_proofs(files: ExerciseFiles, tasks: list[TaskInfo], starter: str, starter_path: Path,
+                reference: str, mutants: list[Mutant], seconds: float) -> list[LearnpathError]:
+    from learnpath.exercises.grading import TaskStatus, Variant, run_checks
+
+    variants = [Variant("starter", starter_path, starter), Variant("reference", files.reference, reference)]
+    for number, mutant in enumerate(mutants):
+        variants.append(Variant(f"mutant {number}", files.reference, mutant.apply(reference),
+                                tasks=(mutant.task,)))
+    try:
+        run = run_checks(files, variants, seconds=seconds)
+    except ExerciseError as problem:
+        return [problem]
+    problems: list[LearnpathError] = []
+    for result in run.results["starter"]:
+        if result.status is not TaskStatus.NOT_STARTED:
+            said = f" ({result.message})" if result.message else ""
+            problems.append(ExerciseError(
+                f"the starter should leave task {result.id!r} \"not started\", "
+                f"but it is {result.status.value}{said}", path=starter_path,
+                line=result.where.line if result.where else None,
+                fix="Its body should only raise NotImplementedError under a TODO, and the check "
+                "must call it"))
+    for result in run.results["reference"]:
+        if result.status is not TaskStatus.PASSED:
+            detail = result.message or ""
+            if result.expected is not None:
+                detail += f": expected {result.expected}, got {result.got}"
+            if result.input:
+                detail += f" (for {result.input})"
+            problems.append(ExerciseError(
+                f"the reference fails task {result.id!r} ({result.status.value}): {detail}",
+                path=files.reference, line=result.where.line if result.where else None,
+                fix="Fix the reference or the check; they must agree"))
+    for number, mutant in enumerate(mutants):
+        (result,) = run.results[f"mutant {number}"]
+        if result.status is TaskStatus.PASSED:
+            problems.append(ExerciseError(
+                f"mutant {mutant.name!r} passes the check of task {mutant.task!r}, "
+                "so that check can't tell this mistake from the right answer",
+                path=files.mutants, line=mutant.line,
+                fix="Make the check compare on a case where this mistake shows"))
+    return problems

@@ -1,0 +1,73 @@
+"""Multi-head self-attention: every position of a sequence looks at the others and takes what it needs.
+
+For each position the layer makes three vectors from its input: a query
+(what am I looking for?), a key (what do I offer?) and a value (what do I
+pass on?). A position's output is an average of all the values, weighted by
+softmax(query . key / sqrt(head_dim)): the keys that match its query best
+count most. With causal=True a position sees only itself and earlier ones,
+which is what a model that predicts the next token needs (it must not peek).
+
+"Multi-head" runs num_heads such attentions side by side, each on its own
+embed_dim / num_heads slice of the vectors, so one head can follow, say, the
+previous letter while another follows the start of the word. Their outputs
+are put side by side again and mixed by one last linear layer.
+
+The layer matches PyTorch's nn.MultiheadAttention(embed_dim, num_heads,
+batch_first=True): `in_proj` holds PyTorch's in_proj_weight and in_proj_bias
+(queries, keys, values stacked, in that order) and `out_proj` is its out_proj.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from learnpath.nn import functional as F
+from learnpath.nn.layers import Linear, Module
+from learnpath.nn.tensor import Tensor
+
+
+class MultiHeadAttention(Module):
+    """Self-attention with num_heads heads on (batch, time, embed_dim) inputs.
+
+    After each call `attention_weights` holds the (batch, num_heads, time, time)
+    array of weights: row i of a head's matrix is how much position i took from
+    each position, ready for a heatmap.
+    """
+
+    def __init__(
+        self,
+        embed_dim: int,
+        num_heads: int,
+        dropout: float = 0.0,
+        bias: bool = True,
+        causal: bool = False,
+        *,
+        dtype=np.float64,
+        rng=None,
+    ) -> None:
+        super().__init__()
+        if embed_dim % num_heads:
+            raise ValueError(f"embed_dim {embed_dim} must split evenly into num_heads {num_heads}")
+        self.embed_dim, self.num_heads, self.dropout, self.causal = embed_dim, num_heads, dropout, causal
+        self.in_proj = Linear(embed_dim, 3 * embed_dim, bias, dtype=dtype, rng=rng)  # queries, keys, values at once
+        self.out_proj = Linear(embed_dim, embed_dim, bias, dtype=dtype, rng=rng)
+        self.out_proj.residual_projection = True  # GPT-2 starts it smaller: see init.gpt2_init_
+        self.rng = rng
+        self.attention_weights: np.ndarray | None = None
+
+    def forward(self, x: Tensor) -> Tensor:
+        batch, time, embed = x.shape
+        head_dim = embed // self.num_heads
+        q, k, v = self.in_proj(x).split(embed, axis=-1)
+        # (batch, time, embed) -> (batch, heads, time, head_dim): each head becomes a batch of its own.
+        q, k, v = (t.reshape(batch, time, self.num_heads, head_dim).transpose(0, 2, 1, 3) for t in (q, k, v))
+        dropout = self.dropout if self.training else 0.0
+        out, self.attention_weights = F.scaled_dot_product_attention(
+            q, k, v, dropout, self.causal, rng=self.rng, need_weights=True
+        )
+        # Heads side by side again: (batch, heads, time, head_dim) -> (batch, time, embed).
+        out = out.transpose(0, 2, 1, 3).reshape(batch, time, embed)
+        return self.out_proj(out)
+
+    def extra_repr(self) -> str:
+        return f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, causal={self.causal}"

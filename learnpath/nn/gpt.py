@@ -1,0 +1,116 @@
+"""A GPT: a stack of transformer blocks that predicts the next token at every position.
+
+    ids (batch, time) -> token embedding + position embedding
+                      -> Block -> Block -> ...        (n_layer of them)
+                      -> LayerNorm -> Linear           -> logits (batch, time, vocab_size)
+
+Logits[b, t] scores every possible token to follow ids[b, :t+1]. Attention is
+causal, so position t never sees a later token, and one forward pass trains
+on all the time positions of a sequence at once.
+
+Each Block is pre-norm (as in GPT-2): normalize, transform, and *add* the
+result to what came in, x = x + attn(ln_1(x)); x = x + mlp(ln_2(x)). The
+running sum x is the "residual stream": each block reads it and writes a
+correction into it, and the gradient flows straight down it through every +.
+
+The names follow minGPT (n_layer, n_head, n_embd, block_size, wte, wpe,
+ln_f, lm_head); a Block's pieces follow PyTorch's nn.TransformerEncoderLayer
+(self_attn, linear1, linear2, norm1, norm2), which with norm_first=True,
+batch_first=True and a causal mask computes the same thing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from learnpath.nn import init
+from learnpath.nn.attention import MultiHeadAttention
+from learnpath.nn.layers import GELU, Dropout, Embedding, LayerNorm, Linear, Module
+from learnpath.nn.sampling import generate
+from learnpath.nn.tensor import ArrayLike, Tensor
+
+
+class Block(Module):
+    """One transformer block: x + attention(norm(x)), then + MLP(norm(x)); the MLP is 4x wide with GELU."""
+
+    def __init__(
+        self, n_embd: int, n_head: int, dropout: float = 0.0, bias: bool = True, *, dtype=np.float64, rng=None
+    ) -> None:
+        super().__init__()
+        self.norm1 = LayerNorm(n_embd, bias=bias, dtype=dtype)
+        self.self_attn = MultiHeadAttention(n_embd, n_head, dropout, bias, causal=True, dtype=dtype, rng=rng)
+        self.norm2 = LayerNorm(n_embd, bias=bias, dtype=dtype)
+        self.linear1 = Linear(n_embd, 4 * n_embd, bias, dtype=dtype, rng=rng)
+        self.activation = GELU()
+        self.linear2 = Linear(4 * n_embd, n_embd, bias, dtype=dtype, rng=rng)
+        self.linear2.residual_projection = True  # GPT-2 starts it smaller: see init.gpt2_init_
+        self.dropout = Dropout(dropout, rng=rng)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = x + self.dropout(self.self_attn(self.norm1(x)))
+        x = x + self.dropout(self.linear2(self.activation(self.linear1(self.norm2(x)))))
+        return x
+
+
+class GPT(Module):
+    """A decoder-only transformer language model (GPT-2's layout), mapping (batch, time) ids to logits.
+
+    tie_weights=True uses the token embedding table as the output layer too
+    (one (vocab_size, n_embd) matrix read both ways), as GPT-2 does.
+    Starting weights follow GPT-2 (init.gpt2_init_), drawn from `rng` or the
+    library's generator (init.manual_seed).
+    """
+
+    def __init__(
+        self,
+        vocab_size: int,
+        block_size: int,
+        n_layer: int = 2,
+        n_head: int = 4,
+        n_embd: int = 64,
+        dropout: float = 0.0,
+        bias: bool = True,
+        tie_weights: bool = False,
+        *,
+        dtype=np.float64,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        super().__init__()
+        self.vocab_size, self.block_size = vocab_size, block_size
+        self.wte = Embedding(vocab_size, n_embd, dtype=dtype, rng=rng)  # token embedding
+        self.wpe = Embedding(block_size, n_embd, dtype=dtype, rng=rng)  # position embedding
+        self.drop = Dropout(dropout, rng=rng)
+        self.blocks = [Block(n_embd, n_head, dropout, bias, dtype=dtype, rng=rng) for _ in range(n_layer)]
+        self.ln_f = LayerNorm(n_embd, bias=bias, dtype=dtype)
+        self.lm_head = Linear(n_embd, vocab_size, bias=False, dtype=dtype, rng=rng)
+        init.gpt2_init_(self, n_layer, rng)
+        if tie_weights:
+            self.lm_head.weight = self.wte.weight
+
+    def forward(self, ids: ArrayLike) -> Tensor:
+        ids = np.asarray(ids.data if isinstance(ids, Tensor) else ids)
+        if ids.ndim != 2:
+            raise ValueError(f"GPT takes a (batch, time) array of token ids, got shape {ids.shape}")
+        time = ids.shape[1]
+        if time > self.block_size:
+            raise ValueError(f"GPT: a sequence of {time} tokens is longer than block_size={self.block_size}")
+        # Token vectors plus position vectors: the only place the model learns where a token is.
+        x = self.drop(self.wte(ids) + self.wpe.weight[:time])
+        for block in self.blocks:
+            x = block(x)
+        return self.lm_head(self.ln_f(x))
+
+    def generate(
+        self,
+        ids: ArrayLike,
+        max_new_tokens: int,
+        temperature: float = 1.0,
+        top_k: int | None = None,
+        *,
+        rng: np.random.Generator | None = None,
+        stop_token: int | None = None,
+    ) -> np.ndarray:
+        """Continue each row of `ids` by up to max_new_tokens sampled tokens (see sampling.generate)."""
+        return generate(
+            self, ids, max_new_tokens, self.block_size, temperature, top_k, rng=rng, stop_token=stop_token
+        )

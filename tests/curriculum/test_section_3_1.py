@@ -1,0 +1,237 @@
+"""Section 3.1 (Gradient Descent): every claim of the overview and every numeric quiz answer, recomputed."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pytest
+
+from learnpath.nn import Value
+from learnpath.nn.optim import SGD
+
+from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
+
+SECTION = "3.1"
+
+
+@pytest.fixture(scope="module")
+def experiment():
+    return load_experiment(SECTION)
+
+
+def _assert_matches_key(question_id: str, computed: float) -> None:
+    question = quiz_questions(SECTION)[question_id]
+    assert abs(computed - float(question["answer"])) <= float(question["tolerance"])
+
+
+def test_gradient_at_the_start_by_hand_and_by_backward(run_main):
+    """At (10, 1), f = 100 and the gradient is (10, 100) both by the formula and by Value.backward()."""
+    figures, printed = run_main
+    assert figures["start_f"] == 100.0
+    assert figures["start_gradient"] == (10.0, 100.0)
+    assert figures["start_gradient_backward"] == (10.0, 100.0)
+    assert "10 times the slope along it" in printed and "10 times farther away along x" in printed
+
+
+def test_converges_below_two_over_l_and_diverges_above(run_main):
+    """2/L = 0.02; lr 0.019 has factor -0.9 on y and f = 1.08 after 100 steps; 0.021 has -1.1 and f = 9.5e9."""
+    figures, printed = run_main
+    assert figures["critical_lr"] == 0.02
+    assert figures["below_factor_y"] == pytest.approx(-0.9)
+    assert figures["above_factor_y"] == pytest.approx(-1.1)
+    assert f"{figures['below_f_after_100']:.3g}" == "1.08"
+    assert f"{figures['above_f_after_100']:.2g}" == "9.5e+09"
+    assert "after 100 steps f = 1.08" in printed and "after 100 steps f = 9.5e+09" in printed
+
+
+def test_iteration_counts_match_the_overview_table(run_main):
+    """The table of updates until f < 1e-8: 11,161 ... 576 at 2/101, never at 0.02 and 0.021."""
+    figures, printed = run_main
+    counts = {round(lr, 6): n for lr, n in figures["steps_by_lr"].items()}
+    assert counts == {0.001: 11161, 0.002: 5578, 0.005: 2228, 0.01: 1112, 0.015: 739, 0.019: 583,
+                      round(2 / 101, 6): 576, 0.02: None, 0.021: None}
+    assert figures["fastest_lr"] == pytest.approx(2 / 101, abs=1e-4) and figures["fastest_steps"] == 576
+    overview = (section_dir(SECTION) / "overview.md").read_text(encoding="utf-8")
+    for row in ("| 0.001   | 11,161", "| 0.019   | 583", "| 2/101   | 576", "| 0.02    | never", "| 0.021   | never"):
+        assert row in overview
+    assert "   583   " in printed and "never" in printed
+
+
+def test_at_exactly_two_over_l_f_settles_towards_fifty(experiment):
+    """With lr = 0.02, y alternates between 1 and -1 and f approaches 50 without going below it."""
+    path = experiment.descend(experiment.START, 0.02, max_steps=2000)
+    ys = [y for _, y in path]
+    assert all(abs(abs(y) - 1.0) < 1e-9 for y in ys)
+    fs = [experiment.valley(*p) for p in path]
+    assert min(fs) >= 50.0 and fs[-1] == pytest.approx(50.0, abs=1e-9)
+
+
+def test_count_falls_roughly_as_one_over_lr_in_the_slow_regime(run_main):
+    """Up to 0.019, lr times the count stays within 10% of ln(1e-8 / 50) / -1 (about 11.1)."""
+    figures, _ = run_main
+    for lr, count in figures["steps_by_lr"].items():
+        if lr <= 0.019:
+            assert 10.0 < lr * count < 11.7
+
+
+def test_loss_curve_diverged_run_grows_by_about_1_21_per_step(run_main):
+    """The 0.021 run's f after 60 steps is about 1.21**60 times the y-part at the start."""
+    figures, printed = run_main
+    assert figures["diverged_f_after_60"] == pytest.approx(50 * 1.21**60, rel=0.01)
+    assert "f(x, y) during descent" in printed
+
+
+def test_path_zigzags_across_the_valley(run_main):
+    """At lr 0.019 y changes sign at every step while x creeps from 10 to 6.81 in 20 steps."""
+    figures, printed = run_main
+    assert figures["zigzag_signs_of_y"] == [True, False, True, False, True, False]
+    assert f"{figures['path_after_20'][0]:.2f}" == "6.81"
+    assert "from 10 to 6.81" in printed
+    picture = printed.split("Step 5.")[1]
+    assert "S" in picture and "+" in picture
+    assert all(len(line) <= 80 for line in printed.splitlines())
+
+
+def test_worked_example_one_step_at_lr_0_015(experiment):
+    """One step from (10, 1) at lr 0.015 lands on (9.85, -0.5) with f = 61.01125."""
+    path = experiment.descend(experiment.START, 0.015, max_steps=1)
+    x, y = path[1]
+    assert (x, y) == pytest.approx((9.85, -0.5))
+    assert experiment.valley(x, y) == pytest.approx(61.01125)
+
+
+def test_sgd_walks_the_same_path_as_the_experiment(experiment):
+    """optim.SGD on two Values follows descend() exactly, step for step, at lr 0.019."""
+    x, y = Value(10.0), Value(1.0)
+    optimizer = SGD([x, y], lr=0.019)
+    expected = experiment.descend(experiment.START, 0.019, max_steps=50)
+    for point in expected[1:]:
+        loss = (x * x + 100.0 * y * y) / 2.0
+        loss.backward()
+        optimizer.step()
+        assert (x.data, y.data) == pytest.approx(point, rel=1e-12, abs=1e-15)
+
+
+def test_best_rate_is_two_over_one_plus_l_with_factor_99_over_101():
+    """|1 - lr| and |1 - 100 lr| are equal at lr = 2/101, both 99/101 (about 0.980): the fastest rate."""
+    lr = 2 / 101
+    assert abs(1 - lr) == pytest.approx(99 / 101) and abs(1 - 100 * lr) == pytest.approx(99 / 101)
+    grid = [i / 100_000 for i in range(1, 2000)]
+    best = min(grid, key=lambda r: max(abs(1 - r), abs(1 - 100 * r)))
+    assert best == pytest.approx(lr, abs=1e-5)
+
+
+# ----------------------------------------------------------------------
+# The quiz's numeric answers
+
+
+def test_quiz_one_step_f(experiment):
+    """One step at lr 0.01 from (10, 1) lands where f = 49.005."""
+    path = experiment.descend(experiment.START, 0.01, max_steps=1)
+    _assert_matches_key("one-step-f", experiment.valley(*path[1]))
+
+
+def test_quiz_critical_rate():
+    """Descent on (4x**2 + 25y**2)/2 converges at 0.079 and diverges at 0.081."""
+    def final_f(lr: float) -> float:
+        x, y = 1.0, 1.0
+        for _ in range(3000):
+            x, y = x - lr * 4 * x, y - lr * 25 * y
+        return (4 * x * x + 25 * y * y) / 2
+
+    assert final_f(0.079) < 1e-6 and final_f(0.081) > 1.0
+    _assert_matches_key("critical-rate", 2 / 25)
+
+
+def test_quiz_three_steps_y(experiment):
+    """y after three steps at lr 0.015 from y = 1, by the experiment's own descend()."""
+    path = experiment.descend((0.0, 1.0), 0.015, max_steps=3)
+    _assert_matches_key("three-steps-y", path[3][1])
+
+
+def test_quiz_best_rate_factor():
+    """The smallest max(|1 - lr|, |1 - 9 lr|) over a fine grid of rates is the key, 0.8."""
+    grid = [i / 100_000 for i in range(1, 22_000)]
+    best = min(max(abs(1 - r), abs(1 - 9 * r)) for r in grid)
+    _assert_matches_key("best-rate-factor", best)
+
+
+def test_quiz_faster_rate_counts(run_main):
+    """The quiz quotes 2,228 and 1,112 updates, and 583 and never for 0.019 and 0.021: the experiment's figures."""
+    figures, _ = run_main
+    counts = figures["steps_by_lr"]
+    assert (counts[0.005], counts[0.01], counts[0.019], counts[0.021]) == (2228, 1112, 583, None)
+    prompt = quiz_questions(SECTION)["faster-rate"]["prompt"]
+    assert "2,228" in prompt and "1,112" in prompt
+
+
+def test_quiz_diverging_statements(experiment):
+    """At lr 0.021 x shrinks, |y| grows 10% per step with alternating sign, and from (10, 0) it converges."""
+    path = experiment.descend(experiment.START, 0.021, max_steps=30)
+    xs = [x for x, _ in path]
+    ys = [y for _, y in path]
+    assert all(b < a for a, b in zip(xs, xs[1:]))
+    assert all(b / a == pytest.approx(-1.1) for a, b in zip(ys, ys[1:]))
+    assert quiz_questions(SECTION)["diverging-statements"]["answer"] == ["a", "b", "c"]
+
+
+# ----------------------------------------------------------------------
+# The "Try this" outcomes
+
+
+def test_try_start_on_the_floor(experiment, monkeypatch):
+    """From (10, 0), lr 0.021 converges in 527 updates and lr 1 in a single one."""
+    monkeypatch.setattr(experiment, "START", (10.0, 0.0))
+    assert experiment.steps_to_target(0.021) == 527
+    assert experiment.steps_to_target(1.0) == 1
+
+
+def test_try_a_wider_valley(experiment, monkeypatch):
+    """With STEEPNESS 10 the limit is 0.2 and the best rate 2/11 needs 56 updates."""
+    monkeypatch.setattr(experiment, "STEEPNESS", 10.0)
+    assert experiment.steps_to_target(2 / 11) == 56
+    assert experiment.steps_to_target(0.199) is not None and experiment.steps_to_target(0.201) is None
+
+
+def test_try_just_over_the_edge(experiment):
+    """At lr 0.0201, f after 100 steps is about 367, above the starting 100."""
+    path = experiment.descend(experiment.START, 0.0201, max_steps=100)
+    assert len(path) == 101
+    assert round(experiment.valley(*path[-1])) == 367
+
+
+def test_try_a_wider_valley_in_the_script(tmp_path):
+    """Editing STEEPNESS = 10.0 into the script, as the overview asks, prints a 56-update best rate."""
+    source = (section_dir(SECTION) / "experiment.py").read_text(encoding="utf-8")
+    assert source.count("STEEPNESS = 100.0") == 1
+    script = tmp_path / "experiment.py"
+    script.write_text(source.replace("STEEPNESS = 100.0", "STEEPNESS = 10.0"), encoding="utf-8")
+    result = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert "lr = 0.1818      56" in result.stdout
+
+
+# ----------------------------------------------------------------------
+# The files themselves
+
+
+def test_experiment_runs_alone_in_its_folder():
+    """`python experiment.py` in the section folder exits 0 and prints all five steps."""
+    result = run_alone(SECTION)
+    assert result.returncode == 0, result.stderr
+    assert "Step 5." in result.stdout
+
+
+def test_code_quoted_in_the_overview_is_in_the_library():
+    """Every line the overview quotes appears in learnpath/nn/optim.py."""
+    assert quoted_lines_missing(SECTION, ["learnpath/nn/optim.py"]) == []
+
+
+def test_every_printed_number_is_finite_or_says_never(run_main):
+    """No nan or inf leaks into the printed narrative: divergence is reported as "never"."""
+    _, printed = run_main
+    assert "nan" not in printed and "inf" not in printed.replace("infinity", "")
+    assert math.isfinite(run_main[0]["above_f_after_100"])
