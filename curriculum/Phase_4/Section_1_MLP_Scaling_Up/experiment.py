@@ -244,8 +244,8 @@ def main() -> dict:
     print(f"  X ({SPEED_EXAMPLES}, 64) @ W1.T (64, 32) + b1 (32,) -> ({SPEED_EXAMPLES}, 32) -> relu")
     print(f"    -> @ W2.T (32, 10) + b2 (10,) -> ({SPEED_EXAMPLES}, 10) scores")
     print(f"  Per forward pass the scalar engine makes {SPEED_EXAMPLES} x (32 + 10) = {SPEED_EXAMPLES * 42:,}"
-          " weighted-sum nodes")
-    print(f"  and {SPEED_EXAMPLES * 32:,} relu nodes; Tensor makes 3 nodes: linear, relu, linear.")
+          " weighted-sum")
+    print(f"  nodes and {SPEED_EXAMPLES * 32:,} relu nodes; Tensor makes 3 nodes: linear, relu, linear.")
 
     print(f"\nStep 3. A stack of {DEPTH} ReLU layers, {WIDTH} wide: the size (standard deviation) of")
     print("  each layer's pre-activation, for three ways to draw the weights.")
