@@ -155,7 +155,8 @@ def main() -> dict:
             peaks = writers.argmax(axis=1).tolist()
             figures["reverse"]["peaks"] = peaks
             figures["reverse"]["peak_weights"] = [float(writers[j, peaks[j]]) for j in range(LENGTH)]
-            print(f"  Each row's strongest column: {peaks}. Answer digit j is input digit 5 - j.")
+            print(f"  Each row's strongest column: {peaks}.")
+            print("  Answer digit j is input digit 5 - j.")
             print(f"  Weight on it: {', '.join(f'{w:.3f}' for w in figures['reverse']['peak_weights'])}")
 
     print("\nStep 5. A gradient check through the library's MultiHeadAttention (float64):")
