@@ -568,3 +568,13 @@ def test_a_score_that_would_not_read_back_ticks_without_one(progress, total):
     assert state.quiz_passed and state.quiz is None
     assert read_progress(progress, COURSE)["1.1"].quiz_passed
     assert "  - [x] quiz\n" in progress.read_text(encoding="utf-8")
+
+
+def test_a_score_written_before_a_glued_note_reads_back(progress):
+    """`quiz0: 9/10 ... nice` is a quiz line with a note; the score goes in front of the note,
+    separated, so the line still reads (the writer never writes what it can't read back)."""
+    text = progress.read_text(encoding="utf-8").replace("  - [ ] quiz\n", "  - [x] quiz0: 9/10 on 2026-11-21 nice\n", 1)
+    progress.write_text(text, encoding="utf-8")
+    record_quiz(progress, COURSE, "1.1", QuizMark(0, 1, "2000-01-01"))
+    assert read_progress(progress, COURSE)["1.1"].quiz == QuizMark(0, 1, "2000-01-01")
+    assert "quiz: 0/1 on 2000-01-01 0: 9/10 on 2026-11-21 nice" in progress.read_text(encoding="utf-8")

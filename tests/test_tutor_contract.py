@@ -101,3 +101,15 @@ def test_review_json_lists_due_questions_without_their_answers(course, cli, tmp_
     assert due["asked"]["choices"] == {"a": "1", "b": "0", "c": "undefined"}
     assert "answer" not in due["asked"] and "explanation" not in json.dumps(record)
     assert record["later"] == [] and record["next_due"] == due["due"]
+
+
+def test_the_readme_promises_the_tutor_shapes_and_they_hold(course, cli):
+    """The README's key lists for `quiz --json` and the review outlook match what is printed."""
+    from test_records import promised_keys
+
+    shapes = promised_keys()
+    asked = strict_json(cli(course, "quiz", "1.1", "--json").stdout)
+    top, question = shapes["quiz --json"][:2]
+    assert set(top) <= set(asked) and set(question) <= set(asked["questions"][0])
+    outlook = strict_json(cli(course, "review", "--json").stdout)
+    assert {"asked", "score", "total", "sections", "due", "later", "next_due"} <= set(outlook)
