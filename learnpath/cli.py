@@ -279,7 +279,12 @@ def exercise_command(
             console.say()
             _show_exercise(catalog, section, checked)
 
-        end = watch(catalog, section, show=redraw, timeout=timeout)
+        def trouble(error: LearnpathError) -> None:
+            console.clear_screen()
+            console.error(str(error))
+            console.note("Still watching: fix that and save exercise.py again; q or Ctrl-C stops.")
+
+        end = watch(catalog, section, show=redraw, problem=trouble, timeout=timeout)
         console.say()
         console.note("Stopped watching." if end is WatchEnd.QUIT else "Stopped watching (Ctrl-C).")
         return
@@ -298,7 +303,7 @@ def _show_exercise(catalog: Catalog, section: Section, checked) -> None:
     from learnpath.exercises.report import lines, next_hint
 
     report = checked.report
-    console.heading(f"Exercise {section.id}  {section.title}")
+    console.heading(console.fitted(f"Exercise {section.id}  {section.title}"))
     console.note(str(section.exercise.relative_to(catalog.root)))
     console.say()
     console.styled_lines(lines(report, width=console.width()))
