@@ -310,6 +310,20 @@ def _inline(text: str):
     return Markdown(text)
 
 
+def course_text(text: str, *, indent: int = 0) -> None:
+    """Text written by an author (a summary, an explanation, a why), its Markdown drawn on a
+    terminal (at most 88 columns wide, easier to read); elsewhere as written, indented."""
+    if not is_terminal():
+        pad = " " * indent
+        print(pad + text.strip().replace("\n", "\n" + pad), flush=True)
+        return
+    from rich.padding import Padding
+
+    console = _console()
+    console.width = min(console.width, 88)
+    console.print(Padding(_inline(text.strip()), (0, 0, 0, indent)))
+
+
 def question(number: int, total: int, prompt: str, choices: Sequence[tuple[str, str]],
              how_to_answer: str, points_worth: float, label: str = "", question_id: str = "") -> None:
     """Show one question: its number and id, its Markdown prompt, its lettered choices."""
@@ -318,8 +332,12 @@ def question(number: int, total: int, prompt: str, choices: Sequence[tuple[str, 
     dot = symbol("·")
     where = f"{label} {dot} " if label else ""
     named = f" {dot} {question_id}" if question_id else ""
+    title = f"{where}Question {number} of {total}{named}"
     console.print()
-    console.rule(f"[bold]{where}Question {number} of {total}{named}[/]  [dim]{worth}[/]", align="left")
+    if console.width >= len(title) + len(worth) + 8:
+        console.rule(f"[bold]{title}[/]  [dim]{worth}[/]", align="left")
+    else:  # a narrow screen: a rule would cut the id short, so the title wraps instead
+        console.print(f"[bold]{title}[/]  [dim]{worth}[/]")
     console.print(_inline(prompt))
     if choices:
         from rich.table import Table

@@ -72,7 +72,7 @@ def next_section(found, catalog) -> None:
     console.heading(f"Next: {section.id}  {section.title}")
     if found.summary:
         console.say()
-        console.paragraph(found.summary)
+        console.course_text(found.summary)
     console.say()
     console.say("Steps left:")
     console.steps((step.what, step.command) for step in found.steps)
@@ -138,16 +138,17 @@ def quiz_results(quiz, result) -> None:
                     f"{format_answer(question, item.answer)} "
                     f"({console.points(item.points)}/{console.points(item.max_points)})")
         for why in item.whys:
-            console.note("    " + why.strip().replace("\n", "\n    "))
+            console.course_text(why, indent=4)
         if item.explanation:
-            console.note("    " + item.explanation.strip().replace("\n", "\n    "))
+            console.course_text(item.explanation, indent=4)
 
 
 def quiz_verdict(section, result, *, partial: bool = False, seed: int | None = None) -> None:
     console.score_line(result.score, result.total, result.pass_mark, result.passed)
     if partial:
-        console.note(f"Graded {len(result.results)} of the quiz's questions on their own: logged for "
-                     f"review; the quiz box of {section.id} is not ticked (only a whole attempt ticks it).")
+        count = len(result.results)
+        console.note(f"Graded {count} question{'s' if count != 1 else ''} on their own and logged "
+                     "for review; the quiz box is not ticked.")
     elif result.passed:
         console.note(f"Quiz box of {section.id} ticked in PROGRESS.md. Next: learnpath next")
     else:
@@ -155,8 +156,8 @@ def quiz_verdict(section, result, *, partial: bool = False, seed: int | None = N
         console.note(f"Try again with `learnpath quiz {section.id}`; "
                      f"`learnpath hint {section.id} {missed}` gives a hint for one you missed.")
     if seed is not None:
-        console.note(f"Asked in shuffled order {seed}: `learnpath quiz {section.id} --seed {seed}` "
-                     "asks it the same way again.")
+        console.note(f"Shuffled with seed {seed}: `learnpath quiz {section.id} --seed {seed}` "
+                     "asks it so again.")
 
 
 def quiz_revealed(section, quiz) -> None:
