@@ -273,9 +273,9 @@ def exercise_command(
 
         def redraw(checked) -> None:
             console.clear_screen()
-            console.note(f"learnpath exercise {section.id} --watch · checked at "
-                         f"{datetime.now():%H:%M:%S} · save exercise.py to check again, "
-                         "Enter checks now, q or Ctrl-C stops")
+            console.note(console.fitted(
+                f"learnpath exercise {section.id} --watch · checked at {datetime.now():%H:%M:%S} · "
+                "save exercise.py to check again, Enter checks now, q or Ctrl-C stops"))
             console.say()
             _show_exercise(catalog, section, checked)
 
@@ -285,9 +285,9 @@ def exercise_command(
         return
     checked = check_and_record(catalog, section, timeout=timeout)
     if as_json:
-        from learnpath.exercises.report import record
+        from learnpath import records
 
-        console.print_json(record(checked.report, catalog.root) | {"recorded": checked.ticked})
+        console.print_json(records.exercise_result(checked.report, catalog.root, recorded=checked.ticked))
     else:
         _show_exercise(catalog, section, checked)
     if not checked.report.passed:
@@ -303,12 +303,39 @@ def _show_exercise(catalog: Catalog, section: Section, checked) -> None:
     console.say()
     console.styled_lines(lines(report, width=console.width()))
     if report.passed:
-        console.note(f"The exercise box of {section.id} is ticked in PROGRESS.md. "
-                     f"Compare with the reference: learnpath solution {section.id}")
+        console.note(console.fitted(
+            f"The exercise box of {section.id} is ticked in PROGRESS.md. "
+            f"Compare with the reference: learnpath solution {section.id}"))
         return
-    hint = next_hint(report)
-    console.note(f"Edit exercise.py and run `learnpath exercise {section.id}` again "
-                 f"(--watch re-runs on each save). A hint: {hint}")
+    console.note(console.fitted(
+        f"Edit exercise.py and check again with `learnpath exercise {section.id}` "
+        f"(--watch checks on each save). A hint: {next_hint(report)}"))
+
+
+@app.command("solution")
+def solution_command(
+    ctx: typer.Context,
+    section_id: SectionId,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Show it before your exercise passes. This gives the answer away.")] = False,
+) -> None:
+    """Show the reference solution of an exercise after yours passes, below your own code."""
+    from learnpath.exercises.starter import solution
+
+    catalog, section = _section(ctx, section_id)
+    shown = solution(catalog, section, force=force)
+    if not shown.passed:
+        console.warning(f"--force: this shows the answer to exercise {section.id} before it passes. "
+                        "Reading it now skips the part of the course that makes the idea stick.")
+    yours = shown.yours if shown.yours is not None else "(your exercise.py is missing)\n"
+    document = (
+        f"# Exercise {section.id}: your code and the reference\n\n"
+        f"## Yours: {shown.yours_path.relative_to(catalog.root).as_posix()}\n\n"
+        f"```python\n{yours.rstrip()}\n```\n\n"
+        f"## The reference: {shown.reference_path.relative_to(catalog.root).as_posix()}\n\n"
+        f"```python\n{shown.reference.rstrip()}\n```\n"
+    )
+    console.markdown(document, page=True)
 
 
 AnswersOption = Annotated[
@@ -406,11 +433,12 @@ def _ask_quiz(quiz) -> dict:
 def hint_command(
     ctx: typer.Context,
     section_id: SectionId,
-    question_id: Annotated[str, typer.Argument(metavar="QUESTION_ID", help="The question's id, e.g. leaf-grad.")],
+    question_id: Annotated[str, typer.Argument(
+        metavar="QUESTION_ID", help="A quiz question's id, e.g. leaf-grad, or an exercise task's, e.g. mul-grad.")],
     level: Annotated[int, typer.Option("--level", min=1, help="Which hint: 1 is the gentlest.")] = 1,
     as_json: JsonFlag = False,
 ) -> None:
-    """Show one hint for a quiz question, the gentlest first, without giving the answer away."""
+    """Show one hint for a quiz question or an exercise task, the gentlest first, without giving the answer away."""
     from learnpath import records, study, views
 
     _, section = _section(ctx, section_id)
@@ -516,14 +544,27 @@ def reset_command(
                        show_default=False),
     ] = None,
     everything: Annotated[bool, typer.Option("--all", help="Untick every section.")] = False,
+    exercise: Annotated[bool, typer.Option(
+        "--exercise", help="Instead, put the starter exercise.py back; yours is saved in .learnpath/backups/.")
+    ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Don't ask first.")] = False,
 ) -> None:
-    """Untick a section (or --all) in PROGRESS.md, after asking; your notes stay as they are."""
+    """Untick a section (or --all) in PROGRESS.md, after asking; your notes stay as they are.
+
+    With --exercise, restore the section's exercise.py to the starter instead
+    (PROGRESS.md is left as it is).
+    """
     from learnpath import study
 
     if (section_id is None) == (not everything):
         raise LearnpathError("reset needs a section id or --all, not both and not neither",
                              fix="Try `learnpath reset 1.1` or `learnpath reset --all`")
+    if exercise:
+        if everything:
+            raise LearnpathError("reset --exercise restores one section's exercise at a time",
+                                 fix="Try `learnpath reset 1.1 --exercise`")
+        _reset_exercise(ctx, section_id, yes)
+        return
     catalog = _catalog(ctx)
     targets = list(catalog.sections) if everything else [catalog.resolve(section_id)]
     what = "every section" if everything else f"section {targets[0].id} {targets[0].title}"
@@ -536,6 +577,27 @@ def reset_command(
             return
     study.reset_sections(catalog, targets)
     console.success(f"Unticked {what}. The attempt log keeps your history.")
+
+def _reset_exercise(ctx: typer.Context, section_id: str, yes: bool) -> None:
+    from learnpath.exercises.starter import restore_starter
+
+    catalog, section = _section(ctx, section_id)
+    where = section.exercise.relative_to(catalog.root)
+    if not yes:
+        if not console.stdin_is_terminal():
+            raise NoTerminalError(f"reset asks before replacing {where}, but there is no terminal to ask",
+                                  fix="Pass --yes to restore the starter without asking")
+        if not console.confirm(f"Replace {where} with the starter? (yours is kept in .learnpath/backups/)"):
+            console.say("Nothing changed.")
+            return
+    restored = restore_starter(catalog, section)
+    if not restored.changed:
+        console.say(f"{where} is already the starter; nothing changed.")
+        return
+    console.success(f"{where} is the starter again.")
+    if restored.backup is not None:
+        console.note(f"Your version is saved as {restored.backup.relative_to(catalog.root)}")
+
 
 def main() -> None:
     """Entry point of the `learnpath` script and of `python -m learnpath`.

@@ -164,12 +164,12 @@ def cross() -> str:
 def section_table(phases: Sequence[tuple[str, Sequence[Sequence[str]], str]]) -> None:
     """One table per phase: (phase title, rows of cells, progress line under the title).
 
-    Rows are (id, title, experiment, quiz, done), already turned into text.
+    Rows are (id, title, experiment, exercise, quiz, done), already turned into text.
     Drawn by hand rather than with Rich: loading Rich would double the time
     `learnpath list` takes to start (see bench/bench_startup.py), and aligned
     columns need nothing more than padding.
     """
-    header = ("id", "section", "experiment", "quiz (best)", "done")
+    header = ("id", "section", "experiment", "exercise", "quiz (best)", "done")
     for index, (title, rows, progress) in enumerate(phases):
         if index:
             print()
@@ -253,6 +253,13 @@ def styled_lines(items: Iterable[tuple[str, str]]) -> None:
 def width() -> int:
     """Columns to fit text in: the terminal's width, or 80 when the output is not a terminal."""
     return shutil.get_terminal_size().columns if is_terminal() else 80
+
+
+def fitted(text: str) -> str:
+    """Text wrapped at word boundaries to the output's width (80 columns when not a terminal)."""
+    import textwrap
+
+    return textwrap.fill(text, width=width(), break_on_hyphens=False)
 
 
 def clear_screen() -> None:

@@ -54,6 +54,8 @@ def section_status(status, catalog: Catalog) -> dict:
         "experiment": state.experiment,
         "quiz": quiz,
         "done": state.done,
+        # true / false for a section with an exercise, null for one without
+        "exercise": state.exercise,
     })
 
 
@@ -73,6 +75,9 @@ def next_step(found) -> dict:
         "phase": section.phase,
         "phase_title": section.phase_title,
         "summary": found.summary,
+        # null when the section has no exercise; else whether its box is ticked
+        "exercise": None if found.exercise is None else {
+            "passed": found.exercise, "command": f"learnpath exercise {section.id}"},
         "steps": [
             {"step": step.kind.value, "what": step.what, "command": step.command}
             for step in found.steps
@@ -130,8 +135,51 @@ def quiz_revealed(section: Section, quiz) -> dict:
 
 def hint(section: Section, question, level: int, text: str | None) -> dict:
     """`hint --json`: one hint, and how many the question has."""
+    from learnpath.exercises.files import TaskInfo
+
     return {"section": section.id, "question": question.id, "level": level,
-            "hints": len(question.hints), "hint": text}
+            "hints": len(question.hints), "hint": text,
+            # "quiz" for a quiz question, "exercise" for a task of the section's exercise
+            "kind": "exercise" if isinstance(question, TaskInfo) else "quiz"}
+
+
+def exercise_result(report, root, *, recorded: bool) -> dict:
+    """`exercise --json` (`report` is an exercises.grading.ExerciseReport)."""
+    return finite({
+        "section": report.section_id,
+        "passed": report.passed,
+        "problem": report.problem,
+        "seconds": round(report.seconds, 2),
+        "recorded": recorded,
+        "tasks": [
+            {
+                "id": task.id,
+                "title": task.title,
+                "status": task.status.value,
+                "message": task.message,
+                "expected": task.expected,
+                "got": task.got,
+                "input": task.input,
+                "where": _place(task.where, root),
+                "ran": [_place(where, root) for where in task.ran],
+                "output": task.output,
+            }
+            for task in report.tasks
+        ],
+    })
+
+
+def _place(where, root) -> dict | None:
+    """A line of the learner's file (exercises.grading.Where) with its path relative to the root."""
+    if where is None:
+        return None
+    from pathlib import Path
+
+    try:
+        file = Path(where.file).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        file = str(where.file)
+    return {"file": file, "line": where.line, "code": where.code or None, "function": where.function}
 
 
 def review(asked: int, results: Mapping[str, Any]) -> dict:

@@ -213,17 +213,43 @@ def _save_answers(catalog: Catalog, section: Section, given: Mapping[str, Any]) 
 
 
 def hint(section: Section, question_id: str, level: int):
-    """(question, hint text) for `learnpath hint`; the text is None when the question has none."""
+    """(question or exercise task, hint text) for `learnpath hint`; the text is None when it has none.
+
+    The id is looked up among the quiz's questions first, then among the tasks
+    of the section's exercise (exercises.files.TaskInfo, which also has .id,
+    .hints and .line).
+    """
+    from learnpath.errors import AnswersError
     from learnpath.quizfile import load_quiz
 
     quiz = load_quiz(section.quiz)
-    question = quiz.question(question_id)
+    try:
+        question = quiz.question(question_id)
+        path = section.quiz
+    except AnswersError as missing:
+        question = _exercise_task(section, question_id, missing)
+        path = section.path / "exercise_checks.py"
     hints = question.hints
+    what = "question" if path == section.quiz else "exercise task"
     if level > max(len(hints), 1):
         raise LearnpathError(
-            f"question {question_id} of {section.id} has {len(hints)} hint(s), not {level}",
-            path=section.quiz, line=question.line, fix=f"Use --level 1 to {len(hints)}")
+            f"{what} {question_id} of {section.id} has {len(hints)} hint(s), not {level}",
+            path=path, line=question.line, fix=f"Use --level 1 to {len(hints)}")
     return question, hints[level - 1] if hints else None
+
+
+def _exercise_task(section: Section, task_id: str, missing: LearnpathError):
+    """The exercise task `task_id` of the section; `missing` (naming every id) if there is none."""
+    if not section.has_exercise:
+        raise missing
+    from learnpath.exercises.files import read_tasks
+
+    tasks = read_tasks(section.path / "exercise_checks.py")
+    for task in tasks:
+        if task.id == task_id:
+            return task
+    raise LearnpathError(missing.message, path=missing.path,
+                         fix=f"{missing.fix}; exercise tasks: {', '.join(t.id for t in tasks)}")
 
 
 # ---- review -----------------------------------------------------------------------------

@@ -24,6 +24,7 @@ def section_list(rows: Sequence) -> None:
                 row.section.id,
                 row.section.title,
                 console.tick(row.state.experiment),
+                "-" if row.state.exercise is None else console.tick(row.state.exercise),
                 _quiz_cell(row.state),
                 console.tick(row.state.done),
             )
@@ -32,8 +33,8 @@ def section_list(rows: Sequence) -> None:
         tables.append((phase_title, cells, f"{done} of {len(in_phase)} done"))
     console.section_table(tables)
     console.say()
-    console.note(f"{console.tick(True)} done, {console.tick(False)} not yet. "
-                 "`learnpath next` says what to do next.")
+    console.note(f"{console.tick(True)} done, {console.tick(False)} not yet, - no exercise in "
+                 "that section. `learnpath next` says what to do next.")
 
 
 def _quiz_cell(state) -> str:
@@ -118,8 +119,14 @@ def quiz_revealed(section, quiz) -> None:
 
 
 def hint(section, question, level: int, text: str | None) -> None:
+    from learnpath.exercises.files import TaskInfo
+
     if text is None:
-        console.say(f"Question {question.id} has no hints; its explanation comes after you answer.")
+        if isinstance(question, TaskInfo):
+            console.say(f"Task {question.id} has no hints; `learnpath exercise {section.id}` shows "
+                        "what your code gives.")
+        else:
+            console.say(f"Question {question.id} has no hints; its explanation comes after you answer.")
         return
     hints = question.hints
     console.hint(level, len(hints), text)

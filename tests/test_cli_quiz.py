@@ -164,7 +164,7 @@ def test_hint_levels(course, cli):
     assert "--level 2" in first.stdout
     second = json.loads(cli(course, "hint", "1.1", "leaf-grad", "--level", "2", "--json").stdout)
     assert second == {"section": "1.1", "question": "leaf-grad", "level": 2, "hints": 2,
-                      "hint": "Nothing changes: what slope is that?"}
+                      "hint": "Nothing changes: what slope is that?", "kind": "quiz"}
     too_far = cli(course, "hint", "1.1", "leaf-grad", "--level", "3")
     assert too_far.exit_code == 2 and "has 2 hint(s)" in too_far.stderr
 
