@@ -53,7 +53,8 @@ from pathlib import Path
 from typing import Protocol
 
 from learnpath.errors import CatalogError, ProgressError
-from learnpath.locking import atomic_write, locked
+from learnpath.files import ownership_fix
+from learnpath.locking import atomic_write, lock_path, locked
 
 FILE_HEADER = """\
 # My learnpath progress
@@ -175,7 +176,14 @@ def check_can_record(path: Path | str, sections: Iterable[SectionLike]) -> None:
         raise ProgressError(
             f"the folder {folder} is read-only, so the progress file can't be written",
             path=path,
-            fix="Make the folder writable, or pass --root for a copy of the course you can write to",
+            fix=ownership_fix(folder)
+            or "Make the folder writable, or pass --root for a copy of the course you can write to",
+        )
+    lock = lock_path(path)
+    if lock.exists() and not os.access(lock, os.W_OK):
+        raise ProgressError(
+            f"its lock file {lock.name} can't be written, so the progress file can't be changed",
+            path=path, fix=ownership_fix(lock) or f"Make it writable (chmod u+w {lock})",
         )
 
 
@@ -375,7 +383,7 @@ def _refuse_read_only(path: Path) -> None:
         raise ProgressError(
             "the progress file is read-only, so learnpath can't change its boxes",
             path=path,
-            fix=f"Make it writable (chmod u+w {path.name}) and run the command again",
+            fix=ownership_fix(path) or f"Make it writable (chmod u+w {path.name}) and run the command again",
         )
 
 
