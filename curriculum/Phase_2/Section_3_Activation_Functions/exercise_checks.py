@@ -1,0 +1,107 @@
+"""Checks for the Section 2.3 exercise: leaky ReLU and GELU on Value, and a relative-error gradient check."""
+
+from __future__ import annotations
+
+import math
+
+from learnpath.exercises import central_difference, expect_close, expect_equal, for_all, st, task
+from learnpath.nn import Value
+from learnpath.nn.activations import gelu, gelu_slope, leaky_relu, leaky_relu_slope
+
+inputs = st.floats(-6, 6, allow_nan=False, allow_infinity=False)
+
+
+def _value_and_grad(fn, x: float, *args) -> tuple[float, float, object]:
+    """fn(Value(x)).data and x.grad after backward(), plus the output itself."""
+    v = Value(x)
+    out = fn(v, *args)
+    out.backward()
+    return out.data, v.grad, out
+
+
+@task("leaky-relu", "Leaky ReLU on Value, with its local derivative",
+      hints=["Two cases: x > 0 and everything else (0 included).",
+             "On the negative side the output is slope * x and the local derivative is slope, not 0.",
+             "Return Value(output, (x,), (local,), \"leaky_relu\"): one parent, one local derivative."])
+def check_leaky_relu(ex):
+    def one_case(x, slope):
+        data, grad, out = _value_and_grad(ex.leaky_relu, x, slope)
+        expect_close(data, leaky_relu(x, slope), what=f"leaky_relu(Value({x!r}), slope={slope}).data")
+        expect_close(grad, leaky_relu_slope(x, slope),
+                     what=f"x.grad after leaky_relu(Value({x!r}), slope={slope}).backward()")
+        expect_equal(len(out.parents), 1, what=f"how many parents the Value returned for x = {x!r} records")
+
+    one_case(-3.0, 0.01)  # the docstring's example: -0.03 and 0.01
+    one_case(2.5, 0.01)
+    one_case(0.0, 0.01)  # at the kink: the negative side, output 0 and slope 0.01
+    one_case(-2.0, 0.2)
+    for_all(inputs, st.floats(0.0, 0.5), max_examples=60)(one_case)
+    # Away from 0, backward() must agree with a central difference.
+    for x in (-4.0, -0.5, 0.5, 4.0):
+        _, grad, _ = _value_and_grad(ex.leaky_relu, x)
+        expect_close(grad, central_difference(lambda t: ex.leaky_relu(Value(t)).data, x),
+                     what=f"x.grad of leaky_relu at x = {x} against a central difference", rel=1e-6)
+
+
+@task("gelu", "GELU on Value, with its local derivative",
+      hints=["Compute t = tanh(GELU_C * (x + GELU_A * x**3)) from x.data first; the output is 0.5 * x * (1 + t).",
+             "Product rule: the derivative of 0.5 * x * (1 + t) is 0.5 * (1 + t) + 0.5 * x * dt/dx.",
+             "Chain rule: dt/dx = (1 - t**2) * GELU_C * (1 + 3 * GELU_A * x**2)."])
+def check_gelu(ex):
+    def one_case(x):
+        data, grad, out = _value_and_grad(ex.gelu, x)
+        expect_close(data, gelu(x), what=f"gelu(Value({x!r})).data")
+        expect_close(grad, gelu_slope(x), what=f"x.grad after gelu(Value({x!r})).backward()")
+        expect_equal(len(out.parents), 1, what=f"how many parents the Value returned for x = {x!r} records")
+
+    one_case(1.0)  # the docstring's example: 0.841192 and 1.082964
+    one_case(-1.0)
+    one_case(0.0)
+    one_case(3.0)
+    for_all(inputs, max_examples=60)(one_case)
+    for x in (-2.0, -0.3, 0.7, 2.5):
+        _, grad, _ = _value_and_grad(ex.gelu, x)
+        expect_close(grad, central_difference(lambda t: ex.gelu(Value(t)).data, x),
+                     what=f"x.grad of gelu at x = {x} against a central difference", rel=1e-6)
+    # Finite far out, like the library's forms.
+    for x in (-1000.0, 1000.0):
+        data, grad, _ = _value_and_grad(ex.gelu, x)
+        if not (math.isfinite(data) and math.isfinite(grad)):
+            expect_equal((data, grad), (gelu(x), gelu_slope(x)), what=f"gelu at x = {x} (output, x.grad)")
+
+
+def _wrong_square(v: Value) -> Value:
+    """v * v with a deliberately wrong local derivative (v instead of 2v)."""
+    return Value(v.data * v.data, (v,), (v.data,), "bad_square")
+
+
+def _expected_error(f, x: float, h: float) -> float:
+    point = Value(x)
+    f(point).backward()
+    analytic = point.grad
+    numeric = (f(Value(x + h)).data - f(Value(x - h)).data) / (2.0 * h)
+    scale = max(abs(analytic), abs(numeric))
+    return 0.0 if scale == 0.0 else abs(analytic - numeric) / scale
+
+
+@task("gradient-check", "A relative-error gradient check",
+      hints=["Two numbers to compare: x.grad after backward(), and (f(x + h) - f(x - h)) / (2h).",
+             "Relative error: the absolute difference divided by the larger of the two absolute values.",
+             "Guard the case where both are 0: the error is then 0, not a division by zero."])
+def check_gradient_check(ex):
+    cases = [
+        (lambda v: v * v, 3.0, "v * v at x = 3 (right: 6)"),
+        (lambda v: v.tanh(), 0.4, "tanh at x = 0.4"),
+        (lambda v: (v * 2.0).sigmoid() * v, -1.3, "sigmoid(2v) * v at x = -1.3"),
+        (_wrong_square, 3.0, "a square whose backward says v instead of 2v, at x = 3 (error 0.5)"),
+        (_wrong_square, -2.0, "a square whose backward says v instead of 2v, at x = -2 (error 0.5)"),
+        (lambda v: v.relu(), -1.0, "relu at x = -1 (both slopes 0)"),
+        (lambda v: v * 3.0 - 2.0, 2.0, "3v - 2 at x = 2 (right: 3)"),
+    ]
+    for f, x, name in cases:
+        expect_close(ex.gradient_check(f, x), _expected_error(f, x, 1e-5),
+                     what=f"gradient_check for {name}", rel=1e-6, abs=1e-9)
+    # A large step makes a curved function's central difference visibly wrong: the check must see it.
+    expect_close(ex.gradient_check(lambda v: v * v * v, 1.0, h=0.5), _expected_error(lambda v: v * v * v, 1.0, 0.5),
+                 what="gradient_check for v**3 at x = 1 with h = 0.5 (the difference says 3.25, backward 3)",
+                 rel=1e-6)
