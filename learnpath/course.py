@@ -19,6 +19,7 @@ from learnpath.progress import SectionState, read_progress
 class StepKind(str, Enum):
     READ = "read"
     EXPERIMENT = "experiment"
+    EXERCISE = "exercise"
     QUIZ = "quiz"
 
 
@@ -40,6 +41,7 @@ class NextSection:
     section: Section
     summary: str
     steps: tuple[Step, ...]
+    exercise: bool | None = None  # its exercise box; None when the section has no exercise
 
 
 def statuses(catalog: Catalog, phase: int | None = None) -> list[SectionStatus]:
@@ -62,18 +64,25 @@ def next_section(catalog: Catalog) -> NextSection | None:
     """The first section not done, with the steps still left in it; None when all is done."""
     for status in statuses(catalog):
         if not status.state.done:
-            return NextSection(status.section, summary(status.section), steps_left(status))
+            return NextSection(status.section, summary(status.section), steps_left(status),
+                               status.state.exercise)
     return None
 
 
 def steps_left(status: SectionStatus) -> tuple[Step, ...]:
-    """Read, run, answer: the parts of a section not yet ticked, with their exact commands."""
+    """Read, run, build, answer: the parts of a section not yet ticked, with their exact commands.
+
+    The exercise is a step only in sections that have one (state.exercise is None otherwise).
+    """
     section_id, state = status.section.id, status.state
     steps = []
-    if not state.experiment and not state.quiz_passed:
+    if not state.experiment and not state.quiz_passed and not state.exercise:
         steps.append(Step(StepKind.READ, "Read the overview", f"learnpath show {section_id}"))
     if not state.experiment:
         steps.append(Step(StepKind.EXPERIMENT, "Run the experiment", f"learnpath run {section_id}"))
+    if state.exercise is False:
+        steps.append(Step(StepKind.EXERCISE, "Write the exercise (exercise.py)",
+                          f"learnpath exercise {section_id}"))
     if not state.quiz_passed:
         steps.append(Step(StepKind.QUIZ, "Take the quiz", f"learnpath quiz {section_id}"))
     return tuple(steps)

@@ -151,7 +151,8 @@ def read_progress(path: Path | str, sections: Iterable[SectionLike]) -> dict[str
         return {section.id: _nothing_done(section) for section in sections}
     document = _Document.parse(path, text, sections)
     return {
-        section.id: document.state(section.id) if section.id in document.blocks else _nothing_done(section)
+        section.id: document.state(section.id, _has_exercise(section))
+        if section.id in document.blocks else _nothing_done(section)
         for section in sections
     }
 
@@ -574,16 +575,22 @@ class _Document:
 
     # -------------------------------------------------------- questions
 
-    def state(self, section_id: str) -> SectionState:
+    def state(self, section_id: str, has_exercise: bool = False) -> SectionState:
+        """What the file says about a section. A section that has an exercise but no
+        exercise line yet (a file from before it had one) reads as not passed: the line
+        is added at the next write."""
         block = self.blocks.get(section_id)
         if block is None:
             return NOTHING_DONE
+        exercise = None if block.exercise is None else block.exercise.ticked
+        if exercise is None and has_exercise:
+            exercise = False
         return SectionState(
             experiment=block.experiment.ticked,
             quiz_passed=block.quiz.ticked,
             quiz=block.mark,
-            done=block.section.ticked or block.complete,
-            exercise=None if block.exercise is None else block.exercise.ticked,
+            done=block.section.ticked or (block.complete and exercise is not False),
+            exercise=exercise,
         )
 
     def text(self) -> str:

@@ -34,6 +34,7 @@ def test_list_json_has_every_section_and_the_documented_keys(course, cli):
         "experiment": False,
         "quiz": None,
         "done": False,
+        "exercise": None,
     }
 
 

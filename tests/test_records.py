@@ -43,7 +43,7 @@ def test_the_readme_lists_a_shape_for_every_json_command():
     """The parser finds every documented shape, so the tests below check something."""
     shapes = promised_keys()
     for command in ("list --json", "next --json", "quiz --answers F --json", "quiz --reveal --json",
-                    "hint --json", "review --json", "check --json"):
+                    "hint --json", "review --json", "check --json", "exercise --json"):
         assert shapes.get(command), f"README has no key list for {command}"
 
 
@@ -89,7 +89,7 @@ def test_json_never_holds_infinity_or_nan():
 
 
 @pytest.mark.parametrize("name", ["section_list", "next_step", "quiz_result", "quiz_revealed",
-                                  "hint", "review", "check"])
+                                  "hint", "review", "check", "exercise_result"])
 def test_each_shape_is_one_function_of_records(name):
     """The one place each shape is built (cli.py calls these, nothing else builds JSON)."""
     assert callable(getattr(records, name))

@@ -107,12 +107,12 @@ def grade_all(spec: dict, emit) -> int:
                      message="not run: the time for the checks ran out in an earlier task")
                 continue
             emit(event="start", variant=name, task=task.id)
-            result = run_task(task, module, filename, stubs, left)
+            result = run_task(task, module, filename, stubs, left, budget=float(spec["seconds"]))
             emit(event="result", variant=name, task=task.id, **result)
     return 0
 
 
-def run_task(task, module, filename: str, stubs: dict, seconds: float) -> dict:
+def run_task(task, module, filename: str, stubs: dict, seconds: float, budget: float) -> dict:
     """Run one check against `module`; its status and, when it isn't passed, why."""
     from learnpath.exercises.api import Mismatch, NotStartedSignal
 
@@ -135,7 +135,8 @@ def run_task(task, module, filename: str, stubs: dict, seconds: float) -> dict:
                   "where": _where(mismatch, filename)}
     except OutOfTime as problem:
         result = {"status": "error",
-                  "message": f"still running after {seconds:.0f} s: is there a loop that never ends?",
+                  "message": f"still running when the {budget:g} s for the checks ran out: is there "
+                             "a loop that never ends? (--timeout gives more time)",
                   "where": _where(problem, filename)}
     except SystemExit as problem:
         result = {"status": "error",

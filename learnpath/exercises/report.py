@@ -1,7 +1,8 @@
-"""An exercise report as the learner reads it (lines of text) and as a tutor agent reads it (JSON).
+"""An exercise report as the learner reads it: lines of text, each with a style.
 
 Nothing here draws: `lines()` returns (text, style) pairs and the command line
-paints them through console.py. The JSON keys are documented in the README.
+paints them through console.py. The JSON a tutor agent reads is built in
+records.py (`exercise_result`).
 """
 
 from __future__ import annotations
@@ -26,53 +27,18 @@ STYLES = {
 OUTPUT_LINES_SHOWN = 6
 
 
-def record(report: ExerciseReport, root: Path) -> dict:
-    """The JSON object `learnpath exercise ID --json` prints."""
-    return {
-        "section": report.section_id,
-        "passed": report.passed,
-        "problem": report.problem,
-        "seconds": round(report.seconds, 2),
-        "tasks": [
-            {
-                "id": task.id,
-                "title": task.title,
-                "status": task.status.value,
-                "message": task.message,
-                "expected": task.expected,
-                "got": task.got,
-                "input": task.input,
-                "where": _where_record(task.where, root),
-                "ran": [_where_record(w, root) for w in task.ran],
-                "output": task.output,
-            }
-            for task in report.tasks
-        ],
-    }
-
-
-def _where_record(where: Where | None, root: Path) -> dict | None:
-    if where is None:
-        return None
-    return {"file": _relative(where.file, root), "line": where.line, "code": where.code or None,
-            "function": where.function}
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def lines(report: ExerciseReport, width: int = 80) -> list[tuple[str, str]]:
-    """What `learnpath exercise ID` prints: one block per task, then the tally and what next."""
+    """What `learnpath exercise ID` prints: one block per task, then the tally.
+
+    Each block starts with the mark and the status in a column, then the task id;
+    under it, the title and (unless it passed) what went wrong, all wrapped to `width`.
+    """
     out: list[tuple[str, str]] = []
-    id_width = max((len(task.id) for task in report.tasks), default=0)
+    status_width = max(len(status.value) for status in TaskStatus)
     for task in report.tasks:
-        status = task.status.value
-        head = f"{MARKS[task.status]} {task.id.ljust(id_width)}  {task.title}"
-        out.append((f"{head}: {status}", STYLES[task.status]))
+        head = f"{MARKS[task.status]} {task.status.value.ljust(status_width)}  {task.id}"
+        out.append((head, STYLES[task.status]))
+        out += [(text, "plain") for text in _wrap(task.title, width)]
         out += [(text, "plain") for text in _details(task, width)]
     passing = sum(task.status is TaskStatus.PASSED for task in report.tasks)
     out.append(("", "plain"))
@@ -84,16 +50,22 @@ def lines(report: ExerciseReport, width: int = 80) -> list[tuple[str, str]]:
     return out
 
 
+def _wrap(text: str, width: int, first: str = "    ", later: str = "      ") -> list[str]:
+    return textwrap.wrap(text, width=max(width, 40), initial_indent=first, subsequent_indent=later,
+                         break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
+
+
 def _details(task: TaskResult, width: int) -> list[str]:
     indent = "    "
-    wrap = lambda text, first=indent, later=indent + "  ": textwrap.wrap(  # noqa: E731
-        text, width=max(width, 40), initial_indent=first, subsequent_indent=later,
-        break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
+
+    def wrap(text: str) -> list[str]:
+        return _wrap(text, width)
+
     if task.status is TaskStatus.PASSED:
         return []
     if task.status is TaskStatus.NOT_STARTED:
         if task.where is not None:
-            return [f"{indent}the TODO at {_place(task.where)}"]
+            return wrap(f"the TODO at {_place(task.where)}")
         return []
     details: list[str] = []
     if task.message:

@@ -21,7 +21,7 @@ def test_the_starter_reports_every_task_not_started(exercise, cli):
     """As shipped: each task "not started" with the line of its TODO; exit 1; nothing ticked."""
     result = cli(exercise.root, "exercise", "1.1")
     assert result.exit_code == 1, result.stderr
-    assert "· double  " in result.stdout and "Twice a number: not started" in result.stdout
+    assert "· not started  double\n    Twice a number\n" in result.stdout
     assert "the TODO at exercise.py:7 in double" in result.stdout
     assert "the TODO at exercise.py:13 in slope_of_cube" in result.stdout
     assert "0 of 2 tasks pass." in result.stdout
@@ -46,13 +46,25 @@ def test_a_wrong_value_shows_input_expected_got_and_where_to_look(exercise, cli)
     result = cli(exercise.root, "exercise", "1.1")
     assert result.exit_code == 1
     out = result.stdout
-    assert "✓ double" in out and "✗ cube-slope" in out
+    assert "✓ passed       double" in out and "✗ failed       cube-slope" in out
     # the simplest failing input Hypothesis finds, and the learner's value for it
     # (3x and 3x**2 agree at 0 and 1, so 2 is the simplest input that shows the mistake)
     assert "input:    x = 2.0" in out
     assert "expected: 12.0000000" in out and "got:      6.0\n" in out
     assert "your code that ran: exercise.py:10 in slope_of_cube" in out
     assert _state(exercise.root).exercise is False
+
+
+def _readme_keys(command: str) -> list[list[str]]:
+    """The key groups the README's "JSON output" promises for `command` (parsed as tests/test_records.py does)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "test_records.py"
+    spec = importlib.util.spec_from_file_location("readme_shapes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.promised_keys()[command]
 
 
 def test_json_has_the_documented_keys(exercise, cli):
@@ -64,6 +76,8 @@ def test_json_has_the_documented_keys(exercise, cli):
     assert data["section"] == "1.1" and data["passed"] is False and data["recorded"] is False
     first, second = data["tasks"]
     assert {"id", "title", "status", "message", "expected", "got"} <= set(first)
+    top, task = _readme_keys("exercise --json")[:2]
+    assert set(top) <= set(data) and set(task) <= set(first)
     assert (first["id"], first["status"], first["expected"], first["got"]) == ("double", "failed", "6.0", "9.0")
     assert first["message"] == "double(3.0)"
     assert first["ran"] == [{"file": "curriculum/Phase_1/Section_1_Value_Objects/exercise.py",
@@ -73,7 +87,7 @@ def test_json_has_the_documented_keys(exercise, cli):
 
 LEARNER_MISTAKES = {
     "endless loop": (solved(double="    while True:\n        x += 1"),
-                     "still running after", r"exercise.py:[78] in double: (while True:|x \+= 1)"),
+                     "still running when the 3 s for the checks ran out", r"exercise.py:[78] in double: (while True:|x \+= 1)"),
     "syntax error": (solved(double="    return (x +"),
                      "exercise.py didn't load: SyntaxError", r"exercise.py:7: return \(x \+"),
     "sys.exit": (solved(double="    import sys\n    sys.exit(3)"),

@@ -7,7 +7,7 @@ Six steps, each one a claim from the overview put to the test:
 4. a walk in the wrong order (breadth-first), which gets a gradient wrong silently;
 5. a 100,000-node chain: a recursive walk gives up, the explicit stack does not;
 6. backward() called twice: ours gives the same numbers, a version that never
-   zeroes the gradients does not.
+   zeroes the gradients does not; and how to add up gradients from two losses here.
 
 Run it from this folder: python experiment.py
 """
@@ -25,12 +25,12 @@ from learnpath.nn.graph import draw
 
 
 def worked_example() -> tuple[Value, Value, Value]:
-    """The overview's example: L = (a*b + 10)**2 at a = 2, b = -3."""
-    a = Value(2.0, label="a")
-    b = Value(-3.0, label="b")
+    """The overview's example: L = (a*b + 5)**2 at a = 3, b = -0.5."""
+    a = Value(3.0, label="a")
+    b = Value(-0.5, label="b")
     e = a * b
     e.label = "e"
-    d = e + Value(10.0, label="10")  # a labelled constant, so the picture says "e + 10"
+    d = e + Value(5.0, label="5")  # a labelled constant, so the picture says "e + 5"
     d.label = "d"
     L = d**2
     L.label = "L"
@@ -151,6 +151,12 @@ def backward_without_zeroing(root: Value) -> None:
             parent.grad += local * node.grad
 
 
+def relative_error(a: float, b: float) -> float:
+    """|a - b| / max(|a|, |b|): how many digits two numbers share, whatever their size (0 if both are 0)."""
+    scale = max(abs(a), abs(b))
+    return 0.0 if scale == 0 else abs(a - b) / scale
+
+
 def central_difference(function, x: float, h: float = 1e-6) -> float:
     """(f(x+h) - f(x-h)) / 2h: the numerical slope from section 1.1, error shrinking like h**2."""
     return (function(x + h) - function(x - h)) / (2 * h)
@@ -165,8 +171,8 @@ def main() -> dict:
     figures: dict = {}
 
     # Step 1. A graph small enough to check by hand. Read the grad column from
-    # the bottom up: L's 1 becomes d's 2d = 8, e's 8 * 1, then a's 8 * b and b's 8 * a.
-    print("Step 1: L = (a*b + 10)**2 at a = 2, b = -3, the overview's worked example")
+    # the bottom up: L's 1 becomes d's 2d = 7, e's 7 * 1, then a's 7 * b and b's 7 * a.
+    print("Step 1: L = (a*b + 5)**2 at a = 3, b = -0.5, the overview's worked example")
     a, b, L = worked_example()
     L.backward()
     print(draw(L))
@@ -182,9 +188,12 @@ def main() -> dict:
     numeric_da = central_difference(lambda x: readme_expression(x, 2.0)[2].data, -4.0)
     numeric_db = central_difference(lambda x: readme_expression(-4.0, x)[2].data, 2.0)
     print(f"  g = {g.data:.4f}, a graph of {node_count} nodes")
-    print("             backward()    central difference   difference")
-    print(f"  dg/da  {a.grad:14.4f}  {numeric_da:19.4f}   {abs(a.grad - numeric_da):.1e}")
-    print(f"  dg/db  {b.grad:14.4f}  {numeric_db:19.4f}   {abs(b.grad - numeric_db):.1e}")
+    # Relative error, as in section 1.1: the gap measured against the size of the numbers.
+    rel_da = relative_error(a.grad, numeric_da)
+    rel_db = relative_error(b.grad, numeric_db)
+    print("             backward()    central difference   relative error")
+    print(f"  dg/da  {a.grad:14.4f}  {numeric_da:19.4f}   {rel_da:.1e}")
+    print(f"  dg/db  {b.grad:14.4f}  {numeric_db:19.4f}   {rel_db:.1e}")
     print("  One backward pass gave both slopes; the check needed four extra forward passes.\n")
     figures.update(
         g=g.data,
@@ -193,10 +202,12 @@ def main() -> dict:
         dg_db=b.grad,
         numeric_dg_da=numeric_da,
         numeric_dg_db=numeric_db,
+        relative_error_da=rel_da,
+        relative_error_db=rel_db,
     )
 
-    # Step 3. A node used twice. c = (a + a)**2 = 4a**2, so dc/da = 8a (24 at a = 3).
-    reuse_at = 3.0
+    # Step 3. A node used twice. c = (a + a)**2 = 4a**2, so dc/da = 8a (-10 at a = -1.25).
+    reuse_at = -1.25
     print(f"Step 3: b = a + a; c = b * b at a = {reuse_at:g} (so c = 4a^2 and dc/da = 8a = {8 * reuse_at:g})")
     a, b, c = reuse_graph(reuse_at)
     c.backward()
@@ -232,9 +243,9 @@ def main() -> dict:
     print()
     figures.update(two_path_da_breadth_first=a.grad, two_path_db_breadth_first=b.grad)
 
-    # Step 5. Depth. A recursive walk needs one Python frame per level, and
-    # Python stops at about 1,000 frames. We do not raise that limit: it only
-    # moves the wall (and on Python 3.10 and older could crash the interpreter).
+    # Step 5. Depth. A recursive walk needs one Python frame per level, and by
+    # default Python stops at 1,000 frames. We do not raise that limit: it only
+    # moves the wall, by an amount that depends on the Python version and memory.
     chain_length = 100_000
     print(f"Step 5: a chain of {chain_length:,} nodes, x and {chain_length - 1:,} negations: y = -(-(...(-x)))")
     short_length = 500
@@ -297,6 +308,22 @@ def main() -> dict:
     print(f"  y = 5x, never zeroing, twice:       dy/dx = {shallow:g}  (true 5: doubled)")
     print(f"  z = (2x) * 5, never zeroing, twice: dz/dx = {deeper:g}  (true 10: tripled, the 2x node kept its old grad)")
     figures.update(naive_shallow_twice=shallow, naive_deeper_twice=deeper)
+
+    # Accumulating on purpose. Two losses share the weight w; the gradient of their
+    # sum is the sum of their gradients. With this engine you add the losses into one
+    # Value and call backward() once, instead of calling it once per loss.
+    w = Value(0.5, label="w")
+    first_loss = (w * 3.0 - 1.0) ** 2
+    first_loss.backward()
+    from_first = w.grad
+    second_loss = (w * -2.0 + 4.0) ** 2
+    second_loss.backward()
+    from_second = w.grad
+    (first_loss + second_loss).backward()
+    print("  Two losses sharing w = 0.5: (3w - 1)**2 and (4 - 2w)**2.")
+    print(f"  their gradients one at a time: {from_first:g} and {from_second:g}; backward() on their sum: {w.grad:g}")
+    print("  (This engine zeroes on every call, so to add up gradients, add up the outputs first.)")
+    figures.update(shared_from_first=from_first, shared_from_second=from_second, shared_sum=w.grad)
     return figures
 
 
