@@ -305,10 +305,12 @@ def gelu(x: Tensor) -> Tensor:
 def embedding(input: ArrayLike, weight: Tensor) -> Tensor:
     """Rows of `weight` (vocabulary, dim) picked by integer ids `input` of any shape: shape input.shape + (dim,).
 
-    The argument order is PyTorch's: the ids first, then the table.
+    The argument order is PyTorch's: the ids first, then the table. The first
+    edition's order, embedding(table, ids), is still understood: a Tensor of
+    floats and integer ids cannot be mistaken for each other.
     """
     if isinstance(input, Tensor) and input.data.dtype.kind == "f" and not isinstance(weight, Tensor):
-        raise TypeError("embedding(input, weight): the integer ids come first, then the table, as in PyTorch")
+        input, weight = weight, input
     return weight.gather_rows(input)
 
 

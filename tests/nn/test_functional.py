@@ -160,6 +160,7 @@ def test_embedding_and_linear(table, weight, bias):
     """embedding(ids, table) picks rows by id; linear is x @ W.T + b with W (out, in) as in PyTorch; both gradients check."""
     ids = np.array([[4, 0], [0, 2]])
     np.testing.assert_array_equal(F.embedding(ids, Tensor(table)).data, table[ids])
+    np.testing.assert_array_equal(F.embedding(Tensor(table), ids).data, table[ids])  # the first edition's order
     assert_gradients_match(lambda t: F.embedding(ids, t), table)
     x = table[:2]
     weight = weight.T.copy()  # (out, in)
