@@ -81,12 +81,15 @@ def test_dead_relu(run_main):
     assert (figures["relu_grad_w"], figures["relu_grad_b"], figures["relu_grad_x"]) == (0.0, 0.0, 0.0)
 
 
-def test_run_draws_the_graph_in_an_80_column_terminal():
-    """`learnpath run 1.4` exits 0, prints the graph with box characters, and no line is wider than 80."""
-    root = section_dir(SECTION).parents[2]
-    result = subprocess.run([sys.executable, "-m", "learnpath", "run", "1.4"], cwd=root, capture_output=True,
-                            text=True, timeout=120, stdin=subprocess.DEVNULL,
-                            env={**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "PYTHONPATH": str(root)})
+def test_run_draws_the_graph_in_an_80_column_terminal(tmp_path):
+    """`learnpath run 1.4` (on a copy of Phase 1, so the repo's PROGRESS.md is untouched) prints the graph within 80 columns."""
+    import shutil
+
+    repo = section_dir(SECTION).parents[2]
+    shutil.copytree(repo / "curriculum" / "Phase_1", tmp_path / "curriculum" / "Phase_1")
+    result = subprocess.run([sys.executable, "-m", "learnpath", "--root", str(tmp_path), "run", "1.4"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+                            env={**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "PYTHONPATH": str(repo)})
     assert result.returncode == 0, result.stderr
     assert "└(*) z 1.25" in result.stdout
     # The tool's own "Running <path> ..." header is the tool's concern; the experiment's lines fit.
