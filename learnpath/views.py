@@ -167,8 +167,15 @@ def quiz_revealed(section, quiz) -> None:
     lines = [f"# Quiz {section.id}: {section.title}", ""]
     for number, q in enumerate(quiz.questions, start=1):
         lines += [f"## {number}. {q.id} ({q.type.value})", "", q.prompt.strip(), ""]
-        lines += [f"- **{key})** {text}" for key, text in q.choices]
-        lines += ["", f"**Answer:** {format_answer(q, q.answer)}", "", q.explanation.strip(), ""]
+        whys = dict(q.whys)
+        lines += [f"- **{key})** {text}" + (f" *(why: {whys[key]})*" if key in whys else "")
+                  for key, text in q.choices]
+        if q.type.value == "text":  # an author checking the quiz wants every wording accepted
+            accepted = " / ".join(f"`{text}`" for text in q.answer)
+            pattern = f", or matching `{q.accept}`" if q.accept else ""
+            lines += ["", f"**Answer:** {accepted}{pattern}", "", q.explanation.strip(), ""]
+        else:
+            lines += ["", f"**Answer:** {format_answer(q, q.answer)}", "", q.explanation.strip(), ""]
         for k, h in enumerate(q.hints, start=1):
             lines += [f"> Hint {k}: {h}", ""]
     console.markdown("\n".join(lines), page=True)
@@ -220,9 +227,9 @@ def coming_back(later) -> None:
     first = later[0].due
     on_first = sum(card.due == first for card in later)
     rest = len(later) - on_first
-    then = f"; {rest} more after that" if rest else ""
+    then = f", {rest} more later" if rest else ""
     console.note(f"Next review: {on_first} question{'s' if on_first != 1 else ''} "
-                 f"{_when(first, date.today())}{then}. `learnpath review --json` lists them.")
+                 f"{_when(first, date.today())}{then}.")
 
 
 def nothing_to_review(outlook) -> None:
