@@ -247,6 +247,7 @@ def grade_question(question: Question, answer: Any) -> QuestionResult:
     return QuestionResult(
         id=question.id, correct=correct, points=earned, max_points=question.points,
         your_answer=given, answer=question.answer, explanation=question.explanation,
+        whys=question.whys_for(given),
     )
 
 

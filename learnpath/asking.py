@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 from learnpath import console
 from learnpath.errors import AnswersError
 from learnpath.answers import grade_question, parse_typed_answer
-from learnpath.quiz import Question, QuestionType, format_answer
+from learnpath.quiz import Question, QuestionType, spelled_out
 
 HINT_KEY = "?"
 
@@ -47,12 +47,13 @@ def ask_questions(
             how += f" {HINT_KEY} shows a hint."
         label = labels[number - 1] if labels else ""
         console.question(number, len(questions), question.prompt, question.choices, how,
-                         question.points, label=label)
+                         question.points, label=label, question_id=question.id)
         answer = _ask_one(question, read)
         answers.append(answer)
         result = grade_question(question, answer)
         console.feedback(result.correct, result.points, result.max_points,
-                         format_answer(question, question.answer), question.explanation)
+                         spelled_out(question, question.answer), question.explanation,
+                         whys=result.whys)
     return answers
 
 

@@ -34,10 +34,12 @@ LOG_NAME = "attempts.jsonl"
 
 
 class AttemptKind(str, Enum):
-    """Why the questions were asked: the section's quiz, or a spaced review."""
+    """Why the questions were asked: the section's quiz, a spaced review, or some of a
+    quiz's questions graded on their own (`quiz --answers F --only-given`), which never ticks."""
 
     QUIZ = "quiz"
     REVIEW = "review"
+    PARTIAL = "partial"
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Attempt:
     passed: bool
     results: tuple[QuestionRecord, ...]
     line: int = 0  # where it was read from; 0 for one not read from a file
+    seed: int | None = None  # the shuffle seed the questions were asked in; None in file order
 
 
 def log_path(root: Path | str) -> Path:
@@ -114,10 +117,13 @@ def append_attempt(
     *,
     kind: AttemptKind | str = AttemptKind.QUIZ,
     when: datetime | None = None,
+    seed: int | None = None,
 ) -> Attempt:
     """Add one graded attempt to the log and return it as recorded.
 
-    `when` defaults to now, in local time with its UTC offset.
+    `when` defaults to now, in local time with its UTC offset. `seed` is the
+    shuffle seed the questions were asked in, so the attempt can be replayed
+    (`learnpath quiz ID --seed N`).
     """
     attempt = Attempt(
         section=section_id,
@@ -129,6 +135,7 @@ def append_attempt(
         results=tuple(
             QuestionRecord(r.id, r.correct, r.points, r.max_points) for r in result.results
         ),
+        seed=seed,
     )
     line = (json.dumps(_to_json(attempt), ensure_ascii=False) + "\n").encode("utf-8")
     path = log_path(root)
@@ -224,6 +231,7 @@ def _to_json(attempt: Attempt) -> dict:
             {"id": r.id, "correct": r.correct, "points": r.points, "max_points": r.max_points}
             for r in attempt.results
         ],
+        **({"seed": attempt.seed} if attempt.seed is not None else {}),
     }
 
 
@@ -249,6 +257,7 @@ def _parse_line(raw: bytes, line: int = 0) -> Attempt | None:
             passed=_flag(record["passed"]),
             results=results,
             line=line,
+            seed=_seed(record.get("seed")),
         )
     except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         # UnicodeDecodeError and json's JSONDecodeError are ValueErrors too; RecursionError is
@@ -293,6 +302,14 @@ def _amount(value) -> float:
     if not math.isfinite(amount) or not 0 <= amount <= _LARGEST_AMOUNT:
         raise ValueError("not a score")
     return amount
+
+
+def _seed(value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64:
+        raise TypeError("expected a seed")
+    return value
 
 
 def _list(value) -> list:

@@ -213,6 +213,24 @@ OVERVIEW_PARTS = (
 )
 
 
+YOUR_TURN = re.compile(r"^#+ .*your turn", re.I | re.M)
+
+
+def _your_turn_problems(section: Section, text: str) -> list[LearnpathError]:
+    """A section with an exercise introduces it in a "Your turn" part that says how to run it."""
+    if not YOUR_TURN.search(text):
+        return [LearnpathError(
+            "overview.md has no \"Your turn\" heading, though the section has an exercise",
+            path=section.overview,
+            fix="Add one that says what each task asks and how to run `learnpath exercise "
+            f"{section.id}`")]
+    if f"learnpath exercise {section.id}" not in text:
+        return [LearnpathError(
+            f"overview.md never shows the command `learnpath exercise {section.id}`",
+            path=section.overview, fix="Say how to run the exercise in its \"Your turn\" part")]
+    return []
+
+
 def _content_problems(section: Section) -> list[LearnpathError]:
     """Where a section falls short of docs/authoring.md: length, parts, main(), and the quiz
 rules (size and variety, hints, and quizlint's rules against gaming and leaning)."""
@@ -233,6 +251,8 @@ rules (size and variety, hints, and quizlint's rules against gaming and leaning)
                 problems.append(LearnpathError(
                     f"overview.md has no {part}", path=section.overview,
                     fix="Add it (docs/authoring.md lists the parts of an overview in order)"))
+        if section.has_exercise:
+            problems += _your_turn_problems(section, text)
     if section.experiment.is_file():
         code = section.experiment.read_text(encoding="utf-8", errors="replace")
         if not re.search(r"^def main\(", code, re.M):

@@ -279,7 +279,12 @@ def exercise_command(
             console.say()
             _show_exercise(catalog, section, checked)
 
-        end = watch(catalog, section, show=redraw, timeout=timeout)
+        def trouble(error: LearnpathError) -> None:
+            console.clear_screen()
+            console.error(str(error))
+            console.note("Still watching: fix that and save exercise.py again; q or Ctrl-C stops.")
+
+        end = watch(catalog, section, show=redraw, problem=trouble, timeout=timeout)
         console.say()
         console.note("Stopped watching." if end is WatchEnd.QUIT else "Stopped watching (Ctrl-C).")
         return
@@ -298,7 +303,7 @@ def _show_exercise(catalog: Catalog, section: Section, checked) -> None:
     from learnpath.exercises.report import lines, next_hint
 
     report = checked.report
-    console.heading(f"Exercise {section.id}  {section.title}")
+    console.heading(console.fitted(f"Exercise {section.id}  {section.title}"))
     console.note(str(section.exercise.relative_to(catalog.root)))
     console.say()
     console.styled_lines(lines(report, width=console.width()))
@@ -358,33 +363,51 @@ def quiz_command(
         bool, typer.Option("--reveal", help="Print every question with its answer, explanation and hints.")
     ] = False,
     shuffle: Annotated[
-        bool, typer.Option("--shuffle", help="Shuffle the questions and their choices.")
-    ] = False,
+        bool, typer.Option("--shuffle/--no-shuffle",
+                           help="Shuffle questions and choices at the terminal (the default); "
+                           "--no-shuffle asks them as written, for authors. Answers files always "
+                           "use quiz.yaml's keys.")
+    ] = True,
     seed: Annotated[
         Optional[int],
-        typer.Option("--seed", help="Seed for --shuffle, to get the same order again.", show_default=False),
+        typer.Option("--seed", min=0, help="Ask in the order of this seed again (the attempt log "
+                     "records each attempt's seed).", show_default=False),
     ] = None,
+    only_given: Annotated[
+        bool, typer.Option("--only-given", help="With --answers: grade and log only the questions the "
+                           "file answers; review picks them up; the quiz box is never ticked.")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Take a section's quiz: one question at a time on a terminal, or grade --answers FILE.
 
-    A score at or above the pass mark ticks the quiz box in PROGRESS.md.
+    A score at or above the pass mark ticks the quiz box in PROGRESS.md. With
+    --json and neither --answers nor --reveal, print the questions without
+    their answers (for a tutor to ask them).
     """
-    import random
-
     from learnpath import records, study, views
+    from learnpath.quiz import new_seed
 
     catalog, section = _section(ctx, section_id)
     if reveal and answers is not None:
         raise LearnpathError("--reveal and --answers do not go together",
                              fix="Grade first with --answers, then look with --reveal")
+    if only_given and answers is None:
+        raise LearnpathError("--only-given grades an answers file",
+                             fix="Pass --answers FILE (or --answers - for stdin) with the questions answered")
+    if answers is not None and seed is not None:
+        raise LearnpathError("--seed orders an interactive quiz; an answers file always uses the keys "
+                             "as written in quiz.yaml", fix="Leave out --seed")
     if not reveal and answers is None:
-        if as_json:
-            raise LearnpathError("--json needs --answers FILE or --reveal",
-                                 fix="Interactive quizzes print for a person, not JSON")
+        if as_json:  # the questions alone, in file order and quiz.yaml's keys, for a tutor to ask
+            console.print_json(records.quiz_questions(section, study.open_quiz(section)))
+            return
         _need_terminal("quiz")
-    if shuffle and seed is None:
-        seed = random.randrange(2**32)
+        if shuffle and seed is None:
+            seed = new_seed()
+    if not shuffle and seed is not None:
+        raise LearnpathError("--seed and --no-shuffle do not go together",
+                             fix="Use --seed N to replay a shuffled order, or --no-shuffle for file order")
     quiz = study.open_quiz(section, shuffle_seed=seed)
     if reveal:
         if as_json:
@@ -393,13 +416,13 @@ def quiz_command(
             views.quiz_revealed(section, quiz)
         return
     taken = study.take_quiz(catalog, section, quiz, answers_file=answers, ask=_ask_quiz,
-                            shuffle_seed=seed)
+                            shuffle_seed=seed, only_given=only_given)
     if as_json:
-        console.print_json(records.quiz_result(taken.result, section=section.id))
+        console.print_json(records.quiz_result(taken.result, section=section.id, partial=only_given))
     else:
         if answers is not None:
-            views.quiz_results(quiz, taken.result)
-        views.quiz_verdict(section, taken.result)
+            views.quiz_results(taken.quiz, taken.result)
+        views.quiz_verdict(section, taken.result, partial=only_given, seed=seed)
     if not taken.result.passed:
         raise typer.Exit(EXIT_FAILED)
 
@@ -460,24 +483,30 @@ def review_command(
 
     Answered right, a question comes back later and later; missed, it comes back
     tomorrow. An answers file keys questions as `<section id>/<question id>`,
-    e.g. `1.1/leaf-grad: b`.
+    e.g. `1.1/leaf-grad: b`. With --json and no --answers: what is due now and
+    when the rest comes back (nothing is asked or recorded).
     """
     from datetime import date
 
     from learnpath import records, study, views
+    from learnpath.quiz import new_seed
 
     catalog = _catalog(ctx)
-    plan = study.plan_review(catalog, date.today(), limit, warn=console.warning)
+    today = date.today()
+    if answers is None and as_json:  # a tutor looking: what is due, and when the rest comes back
+        console.print_json(records.review_outlook(study.review_outlook(catalog, today, limit,
+                                                                       warn=console.warning)))
+        return
+    interactive = answers is None
+    plan = study.plan_review(catalog, today, limit, warn=console.warning,
+                             shuffle_seed=new_seed() if interactive else None)
     if not plan.asked:
         if as_json:
             console.print_json(records.review(0, {}))
         else:
-            console.success("Nothing to review today: no missed question is due.")
+            views.nothing_to_review(study.review_outlook(catalog, today, limit, warn=lambda _: None))
         return
-    if answers is None:
-        if as_json:
-            raise LearnpathError("--json needs --answers FILE",
-                                 fix="Interactive review prints for a person, not JSON")
+    if interactive:
         _need_terminal("review")
     results = study.take_review(catalog, plan, answers_file=answers,
                                 ask=lambda asked: _ask_review(plan, asked))
@@ -485,6 +514,7 @@ def review_command(
         console.print_json(records.review(len(plan.asked), results))
     else:
         views.review_results(plan, results, from_file=answers is not None)
+        views.coming_back(study.review_outlook(catalog, today, limit, warn=lambda _: None).later)
 
 
 def _ask_review(plan, asked) -> dict:

@@ -271,17 +271,41 @@ def clear_screen() -> None:
 # ---- asking questions ---------------------------------------------------------
 
 
-def question(number: int, total: int, prompt: str, choices: Sequence[tuple[str, str]],
-             how_to_answer: str, points: float, label: str = "") -> None:
-    """Show one question: its number, its Markdown prompt, its lettered choices."""
-    console = _console()
-    worth = f"{points:g} point" + ("" if points == 1 else "s")
-    where = f"{label} {symbol('·')} " if label else ""
-    console.print()
-    console.rule(f"[bold]{where}Question {number} of {total}[/]  [dim]{worth}[/]", align="left")
+def points(value: float | None) -> str:
+    """A score as a person reads it: 7, 7.5, 7.6 (never 7.66667); rounded down, so a score
+    shown as 8 of 10 is never one that missed a pass mark of 8."""
+    import math
+
+    if value is None or not math.isfinite(value):
+        return "?"
+    if abs(value - round(value)) < 1e-9:
+        return str(int(round(value)))
+    return f"{math.floor(value * 10 + 1e-9) / 10:.1f}"
+
+
+def _inline(text: str):
+    """Course text (a choice, a hint, a why) as Markdown on a terminal: `code` and **bold**
+    drawn, backticks gone. Elsewhere the text as written, like `markdown`."""
+    from rich.text import Text
+
+    if not is_terminal():
+        return Text(text)
     from rich.markdown import Markdown
 
-    console.print(Markdown(prompt))
+    return Markdown(text)
+
+
+def question(number: int, total: int, prompt: str, choices: Sequence[tuple[str, str]],
+             how_to_answer: str, points_worth: float, label: str = "", question_id: str = "") -> None:
+    """Show one question: its number and id, its Markdown prompt, its lettered choices."""
+    console = _console()
+    worth = f"{points(points_worth)} point" + ("" if points_worth == 1 else "s")
+    dot = symbol("·")
+    where = f"{label} {dot} " if label else ""
+    named = f" {dot} {question_id}" if question_id else ""
+    console.print()
+    console.rule(f"[bold]{where}Question {number} of {total}{named}[/]  [dim]{worth}[/]", align="left")
+    console.print(_inline(prompt))
     if choices:
         from rich.table import Table
         from rich.text import Text
@@ -291,36 +315,44 @@ def question(number: int, total: int, prompt: str, choices: Sequence[tuple[str, 
         grid.add_column(no_wrap=True)
         grid.add_column()
         for key, text in choices:
-            grid.add_row(Text(f"  {key})", style="bold cyan"), Text(text))
+            grid.add_row(Text(f"  {key})", style="bold cyan"), _inline(text))
         console.print(grid)
     console.print(f"[dim]{how_to_answer}[/]")
 
 
 def hint(level: int, total: int, text: str) -> None:
-    label = f"Hint {level} of {total}: "
-    print(_paint(label, _YELLOW) + _wrapped(label + text)[len(label):], flush=True)
+    """One hint after a `Hint 1 of 2:` label, its Markdown drawn on a terminal."""
+    label = f"Hint {level} of {total}:"
+    _console().print(_inline(f"**{label}** {text}") if is_terminal() else f"{label} {text}",
+                     markup=False)
 
 
-def feedback(correct: bool, points: float, max_points: float, right_answer: str,
-             explanation: str) -> None:
-    """Right or wrong, the right answer when wrong, and always the explanation."""
+def feedback(correct: bool, earned: float, max_points: float, right_answer: str,
+             explanation: str, whys: Sequence[str] = ()) -> None:
+    """Right or wrong, the right answer when wrong, the why of each choice picked, and always
+    the explanation."""
+    console = _console()
     if correct:
-        print(_paint(f"{symbol('✓')} Correct.", _GREEN), flush=True)
-    elif points > 0:
-        print(_paint(f"{symbol('◐')} Partly right ({points:g} of {max_points:g}). The full answer: {right_answer}",
-                     _YELLOW), flush=True)
+        console.print(f"[green]{symbol('✓')} Correct.[/]")
+    elif earned > 0:
+        console.print(f"[yellow]{symbol('◐')} Partly right ({points(earned)} of {points(max_points)}).[/] "
+                      "The full answer:")
+        console.print(_inline(right_answer))
     else:
-        print(_paint(f"{symbol('✗')} Not quite. The answer: {right_answer}", _RED), flush=True)
+        console.print(f"[red]{symbol('✗')} Not quite.[/] The answer:")
+        console.print(_inline(right_answer))
+    for why in whys:
+        console.print(_inline(why))
     if explanation:
-        from rich.markdown import Markdown
-
-        _console().print(Markdown(explanation))
+        console.print(_inline(explanation))
 
 
 def score_line(score: float, total: float, pass_mark: float, passed: bool) -> None:
-    percent = 100 * score / total if total else 0.0
+    import math
+
+    percent = math.floor(100 * score / total + 1e-9) if total else 0
     verdict = "passed" if passed else f"not passed yet (pass mark {pass_mark:.0%})"
-    text = f"Score: {score:g} / {total:g} ({percent:.0f}%): {verdict}"
+    text = f"Score: {points(score)} / {points(total)} ({percent}%): {verdict}"
     print(_paint(text, _GREEN if passed else _YELLOW), flush=True)
 
 

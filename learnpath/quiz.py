@@ -87,6 +87,8 @@ class Question:
     whys: tuple[tuple[str, str], ...] = ()
     # text only: a regular expression an answer may match instead (after normalising)
     accept: str | None = None
+    # after shuffling: (key shown, key in quiz.yaml) for each choice; empty in file order
+    file_keys: tuple[tuple[str, str], ...] = ()
 
     @property
     def choice_keys(self) -> tuple[str, ...]:
@@ -106,6 +108,24 @@ class Question:
         else:
             return ()  # an order is right or wrong as a whole; no one choice explains it
         return tuple(why for key, why in self.whys if key in picked)
+
+    def in_file_keys(self, answer: Any) -> Any:
+        """A normalised answer given in the shown (shuffled) keys, in quiz.yaml's keys instead.
+
+        Answers files always use quiz.yaml's keys, so this is how an answer
+        typed in a shuffled quiz is saved for `--answers`.
+        """
+        if not self.file_keys or answer is None:
+            return answer
+        back = dict(self.file_keys)
+        if isinstance(answer, str):
+            return back.get(answer, answer)
+        if isinstance(answer, tuple) and self.type.has_choices:
+            keys = tuple(back.get(key, key) for key in answer)
+            if self.type is QuestionType.MULTIPLE:  # a set: listed a, b, ..., z, aa, ...
+                keys = tuple(sorted(keys, key=lambda key: (len(key), key)))
+            return keys
+        return answer
 
 
 @dataclass(frozen=True)
@@ -150,6 +170,7 @@ class QuestionResult:
     your_answer: Any  # normalised answer; None if unanswered; text if unreadable
     answer: Answer  # the key
     explanation: str
+    whys: tuple[str, ...] = ()  # the author's word on each choice picked, in choice order
 
 
 @dataclass(frozen=True)
@@ -197,6 +218,15 @@ def shuffled(quiz: Quiz, seed: int | str) -> Quiz:
                    seed=seed if isinstance(seed, int) else None)
 
 
+def choices_shuffled(quiz: Quiz, seed: int) -> Quiz:
+    """The quiz with each question's choices shuffled but the questions left in place.
+
+    Review asks its questions most overdue first, so only the choices move.
+    """
+    rng = random.Random(seed)
+    return replace(quiz, questions=tuple(shuffle_choices(q, rng) for q in quiz.questions), seed=seed)
+
+
 def shuffle_choices(question: Question, rng: random.Random) -> Question:
     """One question with its choices in a random order and relabelled a, b, c...
 
@@ -218,7 +248,22 @@ def shuffle_choices(question: Question, rng: random.Random) -> Question:
         answer = tuple(sorted((relabel[key] for key in question.answer), key=position.__getitem__))
     whys = tuple(sorted(((relabel[key], why) for key, why in question.whys),
                         key=lambda pair: position[pair[0]]))
-    return replace(question, choices=choices, answer=answer, whys=whys)
+    original = dict(question.file_keys) if question.file_keys else {}
+    file_keys = tuple((relabel[key], original.get(key, key)) for key, _ in old)
+    return replace(question, choices=choices, answer=answer, whys=whys, file_keys=file_keys)
+
+
+def spelled_out(question: Question, answer: Any) -> str:
+    """An answer with the text of each choice it names, as Markdown: "b) `3`", "a) x; c) z".
+
+    For feedback, where a bare letter would make the learner look back up the screen.
+    """
+    if not question.type.has_choices or answer is None:
+        return format_answer(question, answer)
+    texts = dict(question.choices)
+    keys = (answer,) if isinstance(answer, str) else tuple(answer)
+    joiner = ", then " if question.type is QuestionType.ORDER else "; "
+    return joiner.join(f"**{key})** {' '.join(texts.get(key, '').split())}" for key in keys)
 
 
 def format_answer(question: Question, answer: Any) -> str:

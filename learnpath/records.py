@@ -88,14 +88,19 @@ def next_step(found) -> dict:
 # ---- quizzes ------------------------------------------------------------------------
 
 
-def quiz_result(result, *, section: str | None) -> dict:
-    """`quiz --answers F --json`: a graded attempt (`result` is a quiz.QuizResult)."""
+def quiz_result(result, *, section: str | None, partial: bool = False) -> dict:
+    """`quiz --answers F --json`: a graded attempt (`result` is a quiz.QuizResult).
+
+    `partial` is true for `--only-given`: only the questions answered were graded,
+    and the quiz box is never ticked, whatever `passed` says about them.
+    """
     record: dict[str, Any] = {} if section is None else {"section": section}
     record.update(
         score=result.score,
         total=result.total,
         pass_mark=result.pass_mark,
         passed=result.passed,
+        partial=partial,
         results=[
             {
                 "id": item.id,
@@ -105,11 +110,39 @@ def quiz_result(result, *, section: str | None) -> dict:
                 "your_answer": item.your_answer,
                 "answer": item.answer,
                 "explanation": item.explanation,
+                "whys": list(item.whys),
             }
             for item in result.results
         ],
     )
     return finite(record)
+
+
+def question_asked(question) -> dict:
+    """One question as a learner sees it: no answer, explanation, whys or hints."""
+    record: dict[str, Any] = {
+        "id": question.id,
+        "type": question.type.value,
+        "prompt": question.prompt,
+        "choices": dict(question.choices),
+        "points": question.points,
+    }
+    if question.type.value == "numeric":
+        record["tolerance"] = question.tolerance
+        record["rel_tolerance"] = question.rel_tolerance
+    return record
+
+
+def quiz_questions(section: Section, quiz) -> dict:
+    """`quiz ID --json` (no --answers, no --reveal): the questions to ask, without their answers.
+
+    Choices keep quiz.yaml's keys, which is what an answers file uses.
+    """
+    return finite({
+        "section": section.id,
+        "pass_mark": quiz.pass_mark,
+        "questions": [question_asked(q) for q in quiz.questions],
+    })
 
 
 def quiz_revealed(section: Section, quiz) -> dict:
@@ -127,6 +160,10 @@ def quiz_revealed(section: Section, quiz) -> dict:
                 "points": q.points,
                 "explanation": q.explanation,
                 "hints": list(q.hints),
+                "whys": dict(q.whys),
+                "accept": q.accept,
+                **({"tolerance": q.tolerance, "rel_tolerance": q.rel_tolerance}
+                   if q.type.value == "numeric" else {}),
             }
             for q in quiz.questions
         ],
@@ -189,6 +226,39 @@ def review(asked: int, results: Mapping[str, Any]) -> dict:
         "score": sum(result.score for result in results.values()),
         "total": sum(result.total for result in results.values()),
         "sections": [quiz_result(result, section=sid) for sid, result in results.items()],
+    })
+
+
+def review_outlook(outlook) -> dict:
+    """`review --json` without --answers: what is due now (as asked, without answers) and when
+    each other missed question comes back. Asks nothing and records nothing.
+
+    The keys of a graded review (asked, score, total, sections) are there too,
+    empty, as they were when nothing was due.
+    """
+    plan = outlook.plan
+    due = [
+        {
+            "section": q.section_id,
+            "question": q.question_id,
+            "box": q.box,
+            "due": q.due.isoformat(),
+            "overdue_days": q.overdue_days,
+            "asked": question_asked(plan.quizzes[q.section_id].question(q.question_id)),
+        }
+        for q in outlook.due
+    ]
+    later = [
+        {"section": card.section_id, "question": card.question_id, "box": card.box,
+         "due": card.due.isoformat()}
+        for card in outlook.later
+    ]
+    upcoming = [item["due"] for item in due] + [item["due"] for item in later]
+    return finite({
+        "asked": 0, "score": 0, "total": 0, "sections": [],
+        "due": due,
+        "later": later,
+        "next_due": min(upcoming) if upcoming else None,
     })
 
 

@@ -100,6 +100,13 @@ def due_from_attempts(attempts: Iterable[Attempt], today: date) -> list[DueQuest
     return due
 
 
+def coming_back(attempts: Iterable[Attempt], today: date) -> list[Card]:
+    """Questions ever missed that are not due yet, soonest first: what review will ask later."""
+    later = [card for card in cards(attempts).values() if card.ever_missed and card.due > today]
+    later.sort(key=lambda card: (card.due, section_order(card.section_id), card.question_id))
+    return later
+
+
 def due_questions(
     root: Path | str,
     today: date,

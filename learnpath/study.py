@@ -124,19 +124,41 @@ def take_quiz(
     answers_file: str | None = None,
     ask: Callable[[Any], Mapping[str, Any]] | None = None,
     shuffle_seed: int | None = None,
+    only_given: bool = False,
 ) -> QuizTaken:
     """Grade an answers file, or the answers `ask(quiz)` collects at the terminal, and record it.
 
     The record is checked first, so a problem shows before the first question.
     `ask` may raise to stop early (nothing is then graded or written).
+
+    With `only_given` (an answers file only), just the questions the file
+    answers are graded and logged, as a "partial" attempt: review picks up
+    exactly those, and the quiz box is never ticked, since the rest of the
+    quiz was never answered. This is how a tutor grades one answer given in
+    conversation.
     """
     from learnpath.answers import grade, load_answers
 
     ready_to_record(catalog)
     given = load_answers(answers_file, quiz) if answers_file is not None else dict(ask(quiz))
+    if only_given:
+        quiz = answered_part(quiz, given)
     result = grade(quiz, given)
-    logged, ticked = record_quiz(catalog, section, result, given=given, shuffle_seed=shuffle_seed)
+    in_file_keys = {qid: quiz.question(qid).in_file_keys(answer) for qid, answer in given.items()}
+    logged, ticked = record_quiz(catalog, section, result, given=in_file_keys,
+                                 shuffle_seed=shuffle_seed, partial=only_given)
     return QuizTaken(quiz, result, logged, ticked)
+
+
+def answered_part(quiz, given: Mapping[str, Any]):
+    """The quiz cut down to the questions `given` answers (a blank answer counts as none)."""
+    from dataclasses import replace
+
+    answered = [q for q in quiz.questions if given.get(q.id) is not None]
+    if not answered:
+        raise LearnpathError("--only-given found no answered question in the answers file",
+                             fix="Answer at least one question, e.g. `leaf-grad: b`")
+    return replace(quiz, questions=tuple(answered))
 
 
 def record_quiz(
@@ -146,33 +168,40 @@ def record_quiz(
     *,
     given: Mapping[str, Any] | None = None,
     shuffle_seed: int | None = None,
+    partial: bool = False,
 ) -> tuple[bool, bool]:
-    """Log a graded attempt; a pass also ticks the quiz box with the score and today's date.
+    """Log a graded attempt; a pass of the whole quiz also ticks its box with the score and date.
 
     Returns (logged, ticked). If a write fails, the answers are saved to a
     file and RecordingFailed says where and how to record them later.
     """
-    from learnpath.attempts import append_attempt
+    from learnpath.attempts import AttemptKind, append_attempt
     from learnpath.progress import QuizMark
     from learnpath.progress import record_quiz as tick_quiz
 
+    kind = AttemptKind.PARTIAL if partial else AttemptKind.QUIZ
     logged = ticked = False
     try:
-        _write("the attempt log", lambda: append_attempt(catalog.root, section.id, result, kind="quiz"))
+        _write("the attempt log", lambda: append_attempt(catalog.root, section.id, result, kind=kind,
+                                                         seed=shuffle_seed))
         logged = True
-        if result.passed:
+        if result.passed and not partial:
             mark = QuizMark(score=result.score, total=result.total, date=date.today().isoformat())
             _write(f"the quiz box of {section.id}",
                    lambda: tick_quiz(catalog.progress_path, catalog.sections, section.id, mark))
             ticked = True
     except LearnpathError as problem:
-        raise _kept_for_later(catalog, section, result, given, shuffle_seed, problem,
-                              logged=logged) from None
+        raise _kept_for_later(catalog, section, result, given, problem,
+                              logged=logged, partial=partial) from None
     return logged, ticked
 
 
-def _kept_for_later(catalog, section, result, given, shuffle_seed, problem, *, logged) -> RecordingFailed:
-    """Save the answers of an attempt that could not be written down, and say how to record it."""
+def _kept_for_later(catalog, section, result, given, problem, *, logged, partial=False) -> RecordingFailed:
+    """Save the answers of an attempt that could not be written down, and say how to record it.
+
+    The answers are saved in quiz.yaml's keys, as every answers file is, so
+    they grade the same whatever order the quiz was asked in.
+    """
     score = f"{result.score:g}/{result.total:g}" + (" (passed)" if result.passed else "")
     saved = _save_answers(catalog, section, given) if given is not None else None
     if logged:
@@ -180,10 +209,10 @@ def _kept_for_later(catalog, section, result, given, shuffle_seed, problem, *, l
     else:
         what = f"your {score} was graded but not recorded"
     again = f"learnpath quiz {section.id}"
-    if shuffle_seed is not None:
-        again += f" --shuffle --seed {shuffle_seed}"
     if saved is not None:
-        keep = f"Your answers are saved in {saved}: once that is fixed, `{again} --answers {saved}` records them"
+        only = " --only-given" if partial else ""
+        keep = (f"Your answers are saved in {saved}: once that is fixed, "
+                f"`{again} --answers {saved}{only}` records them")
     else:
         keep = "Once that is fixed, take the quiz again to record it"
     return RecordingFailed(f"{what}: {problem}", fix=keep)
@@ -265,10 +294,13 @@ class ReviewPlan:
 
 
 def plan_review(catalog: Catalog, today: date, limit: int,
-                warn: Callable[[str], None] | None = None) -> ReviewPlan:
+                warn: Callable[[str], None] | None = None, *,
+                shuffle_seed: int | None = None) -> ReviewPlan:
     """The missed questions due by `today` that still exist in the course, at most `limit`.
 
-    `warn` is told about lines of the attempt log that had to be skipped.
+    `warn` is told about lines of the attempt log that had to be skipped. With
+    `shuffle_seed` (an interactive review) each question's choices are
+    shuffled; an answers file always uses quiz.yaml's keys, so it gets none.
     """
     from learnpath.quizfile import load_quiz
     from learnpath.review import due_questions
@@ -279,7 +311,37 @@ def plan_review(catalog: Catalog, today: date, limit: int,
     due = [q for q in due if q.question_id in quizzes[q.section_id].ids][:limit]
     asked = tuple((q.section_id, q.question_id) for q in due)
     used = {sid: quizzes[sid] for sid, _ in asked}
+    if shuffle_seed is not None:
+        from learnpath.quiz import choices_shuffled
+
+        used = {sid: choices_shuffled(quiz, shuffle_seed) for sid, quiz in used.items()}
     return ReviewPlan(asked, used, {sid: sections[sid] for sid in used})
+
+
+@dataclass(frozen=True)
+class ReviewOutlook:
+    """Review as seen from today: what it would ask now, and when each other missed question returns."""
+
+    plan: ReviewPlan
+    due: tuple  # review.DueQuestion for each question in plan.asked, in the same order
+    later: tuple  # review.Card for each missed question not due yet, soonest first
+
+
+def review_outlook(catalog: Catalog, today: date, limit: int,
+                   warn: Callable[[str], None] | None = None) -> ReviewOutlook:
+    """Today's review and the days the rest come back; reads the log, writes nothing.
+
+    `warn` is told about lines of the attempt log that had to be skipped (once).
+    """
+    from learnpath.attempts import read_attempts
+    from learnpath.review import coming_back, due_from_attempts
+
+    plan = plan_review(catalog, today, limit, warn=warn)
+    attempts = read_attempts(catalog.root)  # skipped lines were reported just above
+    by_key = {(q.section_id, q.question_id): q for q in due_from_attempts(attempts, today)}
+    sections = {section.id for section in catalog.sections}
+    later = tuple(card for card in coming_back(attempts, today) if card.section_id in sections)
+    return ReviewOutlook(plan, tuple(by_key[key] for key in plan.asked), later)
 
 
 def take_review(
@@ -301,8 +363,8 @@ def take_review(
     results = grade_review(plan.quizzes, plan.asked, given)
     for sid, result in results.items():
         _write(f"the attempt log ({sid} review)",
-               lambda sid=sid, result=result: append_attempt(catalog.root, sid, result,
-                                                              kind=AttemptKind.REVIEW))
+               lambda sid=sid, result=result: append_attempt(
+                   catalog.root, sid, result, kind=AttemptKind.REVIEW, seed=plan.quizzes[sid].seed))
     return results
 
 

@@ -39,7 +39,7 @@ def section_list(rows: Sequence) -> None:
 
 def _quiz_cell(state) -> str:
     if state.quiz is not None:
-        mark = f"{state.quiz.score:g}/{state.quiz.total:g}"
+        mark = f"{console.points(state.quiz.score)}/{console.points(state.quiz.total)}"
         return f"{mark} {console.tick(True)}" if state.quiz_passed else mark
     return console.tick(state.quiz_passed)
 
@@ -90,18 +90,28 @@ def quiz_results(quiz, result) -> None:
             continue
         yours = "no answer" if item.your_answer is None else format_answer(question, item.your_answer)
         console.say(f"{console.cross()} {item.id}: you said {yours}; the answer is "
-                    f"{format_answer(question, item.answer)} ({item.points:g}/{item.max_points:g})")
+                    f"{format_answer(question, item.answer)} "
+                    f"({console.points(item.points)}/{console.points(item.max_points)})")
+        for why in item.whys:
+            console.note("    " + why.strip().replace("\n", "\n    "))
         if item.explanation:
             console.note("    " + item.explanation.strip().replace("\n", "\n    "))
 
 
-def quiz_verdict(section, result) -> None:
+def quiz_verdict(section, result, *, partial: bool = False, seed: int | None = None) -> None:
     console.score_line(result.score, result.total, result.pass_mark, result.passed)
-    if result.passed:
+    if partial:
+        console.note(f"Graded {len(result.results)} of the quiz's questions on their own: logged for "
+                     f"review; the quiz box of {section.id} is not ticked (only a whole attempt ticks it).")
+    elif result.passed:
         console.note(f"Quiz box of {section.id} ticked in PROGRESS.md. Next: learnpath next")
     else:
+        missed = next((item.id for item in result.results if not item.correct), "QUESTION_ID")
         console.note(f"Try again with `learnpath quiz {section.id}`; "
-                     f"`learnpath hint {section.id} QUESTION_ID` gives hints.")
+                     f"`learnpath hint {section.id} {missed}` gives a hint for one you missed.")
+    if seed is not None:
+        console.note(f"Asked in shuffled order {seed}: `learnpath quiz {section.id} --seed {seed}` "
+                     "asks it the same way again.")
 
 
 def quiz_revealed(section, quiz) -> None:
@@ -141,8 +151,37 @@ def review_results(plan, results, *, from_file: bool) -> None:
             quiz_results(plan.quizzes[sid], result)
     score = sum(result.score for result in results.values())
     total = sum(result.total for result in results.values())
-    console.paragraph(f"Review: {score:g} of {total:g} points. A question you miss comes back tomorrow; "
-                      "one you get right waits longer each time.")
+    console.paragraph(f"Review: {console.points(score)} of {console.points(total)} points. A question "
+                      "you miss comes back tomorrow; one you get right waits longer each time.")
+
+
+def _when(day, today) -> str:
+    days = (day - today).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return f"tomorrow ({day.isoformat()})"
+    return f"in {days} days ({day.isoformat()})"
+
+
+def coming_back(later) -> None:
+    """When the missed questions not due yet come back: the next day, and how many then."""
+    from datetime import date
+
+    if not later:
+        console.note("No missed question is waiting: nothing comes back for review.")
+        return
+    first = later[0].due
+    on_first = sum(card.due == first for card in later)
+    rest = len(later) - on_first
+    then = f"; {rest} more after that" if rest else ""
+    console.note(f"Next review: {on_first} question{'s' if on_first != 1 else ''} "
+                 f"{_when(first, date.today())}{then}. `learnpath review --json` lists them.")
+
+
+def nothing_to_review(outlook) -> None:
+    console.success("Nothing to review today: no missed question is due.")
+    coming_back(outlook.later)
 
 
 def check_report(catalog, problems, *, ran: bool) -> None:

@@ -66,8 +66,35 @@ def test_review_labels_head_each_question(quiz, capsys):
     assert "review 1.1 · Question 1 of 1" in capsys.readouterr().out
 
 
-def test_interactive_json_is_refused(course, cli):
-    """--json without --answers or --reveal is a usage error (exit 2), checked before any prompt."""
-    result = cli(course, "quiz", "1.1", "--json")
-    assert result.exit_code == 2
-    assert "--json needs --answers FILE or --reveal" in result.stderr
+def test_question_ids_head_each_question(quiz, capsys):
+    """The id a learner types in `learnpath hint ID QUESTION_ID` is shown beside each question."""
+    ask_questions(quiz.questions[:1], _reader(["b"]))
+    assert "Question 1 of 1 · leaf-grad" in capsys.readouterr().out
+
+
+def test_feedback_shows_the_why_of_the_choice_picked_and_the_answer_spelled_out(tmp_path, capsys):
+    """Picking a choice with a `why` shows that why, then the explanation; a wrong answer names
+    the right choice by letter and text, and a text key shows one wording, not every variant."""
+    path = tmp_path / "quiz.yaml"
+    path.write_text("""\
+questions:
+  - id: pick
+    type: single
+    prompt: "`a * b` with a = 2, b = 3: slope in a?"
+    choices:
+      a: {text: "`2`", why: "That is a's own value."}
+      b: {text: "`3`", why: "Right: the other factor."}
+    answer: b
+    explanation: "The slope of a*b in a is b."
+  - id: name
+    type: text
+    prompt: "Name the sort."
+    answer: ["topological sort", "topo sort", "toposort"]
+    explanation: "It orders a graph."
+""", encoding="utf-8")
+    questions = load_quiz(path).questions
+    ask_questions(questions, _reader(["a", "heap sort"]))
+    out = capsys.readouterr().out
+    assert "That is a's own value." in out and "Right: the other factor." not in out
+    assert "**b)** `3`" in out  # the right choice spelled out (Markdown as written: not a terminal)
+    assert "topological sort" in out and "topo sort /" not in out and "toposort" not in out

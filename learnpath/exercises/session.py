@@ -16,6 +16,7 @@ from enum import Enum
 from pathlib import Path
 
 from learnpath.catalog import Catalog, Section
+from learnpath.errors import LearnpathError
 from learnpath.exercises.files import ExerciseError
 from learnpath.exercises.grading import DEFAULT_TIMEOUT, ExerciseReport
 
@@ -61,6 +62,7 @@ def watch(
     section: Section,
     *,
     show: Callable[[Checked], None],
+    problem: Callable[[LearnpathError], None] = lambda error: None,
     timeout: float = DEFAULT_TIMEOUT,
     poll: float = POLL_SECONDS,
 ) -> WatchEnd:
@@ -70,13 +72,18 @@ def watch(
     second: that works on every file system, network folders and containers
     included, where change notifications (inotify) may never arrive. Saving by
     renaming a new file over the old one, as many editors do, is seen too.
+    A problem the learner can fix while watching (a mangled PROGRESS.md, the
+    file deleted) goes to `problem` and the watch goes on.
     """
     require_exercise(section)
     path = section.exercise
     try:
         with _keys() as pressed:
             while True:
-                show(check_and_record(catalog, section, timeout=timeout))
+                try:
+                    show(check_and_record(catalog, section, timeout=timeout))
+                except LearnpathError as error:
+                    problem(error)
                 seen = _stamp(path)
                 while True:
                     key = pressed(poll)

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+
+# The experiments' matrices are small: one BLAS thread is fastest for them, and on a
+# busy machine more threads wait on each other (10 to 50 times slower). This must be
+# set before NumPy is first imported; experiments run alone set it themselves.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import pytest
 

@@ -102,3 +102,26 @@ def test_missing_solution_files_are_named_with_the_fix(exercise):
     assert any("the reference solution is missing" in p for p in problems)
     assert any("the pristine copy of the starter is missing" in p for p in problems)
     assert any("mutants.yaml is missing" in p for p in problems)
+
+
+def test_strict_check_asks_for_a_your_turn_part_that_shows_the_command(exercise, cli):
+    """--strict: a section with an exercise needs a "Your turn" heading and `learnpath exercise ID` in it."""
+    import json
+
+    def exercise_problems():
+        report = json.loads(cli(exercise.root, "check", "--strict", "--json").stdout)
+        return [p["message"] for p in report["problems"] if "exercise" in p["message"]]
+
+    assert exercise_problems() == ['overview.md has no "Your turn" heading, though the section has an exercise']
+    overview = exercise.folder / "overview.md"
+    overview.write_text(overview.read_text() + "\n## Your turn\n\nWrite double.\n")
+    assert exercise_problems() == ["overview.md never shows the command `learnpath exercise 1.1`"]
+    overview.write_text(overview.read_text() + "Run `learnpath exercise 1.1`.\n")
+    assert exercise_problems() == []
+
+
+def test_checks_that_import_the_exercise_themselves_are_refused(exercise):
+    """`import exercise` in the checks would grade the learner's file, not the version under proof."""
+    exercise.checks.write_text("import exercise\n" + exercise.checks.read_text())
+    problems = _problems(exercise, run=False)
+    assert len(problems) == 1 and "exercise_checks.py:1: the checks import the exercise" in problems[0]

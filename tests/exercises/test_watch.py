@@ -58,3 +58,28 @@ def test_ctrl_c_stops_watching_cleanly(exercise):
     child.close()
     assert "Traceback" not in child.before + rest
     assert child.exitstatus == 0
+
+
+def test_a_problem_while_watching_is_shown_and_the_watch_goes_on(exercise):
+    """A PROGRESS.md mangled mid-watch is one error line; fixing it and saving checks again."""
+    from learnpath.catalog import load_catalog
+    from learnpath.progress import ensure_progress
+
+    catalog = load_catalog(exercise.root)
+    ensure_progress(catalog.progress_path, catalog.sections)
+    progress = catalog.progress_path
+    good = progress.read_text()
+    child = _spawn(exercise.root, "exercise", "1.1", "--watch")
+    child.expect("0 of 2 tasks pass")
+    progress.write_text(good.replace("- [ ] experiment", "- [?] experiment", 1))
+    _save(exercise.exercise, REFERENCE)
+    child.expect("not a checkbox")
+    child.expect("Still watching")
+    progress.write_text(good)
+    _save(exercise.exercise, REFERENCE + "\n")
+    child.expect("All 2 tasks pass")
+    time.sleep(0.3)
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

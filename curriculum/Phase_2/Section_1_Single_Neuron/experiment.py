@@ -106,7 +106,7 @@ def main() -> dict:
         figures[f"hand_{gate.lower()}_outputs"] = outputs
     print()
 
-    print(f"Step 3. Train a logistic neuron: {STEPS} steps of gradient descent, lr = {LEARNING_RATE}, BCE loss")
+    print(f"Step 3. Train a logistic neuron: {STEPS} steps of gradient descent on BCE, lr = {LEARNING_RATE}")
     trained = {}
     curves = {}
     for gate, targets in TRUTH_TABLES.items():
@@ -114,8 +114,8 @@ def main() -> dict:
         trained[gate] = (w, b)
         curves[gate] = losses
         acc = accuracy(w, b, targets)
-        print(f"  {gate:3}  loss {losses[0]:.4f} -> {losses[-1]:.6f}   accuracy {acc:.2f}   "
-              f"w = ({w[0].data:+.3f}, {w[1].data:+.3f}), b = {b.data:+.3f}")
+        print(f"  {gate:3} loss {losses[0]:.4f} -> {losses[-1]:.6f}  accuracy {acc:.2f}  "
+              f"w = ({w[0].data:+.3f}, {w[1].data:+.3f})  b = {b.data:+.3f}")
         figures[f"{gate.lower()}_loss"] = losses[-1]
         figures[f"{gate.lower()}_accuracy"] = acc
         figures[f"{gate.lower()}_weights"] = (w[0].data, w[1].data, b.data)
@@ -133,7 +133,7 @@ def main() -> dict:
                           x_label="step"))
     print()
 
-    print("Step 4. The decision line: where w1*x1 + w2*x2 + b = 0, i.e. where the neuron says 0.5")
+    print("Step 4. The decision line w1*x1 + w2*x2 + b = 0, where the neuron says 0.5")
     for gate in ("AND", "OR"):
         w, b = trained[gate]
         slope, intercept = decision_line(w[0].data, w[1].data, b.data)

@@ -99,7 +99,7 @@ def main() -> dict:
     xs, ys = noisy_line_points()
     w_best, b_best = least_squares(xs, ys)
     print(f"  least squares, closed form: w = {w_best:.6f}, b = {b_best:.6f}")
-    print("  (not exactly 3 and -2: the noise moved the points, and the best line follows them)")
+    print("  (not 3 and -2: the noise moved the points, and the best line follows them)")
     figures.update(least_squares_w=w_best, least_squares_b=b_best)
     print()
 
@@ -116,8 +116,9 @@ def main() -> dict:
     w0_best = least_squares_through_origin(xs, ys)
     mse_without = mse([Value(w0 * x) for x in xs], ys).data
     print(f"  w = {w0:.6f} (its own least squares: {w0_best:.6f}), MSE = {mse_without:.4f}")
-    print(f"  {mse_without / figures['mse_with_bias']:.1f} times the MSE with a bias. With the slope as its only")
-    print(f"  knob, the line turns about (0, 0) from {w:.2f} to {w0:.2f}, a compromise between the low and high points")
+    print(f"  {mse_without / figures['mse_with_bias']:.1f} times the MSE with a bias. With the slope as its only knob,")
+    print(f"  the line turns about (0, 0) from {w:.2f} to {w0:.2f}")
+    print("  a compromise between the near points and the far ones")
     figures.update(gd_w_no_bias=w0, least_squares_w_no_bias=w0_best, mse_without_bias=mse_without)
     print(plot.line_chart({"with bias": losses_with, "without bias": losses_without}, log_y=True,
                           title="MSE per step (log scale)", width=56, height=10, x_label="step"))
@@ -130,8 +131,8 @@ def main() -> dict:
     net, start, losses = train_adder()
     hidden_a, hidden_b = net.layers[0].neurons
     output = net.layers[1].neurons[0]
-    print(f"  MLP(2, [2, 1]): 2 hidden ReLU neurons and 1 output, 9 parameters; "
-          f"{ADDITION_STEPS} steps at lr = {ADDITION_LR}")
+    print("  MLP(2, [2, 1]): 2 hidden ReLU neurons and 1 output, 9 parameters")
+    print(f"  {ADDITION_STEPS} steps of gradient descent on MSE at lr = {ADDITION_LR}")
     print(f"  loss {losses[0]:.4f} -> {losses[-1]:.1e}")
     figures.update(adder_first_loss=losses[0], adder_final_loss=losses[-1])
 
@@ -160,7 +161,7 @@ def main() -> dict:
         result = net(pair).data
         print(f"  unseen: {pair[0]:g} + {pair[1]:g} -> {result:.4f}")
         figures[f"adder_{pair[0]:g}_{pair[1]:g}"] = result
-    print("  (-3) + (-4) fails: A's sum is negative there, so A goes silent and B wakes up instead")
+    print("  (-3) + (-4) fails: A's sum is negative there, so A goes silent and B wakes up")
     figures["a_silent_at_negative"] = hidden_a((-3.0, -4.0)).data == 0.0
     figures["b_output_at_negative"] = hidden_b((-3.0, -4.0)).data
     return figures

@@ -102,7 +102,7 @@ def main() -> dict:
     print(plot.line_chart({name: [f(x) for x in grid] for name, (f, _) in ACTIVATIONS.items()}, xs=grid,
                           title="the activations on [-4, 4]", width=56, height=12))
     worst_gap = max(abs(gelu(x) - gelu_exact(x)) for x in (i / 1000 for i in range(-6000, 6001)))
-    print(f"  (GELU here is GPT-2's tanh form; it is within {worst_gap:.1e} of the exact x*Phi(x) on [-6, 6])")
+    print(f"  (GELU here is GPT-2's tanh form, within {worst_gap:.1e} of x*Phi(x) on [-6, 6])")
     figures["gelu_tanh_form_max_gap"] = worst_gap
     print()
 
@@ -114,10 +114,12 @@ def main() -> dict:
             figures[f"slope_{name}_{x:g}"] = df(x)
     print(plot.line_chart({name: [df(x) for x in grid] for name, (_, df) in ACTIVATIONS.items()}, xs=grid,
                           title="their derivatives on [-4, 4]", width=56, height=12))
-    print("  sigmoid's slope is at most 0.25 (at 0); at 5 it is 0.0066, at 5 tanh's is 0.00018: saturated")
+    print("  sigmoid's slope is at most 0.25 (at 0). At x = 5 the sigmoid's slope is 0.0066")
+    print("  and tanh's 0.00018: both saturated")
     print()
 
-    print(f"Step 3. Each derivative against a central difference (h = {H:g}) at {len(CHECK_POINTS)} points in [-4, 4]")
+    print(f"Step 3. Each derivative against a central difference (h = {H:g})")
+    print(f"  at {len(CHECK_POINTS)} points in [-4, 4]")
     for name, (f, df) in ACTIVATIONS.items():
         worst = max(relative_error(df(x), central_difference(f, x)) for x in CHECK_POINTS)
         print(f"  {name:>10}: largest relative error {worst:.1e}")
@@ -158,8 +160,8 @@ def main() -> dict:
     random.seed(SEED)
     relu_net = MLP(2, [4, 4, 1])
     relu_loss = train_on_xor(relu_net)
-    print(f"  trained on XOR ({XOR_STEPS} steps, lr {XOR_LR}, MSE): 2-4-4-1 without activations {linear_loss:.6f}, "
-          f"with ReLU {relu_loss:.1e}")
+    print(f"  trained on XOR ({XOR_STEPS} steps, lr {XOR_LR}, MSE), final loss:")
+    print(f"  2-4-4-1 without activations {linear_loss:.6f}; the same sizes with ReLU {relu_loss:.1e}")
     print(f"  the ReLU network says {[round(relu_net(x).data, 3) for x in XOR_INPUTS]} for targets {XOR_TARGETS}")
     figures.update(xor_linear_loss=linear_loss, xor_relu_loss=relu_loss,
                    xor_relu_outputs=[relu_net(x).data for x in XOR_INPUTS])
@@ -172,13 +174,13 @@ def main() -> dict:
     for _ in range(100):
         x = (rng.uniform(-3, 3), rng.uniform(-3, 3))
         gap = max(gap, abs(stack(x).data - (w1 * x[0] + w2 * x[1] + b)))
-    print(f"  the trained stack ({len(stack.parameters())} parameters) is one neuron in disguise: "
-          f"y = {w1:.6f}*x1 {w2:+.6f}*x2 {b:+.6f}")
+    print(f"  the trained stack ({len(stack.parameters())} parameters) is one neuron in disguise:")
+    print(f"  y = {w1:.6f}*x1 {w2:+.6f}*x2 {b:+.6f}")
     print(f"  (on 100 random inputs in [-3, 3]^2 the two differ by at most {gap:.1e})")
     figures.update(collapse_gap=gap, collapse_parameters=len(stack.parameters()), collapsed_map=(w1, w2, b))
     print()
 
-    print(f"Step 6. Dead ReLUs: a layer of 100 neurons on 200 two-moons points, biases started at {BAD_BIAS:g}")
+    print("Step 6. Dead ReLUs: a layer of 100 neurons on 200 two-moons points")
     X, _ = make_moons(200, noise=0.1, seed=SEED)
     points = [(float(a), float(c)) for a, c in X]
     for label, bias in (("default (bias 0)", 0.0), (f"bad (bias {BAD_BIAS:g})", BAD_BIAS)):

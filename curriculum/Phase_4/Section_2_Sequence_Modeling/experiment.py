@@ -23,7 +23,7 @@ import numpy as np
 
 from learnpath.nn import Tensor
 from learnpath.nn import functional as F
-from learnpath.nn.data import load_names
+from learnpath.nn.data import load_names, train_dev_test_split
 from learnpath.nn.optim import Adam, Cosine
 from learnpath.nn.plot import heatmap, loss_curve
 from learnpath.nn.tensor import no_grad
@@ -50,14 +50,9 @@ TEMPERATURES = (1.0, 0.5)
 
 
 def split_names(names: list[str], seed: int = SPLIT_SEED) -> dict[str, list[str]]:
-    """Shuffle once, then 80% to train, 10% to dev (for comparing models), 10% to test."""
-    order = np.random.default_rng(seed).permutation(len(names))
-    cut_train, cut_dev = int(0.8 * len(names)), int(0.9 * len(names))
-    return {
-        "train": [names[i] for i in order[:cut_train]],
-        "dev": [names[i] for i in order[cut_train:cut_dev]],
-        "test": [names[i] for i in order[cut_dev:]],
-    }
+    """Shuffle once, then 10% to dev (for comparing models), 10% to test, the rest to train."""
+    train, dev, test = train_dev_test_split(names, seed=seed)
+    return {"train": train, "dev": dev, "test": test}
 
 
 def bigrams(names: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -104,7 +99,7 @@ def train_by_gradient_descent(
     losses = []
     for _ in range(steps):
         batch = rng.integers(0, len(previous), BATCH)
-        logits = F.embedding(W, previous[batch])  # row `previous` of W: the scores for what comes next
+        logits = F.embedding(previous[batch], W)  # row `previous` of W: the scores for what comes next
         loss = F.cross_entropy(logits, following[batch])
         loss.backward()
         optimizer.step()

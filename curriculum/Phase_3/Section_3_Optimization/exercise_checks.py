@@ -1,0 +1,67 @@
+"""Checks for the section 3.3 exercise: step for step against the library's SGD with momentum and Adam."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from learnpath.exercises import expect_close, for_all, st, task
+from learnpath.nn import Tensor
+from learnpath.nn.optim import SGD, Adam
+
+
+def _gradients(seed: int, steps: int, shape: tuple[int, ...]) -> list[np.ndarray]:
+    """A fixed sequence of gradients of mixed sizes, the same for the learner and the library."""
+    rng = np.random.default_rng(seed)
+    return [rng.normal(0.0, 1.0, shape) * 10.0 ** rng.integers(-3, 3) for _ in range(steps)]
+
+
+@task("momentum-step", "Gradient descent with momentum",
+      hints=["The velocity is updated first, and the parameter moves with the new velocity.",
+             "The new velocity is mu times the old one plus the gradient (no factor in front of the gradient).",
+             "The parameter goes downhill: subtract lr times the velocity."])
+def check_momentum(ex):
+    param, velocity = ex.momentum_step(np.array([1.0]), np.array([2.0]), np.array([0.5]), 0.1, 0.9)
+    expect_close(velocity, np.array([2.45]), what="velocity after momentum_step([1.0], [2.0], [0.5], lr=0.1, mu=0.9)")
+    expect_close(param, np.array([0.755]), what="param after momentum_step([1.0], [2.0], [0.5], lr=0.1, mu=0.9)")
+
+    def one_case(seed, lr, mu):
+        start = np.random.default_rng(seed + 1).normal(0.0, 1.0, (2, 3))
+        reference = Tensor(start)
+        optimizer = SGD([reference], lr=lr, momentum=mu)
+        param, velocity = start.copy(), np.zeros_like(start)
+        for k, g in enumerate(_gradients(seed, 6, start.shape)):
+            reference.grad = g
+            optimizer.step()
+            param, velocity = ex.momentum_step(param, g, velocity, lr, mu)
+            expect_close(param, reference.data, rel=1e-9, abs=1e-12,
+                         what=f"param after step {k + 1} (lr {lr!r}, mu {mu!r}, gradients from seed {seed}) "
+                              "vs learnpath.nn.optim.SGD(momentum=mu)")
+
+    for_all(st.integers(0, 10_000), st.floats(0.001, 0.5), st.floats(0.1, 0.99), max_examples=30)(one_case)
+
+
+@task("adam-step", "Adam, with bias correction",
+      hints=["m and v are updated first, each a weighted average of its old value and the new gradient (or its square).",
+             "Bias correction divides m by (1 - beta1**t) and v by (1 - beta2**t), with t counting from 1.",
+             "The step is lr * m_hat / (sqrt(v_hat) + eps); return m and v themselves, uncorrected."])
+def check_adam(ex):
+    param, m, v = ex.adam_step(np.array([1.0]), np.array([4.0]), np.zeros(1), np.zeros(1), 1, 0.1)
+    expect_close(m, np.array([0.4]), what="m after the first adam_step with grad [4.0]")
+    expect_close(v, np.array([0.016]), what="v after the first adam_step with grad [4.0]")
+    expect_close(param, np.array([0.9]), what="param after the first adam_step from [1.0] with grad [4.0], lr 0.1")
+
+    def one_case(seed, lr, beta1, beta2):
+        start = np.random.default_rng(seed + 1).normal(0.0, 1.0, (3,))
+        reference = Tensor(start)
+        optimizer = Adam([reference], lr=lr, betas=(beta1, beta2))
+        param, m, v = start.copy(), np.zeros_like(start), np.zeros_like(start)
+        for t, g in enumerate(_gradients(seed, 8, start.shape), start=1):
+            reference.grad = g
+            optimizer.step()
+            param, m, v = ex.adam_step(param, g, m, v, t, lr, beta1, beta2)
+            expect_close(param, reference.data, rel=1e-9, abs=1e-12,
+                         what=f"param after step {t} (lr {lr!r}, betas ({beta1!r}, {beta2!r}), "
+                              f"gradients from seed {seed}) vs learnpath.nn.optim.Adam")
+
+    for_all(st.integers(0, 10_000), st.floats(0.001, 0.5), st.floats(0.5, 0.99), st.floats(0.9, 0.9999),
+            max_examples=30)(one_case)

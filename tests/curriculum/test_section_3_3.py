@@ -1,0 +1,235 @@
+"""Section 3.3 (Optimization): every claim of the overview and every numeric quiz answer, recomputed."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from learnpath.nn import Tensor, Value, accuracy
+from learnpath.nn.optim import SGD, Adam
+
+from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone
+
+SECTION = "3.3"
+
+
+@pytest.fixture(scope="module")
+def experiment():
+    return load_experiment(SECTION)
+
+
+def _assert_matches_key(question_id: str, computed: float) -> None:
+    question = quiz_questions(SECTION)[question_id]
+    assert abs(computed - float(question["answer"])) <= float(question["tolerance"])
+
+
+def test_valley_counts_match_the_table(run_main):
+    """576, 199, 1,112, 202, 81, 335 and 172 updates, as the overview's table says."""
+    figures, printed = run_main
+    assert figures["valley_steps"] == {
+        "plain, lr 2/101": 576, "momentum 0.9, lr 2/101": 199, "plain, lr 0.01": 1112,
+        "momentum 0.9, lr 0.01": 202, "momentum 0.669, lr 0.0331": 81, "Adam, lr 0.1": 335, "Adam, lr 0.5": 172,
+    }
+    assert "momentum 0.669, lr 0.0331      81" in printed
+
+
+def test_momentum_needs_at_least_3x_fewer_updates_when_tuned(run_main):
+    """Momentum's advantage: 7.1x each at its best, 5.5x at lr 0.01, 2.9x with 0.9 added at 2/101."""
+    ratios = run_main[0]["momentum_ratios"]
+    assert ratios["each at its best"] >= 3 and f"{ratios['each at its best']:.1f}" == "7.1"
+    assert f"{ratios['at lr 0.01']:.1f}" == "5.5"
+    assert f"{ratios['same rate, momentum 0.9']:.1f}" == "2.9"
+
+
+def test_momentum_theory_for_the_valley():
+    """Heavy ball on curvature c: stable iff lr*c < 2(1+mu); |root| = sqrt(mu) in the complex band; tuned rate 9/11."""
+    def spectral_radius(lr, mu, c):
+        # p_{k+1} = p_k - lr*(c p_k) + mu*(p_k - p_{k-1}) is equivalent to the library's velocity form.
+        roots = np.roots([1.0, -(1.0 + mu - lr * c), mu])
+        return max(abs(roots))
+
+    assert spectral_radius(0.0379, 0.9, 100) < 1 < spectral_radius(0.0381, 0.9, 100)
+    for c in (1.0, 100.0):
+        assert spectral_radius(2 / 101, 0.9, c) == pytest.approx(math.sqrt(0.9), abs=1e-9)
+        assert spectral_radius(4 / 121, (9 / 11) ** 2, c) == pytest.approx(9 / 11, abs=1e-6)
+    assert (1 - math.sqrt(0.9)) ** 2 < 0.0198 < 1.98 < (1 + math.sqrt(0.9)) ** 2
+
+
+def test_library_momentum_is_the_heavy_ball(experiment):
+    """SGD(momentum) on the valley equals p_{k+1} = p_k - lr grad + mu (p_k - p_{k-1}), step for step."""
+    lr, mu = 2 / 101, 0.9
+    path = experiment.valley_path(lambda ps: SGD(ps, lr=lr, momentum=mu), 30)
+    c = experiment.CURVATURES
+    previous, current = np.array(experiment.START), np.array(experiment.START)
+    for k, point in enumerate(path[1:]):
+        step = current - lr * c * current + (mu * (current - previous) if k else 0.0)
+        previous, current = current, step
+        assert np.allclose(current, point, rtol=1e-12, atol=1e-14)
+
+
+def test_momentum_y_swings(run_main):
+    """With momentum 0.9 at 2/101, y over the first 7 steps is -0.98 -0.82 +0.95 +0.66 -0.91 -0.52 +0.86."""
+    figures, printed = run_main
+    ys = figures["momentum_first_ys"][1:8]
+    assert [f"{y:+.2f}" for y in ys] == ["-0.98", "-0.82", "+0.95", "+0.66", "-0.91", "-0.52", "+0.86"]
+    assert "-0.98 -0.82 +0.95 +0.66 -0.91 -0.52 +0.86" in printed
+
+
+def test_spiral_results(run_main):
+    """SGD 0.141 / 95.0%, momentum 0.144 / 95.0%, Adam 0.050 / 99.3%."""
+    spiral = run_main[0]["spiral"]
+    assert (f"{spiral['SGD lr 1.0']['loss']:.3f}", f"{spiral['SGD lr 1.0']['accuracy']:.1%}") == ("0.141", "95.0%")
+    assert (f"{spiral['momentum lr 0.1']['loss']:.3f}", f"{spiral['momentum lr 0.1']['accuracy']:.1%}") == ("0.144", "95.0%")
+    assert (f"{spiral['Adam lr 0.01']['loss']:.3f}", f"{spiral['Adam lr 0.01']['accuracy']:.1%}") == ("0.050", "99.3%")
+
+
+def test_spiral_has_three_arms_of_100(experiment):
+    """The spiral is 300 points, 100 per class."""
+    _, y = experiment.make_spirals(300, n_classes=3, noise=0.2, seed=0)
+    assert np.bincount(y).tolist() == [100, 100, 100]
+
+
+def test_ten_times_too_high_kills_every_unit(run_main):
+    """SGD lr 10: 1.07, 4.38, 15.88 ...; ends at 2.98 > ln 3; 64 of 64 units dead; one class; 33.3%."""
+    too_high = run_main[0]["too_high"]
+    assert [f"{v:.2f}" for v in too_high["losses_start"][:3]] == ["1.07", "4.38", "15.88"]
+    assert f"{too_high['final']:.2f}" == "2.98" and too_high["final"] > math.log(3)
+    assert too_high["dead_units"] == 64
+    assert len(too_high["classes_predicted"]) == 1
+    assert f"{too_high['accuracy']:.1%}" == "33.3%"
+
+
+def test_minibatch_cosines(run_main):
+    """Mean cosine to the full gradient: 0.67 (8), 0.80 (32), 0.89 (128), rising with the batch size."""
+    cosines = run_main[0]["batch_cosines"]
+    assert [f"{cosines[s]:.2f}" for s in (8, 32, 128)] == ["0.67", "0.80", "0.89"]
+
+
+def test_minibatch_gradients_average_to_the_full_one(experiment):
+    """The loss is a mean, so the size-weighted mean of batch gradients over one epoch is the full gradient."""
+    X, y = experiment.make_spirals(300, n_classes=3, noise=0.2, seed=0)
+    model = experiment.spiral_model()
+    full = experiment.gradient_of(model, X, y)
+    total = np.zeros_like(full)
+    for idx in experiment.minibatches(len(X), 32, seed=1):
+        total += experiment.gradient_of(model, X[idx], y[idx]) * len(idx)
+    assert np.allclose(total / len(X), full, atol=1e-12)
+
+
+def test_worked_examples():
+    """Momentum: 2.45 and 0.755 (plain SGD 0.8). Adam's first step with g = 4, lr 0.1: m 0.4, v 0.016, step 0.1."""
+    p = Tensor(np.array([1.0]))
+    opt = SGD([p], lr=0.1, momentum=0.9)
+    opt.velocity[0] = np.array([0.5])
+    p.grad = np.array([2.0])
+    opt.step()
+    assert opt.velocity[0].tolist() == pytest.approx([2.45]) and p.data.tolist() == pytest.approx([0.755])
+    q = Tensor(np.array([1.0]))
+    adam = Adam([q], lr=0.1)
+    q.grad = np.array([4.0])
+    adam.step()
+    assert adam.m[0].tolist() == pytest.approx([0.4]) and adam.v[0].tolist() == pytest.approx([0.016])
+    assert q.data.tolist() == pytest.approx([0.9])
+
+
+def test_no_bias_correction_makes_the_first_step_3_16_lr():
+    """Uncorrected, Adam's first step is 0.1/sqrt(0.001), about 3.16, times lr."""
+    g = 4.0
+    m, v = 0.1 * g, 0.001 * g * g
+    assert m / math.sqrt(v) == pytest.approx(0.1 / math.sqrt(0.001)) and f"{m / math.sqrt(v):.2f}" == "3.16"
+
+
+# ----------------------------------------------------------------------
+# The quiz's numeric answers
+
+
+def test_quiz_velocity_build_up():
+    """Three steps of the library's momentum with g = 1 from zero velocity."""
+    p = Value(0.0)
+    opt = SGD([p], lr=0.1, momentum=0.9)
+    for _ in range(3):
+        p.grad = 1.0
+        opt.step()
+    _assert_matches_key("velocity-build-up", opt.velocity[0])
+
+
+def test_quiz_steady_step():
+    """After many steps of a constant gradient 1, momentum 0.95 at lr 0.01 moves 0.2 per step."""
+    p = Value(0.0)
+    opt = SGD([p], lr=0.01, momentum=0.95)
+    for _ in range(2000):
+        before = p.data
+        p.grad = 1.0
+        opt.step()
+    _assert_matches_key("steady-step", before - p.data)
+
+
+def test_quiz_momentum_limit():
+    """Momentum 0.5 on curvature 50 converges at lr 0.0599 and diverges at 0.0601."""
+    def final(lr):
+        p = Value(1.0)
+        opt = SGD([p], lr=lr, momentum=0.5)
+        for _ in range(20_000):
+            p.grad = 50.0 * p.data
+            opt.step()
+        return abs(p.data)
+
+    assert final(0.0599) < 1e-3 and final(0.0601) > 1.0
+    _assert_matches_key("momentum-limit", 2 * 1.5 / 50)
+
+
+def test_quiz_adam_first_step():
+    """The library's Adam moves a parameter with gradient 0.0004 by the key on its first step."""
+    p = Value(0.0)
+    adam = Adam([p], lr=0.01)
+    p.grad = 0.0004
+    adam.step()
+    _assert_matches_key("adam-first-step", -p.data)
+
+
+def test_quiz_minibatch_cosine_claim(run_main):
+    """The quiz's "0.67 (batch 8) to 0.89 (batch 128)" is the experiment's figure."""
+    cosines = run_main[0]["batch_cosines"]
+    why = quiz_questions(SECTION)["minibatch-facts"]["choices"]["c"]["why"]
+    assert f"{cosines[8]:.2f}" in why and f"{cosines[128]:.2f}" in why
+
+
+# ----------------------------------------------------------------------
+# The "Try this" outcomes
+
+
+def test_try_momentum_0_99(experiment):
+    """Momentum 0.99 at 2/101 needs 1,748 updates."""
+    assert experiment.valley_steps(lambda ps: SGD(ps, lr=2 / 101, momentum=0.99)) == 1748
+
+
+def test_try_past_plain_descents_limit(experiment):
+    """Momentum 0.9 at lr 0.035 converges in 210 updates; at 0.039 it diverges."""
+    assert experiment.valley_steps(lambda ps: SGD(ps, lr=0.035, momentum=0.9)) == 210
+    assert experiment.valley_steps(lambda ps: SGD(ps, lr=0.039, momentum=0.9)) is None
+
+
+def test_try_adam_at_ten_times(experiment):
+    """Adam at lr 0.1 on the spiral: final loss 0.016 and 99.3% training accuracy."""
+    X, y = experiment.make_spirals(300, n_classes=3, noise=0.2, seed=0)
+    model, losses = experiment.train_spiral(lambda ps: Adam(ps, lr=0.1), X, y)
+    assert f"{losses[-1]:.3f}" == "0.016" and f"{accuracy(model(X), y):.1%}" == "99.3%"
+
+
+# ----------------------------------------------------------------------
+# The files themselves
+
+
+def test_experiment_runs_alone_in_its_folder():
+    """`python experiment.py` exits 0, prints all four steps, fits 80 columns and warns about nothing."""
+    result = run_alone(SECTION)
+    assert result.returncode == 0, result.stderr
+    assert "Step 4." in result.stdout and result.stderr == ""
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+
+
+def test_code_quoted_in_the_overview_is_in_the_library():
+    """Every line the overview quotes appears in learnpath/nn/optim.py."""
+    assert quoted_lines_missing(SECTION, ["learnpath/nn/optim.py"]) == []
