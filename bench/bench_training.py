@@ -4,7 +4,7 @@
     names    a character MLP (4 characters of context) on the names: dev loss
     gpt      a 1-layer, 4-head, width-64 GPT on the names: dev loss (the default run)
     gpt-long the same GPT with 2 layers and more steps: dev loss (a few minutes)
-    sort     a 2-layer GPT that writes 6 digits in sorted order: exact-match accuracy on held-out sequences
+    sort     a 1-layer GPT that writes 6 digits in sorted order: exact-match accuracy on held-out sequences
 
 Every run is seeded and has a fixed number of steps, so the figures repeat
 exactly on any machine; only the times depend on the machine (and on what
@@ -167,7 +167,7 @@ RUNS = {
     "names": names_mlp,
     "gpt": lambda: names_gpt(1, 1200, 48, 5e-3),
     "gpt-long": lambda: names_gpt(2, 8000, 64, 3e-3),
-    "sort": sort_digits,
+    "sort": lambda: sort_digits(1, 600, 5e-3),
 }
 
 
