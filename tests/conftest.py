@@ -7,7 +7,14 @@ course of its own with `make_course`, shaped like the real one
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+
+# One BLAS thread for the whole session (set before anything imports NumPy): the
+# experiments' matrices are small, and on a shared 2-core machine OpenBLAS's extra
+# threads made a 32x64 @ 64x256 product about 30 times slower, not faster.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from pathlib import Path  # noqa: E402
 
 import pytest
 from typer.testing import CliRunner

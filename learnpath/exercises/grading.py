@@ -123,13 +123,16 @@ def _inside_curriculum_or_missing(path: Path, curriculum: Path, inside) -> Path:
 
 def _read_source(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        # let Python report the bad byte with its line, as for any file it can't read
-        return path.read_bytes().decode("utf-8", errors="surrogateescape")
+        data = path.read_bytes()
     except OSError as error:
         raise ExerciseError(f"can't read exercise.py ({error.strerror})", path=path,
                             fix="Check that it is a readable file") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ExerciseError("exercise.py is not UTF-8 text", path=path,
+                            line=data[: error.start].count(b"\n") + 1,
+                            fix="Save it as UTF-8 in your editor") from None
 
 
 def run_checks(files: ExerciseFiles, variants: list[Variant], *, seconds: float) -> RunOfChecks:

@@ -66,6 +66,7 @@ def verify_exercise(catalog: Catalog, section: Section, *, run: bool = False,
         tasks = read_tasks(files.checks)
     except ExerciseError as problem:
         return [problem]
+    problems += _imports_of_exercise(files.checks)
     if not tasks:
         problems.append(ExerciseError("the checks file declares no task", path=files.checks,
                                       fix="Decorate each check with @task(id, title, hints=[...])"))
@@ -100,6 +101,28 @@ def verify_exercise(catalog: Catalog, section: Section, *, run: bool = False,
     if run and not problems:
         problems += _run_proofs(files, tasks, starter, starter_path, reference, mutants, seconds)
     return problems
+
+
+def _imports_of_exercise(checks: Path) -> list[LearnpathError]:
+    """Checks that import exercise.py themselves would grade the learner's file even when
+    the proof hands them the reference or a mutant: they must use their `ex` argument."""
+    import ast
+
+    try:
+        tree = ast.parse(checks.read_text(encoding="utf-8"), filename=str(checks))
+    except (OSError, UnicodeDecodeError, SyntaxError):
+        return []  # read_tasks reports it
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        if any(name.split(".")[0] in ("exercise", "solutions") for name in names):
+            return [ExerciseError("the checks import the exercise (or a solution) themselves",
+                                  path=checks, line=node.lineno,
+                                  fix="Use the module each check receives as its argument (ex)")]
+    return []
 
 
 def _shown(path: Path, catalog: Catalog) -> str:

@@ -158,3 +158,11 @@ def test_a_broken_progress_file_is_reported_before_the_checks_run(exercise, cli)
     result = cli(exercise.root, "exercise", "1.1")
     assert result.exit_code == 2 and "not a checkbox" in result.stderr
     assert progress.read_bytes() == before
+
+
+def test_an_exercise_that_is_not_utf8_is_one_line_naming_the_line(exercise, cli):
+    """A byte that isn't UTF-8 is reported at its line, with the fix, exit 2; nothing is run."""
+    exercise.exercise.write_bytes(b"def double(x):\n    return 'caf\xe9'\n")
+    result = cli(exercise.root, "exercise", "1.1")
+    assert result.exit_code == 2
+    assert "exercise.py:2: exercise.py is not UTF-8 text. Save it as UTF-8" in result.stderr

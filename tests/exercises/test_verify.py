@@ -118,3 +118,10 @@ def test_strict_check_asks_for_a_your_turn_part_that_shows_the_command(exercise,
     assert exercise_problems() == ["overview.md never shows the command `learnpath exercise 1.1`"]
     overview.write_text(overview.read_text() + "Run `learnpath exercise 1.1`.\n")
     assert exercise_problems() == []
+
+
+def test_checks_that_import_the_exercise_themselves_are_refused(exercise):
+    """`import exercise` in the checks would grade the learner's file, not the version under proof."""
+    exercise.checks.write_text("import exercise\n" + exercise.checks.read_text())
+    problems = _problems(exercise, run=False)
+    assert len(problems) == 1 and "exercise_checks.py:1: the checks import the exercise" in problems[0]

@@ -1,0 +1,246 @@
+"""Section 3.4 (Real Dataset): every claim of the overview and every numeric quiz answer, recomputed."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from learnpath.nn import confusion_matrix, cross_entropy
+from learnpath.nn.functional import softmax
+from learnpath.nn.losses import l2_penalty
+from learnpath.nn import Tensor
+
+from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone
+
+SECTION = "3.4"
+
+
+@pytest.fixture(scope="module")
+def experiment():
+    return load_experiment(SECTION)
+
+
+def _assert_matches_key(question_id: str, computed: float) -> None:
+    question = quiz_questions(SECTION)[question_id]
+    assert abs(computed - float(question["answer"])) <= float(question["tolerance"])
+
+
+def test_split_sizes(run_main):
+    """1,347 training and 450 test images; 39 to 52 test images of each digit, 450 in all."""
+    figures, printed = run_main
+    assert (figures["n_train"], figures["n_test"]) == (1347, 450)
+    counts = figures["test_counts"]
+    assert sum(counts) == 450 and min(counts) == 39 and max(counts) == 52
+    assert "1,347 to train on, 450 to test on" in printed
+
+
+def test_split_is_fixed_and_disjoint(experiment):
+    """The same seed gives the same split; train and test share no image row index."""
+    a = experiment.load_split()
+    b = experiment.load_split()
+    for x, y in zip(a, b):
+        assert np.array_equal(x, y)
+    X, _ = experiment.load_digits()
+    order = np.random.default_rng(experiment.SPLIT_SEED).permutation(len(X))
+    assert np.array_equal(a[1], X[order[:450]]) and np.array_equal(a[0], X[order[450:]])
+
+
+def test_three_edge_pixels_are_always_zero_in_training(experiment):
+    """Pixels 0, 32 and 39 (left and right edges) are 0 in every training image; the standardizer leaves them 0."""
+    X_train, X_test, _, _ = experiment.load_split()
+    constant = np.flatnonzero(X_train.std(axis=0) == 0)
+    assert constant.tolist() == [0, 32, 39]
+    assert X_train[:, constant].max() == 0
+    assert [(j // 8, j % 8) for j in constant] == [(0, 0), (4, 0), (4, 7)]
+    scaled = experiment.standardizer(X_train)(X_train)
+    assert np.all(scaled[:, constant] == 0)
+    assert np.allclose(scaled[:, X_train.std(axis=0) > 0].mean(axis=0), 0, atol=1e-12)
+
+
+def test_linear_baseline(run_main):
+    """Linear softmax, 650 parameters: 99.0% on training images, 94.7% on the test set."""
+    figures, printed = run_main
+    assert f"{figures['linear_train_accuracy']:.1%}" == "99.0%"
+    assert f"{figures['linear_test_accuracy']:.1%}" == "94.7%"
+    assert "Linear softmax (650 parameters)" in printed
+
+
+def test_mlp_reaches_at_least_97_percent(run_main):
+    """MLP(64, [256, 128, 10]): 50,826 parameters, train loss 0.0018 (100.0%), test loss 0.096 and 97.3%."""
+    figures, _ = run_main
+    assert figures["mlp_parameters"] == 50_826 == 64 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10
+    assert figures["mlp_test_accuracy"] >= 0.97
+    assert f"{figures['mlp_test_accuracy']:.1%}" == "97.3%"
+    assert f"{figures['mlp_train_accuracy']:.1%}" == "100.0%"
+    assert f"{figures['mlp_train_loss']:.4f}" == "0.0018" and f"{figures['mlp_test_loss']:.3f}" == "0.096"
+    gain = figures["mlp_test_accuracy"] - figures["linear_test_accuracy"]
+    assert f"{100 * gain:.1f}" == "2.7" and round(gain * 450) == 12
+
+
+def test_small_training_set_and_l2(run_main):
+    """200 images: no penalty 0.0004 / val 0.158 (best at 40) / test 94.0%; L2 1e-3: 0.0086 / 0.129 (0.126 at 38) / 94.7%."""
+    runs = run_main[0]["small_runs"]
+    plain, l2 = runs["no penalty"], runs["L2 1e-3"]
+    assert f"{plain['train_loss']:.4f}" == "0.0004" and plain["train_accuracy"] == 1.0
+    assert f"{plain['val_loss']:.3f}" == "0.158" and plain["best_epoch"] == 40
+    assert f"{plain['test_accuracy']:.1%}" == "94.0%"
+    assert f"{l2['train_loss']:.4f}" == "0.0086" and l2["train_accuracy"] == 1.0
+    assert f"{l2['val_loss']:.3f}" == "0.129" and f"{l2['best_val_loss']:.3f}" == "0.126" and l2["best_epoch"] == 38
+    assert f"{l2['test_accuracy']:.1%}" == "94.7%"
+
+
+def test_validation_images_are_not_the_small_training_images(experiment):
+    """The 200-image run trains on rows 0-199 and validates on rows 1047-1346 of the training part: disjoint, 300 rows."""
+    X_train, _, _, _ = experiment.load_split()
+    assert len(X_train[1047:]) == 300 and 1047 > 200
+
+
+def test_confusion_matrix(run_main):
+    """438 right, 12 wrong, no off-diagonal count above 1; every row sums to that digit's test count."""
+    figures, printed = run_main
+    matrix = np.array(figures["confusion"])
+    assert matrix.sum() == 450
+    assert np.trace(matrix) == 438 and matrix.sum() - np.trace(matrix) == 12
+    assert (matrix - np.diag(np.diag(matrix))).max() == 1
+    assert matrix.sum(axis=1).tolist() == figures["test_counts"]
+    assert "438 right, 12 wrong" in printed
+    assert f"{np.trace(matrix) / 450:.1%}" == f"{figures['mlp_test_accuracy']:.1%}"
+
+
+def test_misclassified_digits_have_the_truth_in_their_top_three(run_main):
+    """Four mistakes shown; the first, a 2, is guessed 1 (72%) then 2 (28%); each has the true digit in its top three."""
+    shown = run_main[0]["misclassified"]
+    assert len(shown) == 4
+    first = shown[0]
+    assert first["label"] == 2 and first["top3"][:2] == [1, 2]
+    assert [f"{p:.0%}" for p in first["probabilities"][:2]] == ["72%", "28%"]
+    for s in shown:
+        assert s["top3"][0] != s["label"] and s["label"] in s["top3"]
+
+
+def test_other_splits_score_below_97(experiment, monkeypatch):
+    """The same MLP scores 96.7% with split seed 1 and 96.9% with seed 2 (the Try-this and the caution)."""
+    results = {}
+    for seed in (1, 2):
+        monkeypatch.setattr(experiment, "SPLIT_SEED", seed)
+        X_train, X_test, y_train, y_test = experiment.load_split()
+        scale = experiment.standardizer(X_train)
+        experiment.manual_seed(0)
+        model = experiment.MLP(64, [256, 128, 10])
+        experiment.train(model, scale(X_train), y_train, experiment.EPOCHS, lr=3e-3)
+        results[seed] = experiment.evaluate(model, scale(X_test), y_test)[1]
+    assert (f"{results[1]:.1%}", f"{results[2]:.1%}") == ("96.7%", "96.9%")
+
+
+def test_try_raw_pixels_and_longer_training(experiment):
+    """Raw pixels: 94.2% (loss 0.151); pixels / 16: 96.0%; 20 epochs standardised: 97.1%."""
+    X_train, X_test, y_train, y_test = experiment.load_split()
+
+    def mlp_accuracy(A, B, epochs=experiment.EPOCHS):
+        experiment.manual_seed(0)
+        model = experiment.MLP(64, [256, 128, 10])
+        experiment.train(model, A, y_train, epochs, lr=3e-3)
+        return experiment.evaluate(model, B, y_test)
+
+    loss, acc = mlp_accuracy(X_train, X_test)
+    assert (f"{acc:.1%}", f"{loss:.3f}") == ("94.2%", "0.151")
+    assert f"{mlp_accuracy(X_train / 16, X_test / 16)[1]:.1%}" == "96.0%"
+    scale = experiment.standardizer(X_train)
+    assert f"{mlp_accuracy(scale(X_train), scale(X_test), 20)[1]:.1%}" == "97.1%"
+
+
+def test_one_epoch_is_22_steps(experiment):
+    """1,347 = 21 * 64 + 3: minibatches gives 22 batches, the last of 3."""
+    sizes = [len(idx) for idx in experiment.minibatches(1347, 64, seed=0)]
+    assert len(sizes) == 22 and sizes[-1] == 3
+
+
+def test_worked_example():
+    """Scores [[2, 0], [0, 1]] for labels [0, 0]: losses 0.127 and 1.313, mean 0.720, accuracy 0.5, matrix [[1, 1], [0, 0]]."""
+    scores = np.array([[2.0, 0.0], [0.0, 1.0]])
+    p = softmax(Tensor(scores)).data
+    assert f"{-math.log(p[0, 0]):.3f}" == "0.127" and f"{-math.log(p[1, 0]):.3f}" == "1.313"
+    assert f"{cross_entropy(Tensor(scores), np.array([0, 0])).item():.3f}" == "0.720"
+    assert confusion_matrix(scores, np.array([0, 0]), num_classes=2).tolist() == [[1, 1], [0, 0]]
+
+
+# ----------------------------------------------------------------------
+# The quiz's numeric answers
+
+
+def test_quiz_steps_per_epoch(experiment):
+    """minibatches(1347, 64) gives the key's number of batches."""
+    _assert_matches_key("steps-per-epoch", len(list(experiment.minibatches(1347, 64, seed=0))))
+
+
+def test_quiz_cross_entropy_value():
+    """cross_entropy of logits whose softmax gives the true class 0.25."""
+    logits = Tensor(np.log(np.array([[0.25, 0.75]])))
+    _assert_matches_key("cross-entropy-value", cross_entropy(logits, np.array([0])).item())
+
+
+def test_quiz_one_image_worth():
+    """One image of 450 in percentage points."""
+    _assert_matches_key("one-image-worth", 100 / 450)
+
+
+def test_quiz_accuracy_from_matrix():
+    """The trace over the total of [[8, 1, 1], [0, 9, 1], [2, 0, 8]], rebuilt through confusion_matrix."""
+    matrix = np.array([[8, 1, 1], [0, 9, 1], [2, 0, 8]])
+    targets = np.repeat(np.arange(3), matrix.sum(axis=1))
+    guesses = np.concatenate([np.repeat(np.arange(3), row) for row in matrix])
+    assert confusion_matrix(guesses, targets, num_classes=3).tolist() == matrix.tolist()
+    _assert_matches_key("accuracy-from-matrix", np.trace(matrix) / matrix.sum())
+
+
+def test_quiz_l2_gradient():
+    """l2_penalty(weight 0.001) adds 0.004 to the gradient of a weight equal to 2."""
+    w = Tensor(np.array([2.0]))
+    l2_penalty([w], 0.001).backward()
+    _assert_matches_key("l2-gradient", float(w.grad[0]))
+
+
+def test_quiz_early_stopping_answer_is_the_reference_solution():
+    """The reference fit() on scripted losses 0.9, 0.5, 0.6, 0.7, 0.1 with patience 2 returns epoch 2 (choice d)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "solutions/Phase_3/Section_4_Real_Dataset/exercise.py"
+    spec = importlib.util.spec_from_file_location("reference_3_4", path)
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    losses, trained = [0.9, 0.5, 0.6, 0.7, 0.1], []
+    reference.train_epoch = lambda model, optimizer, X, y, batch_size, seed: trained.append(seed)
+    reference.evaluate = lambda model, X, y: (losses[len(trained) - 1], 0.0)
+
+    class Frozen:
+        def state_dict(self):
+            return {"epoch": len(trained)}
+
+        def load_state_dict(self, state):
+            self.restored = state["epoch"]
+
+    model = Frozen()
+    best = reference.fit(model, None, None, None, None, None, epochs=5, patience=2)
+    assert (best, trained, model.restored) == (2, [1, 2, 3, 4], 2)
+    question = quiz_questions(SECTION)["early-stopping-result"]
+    assert question["answer"] == "d" and question["choices"]["d"]["text"].startswith("The model after epoch 2")
+
+
+# ----------------------------------------------------------------------
+# The files themselves
+
+
+def test_experiment_runs_alone_in_its_folder():
+    """`python experiment.py` exits 0, prints all six steps and fits 80 columns."""
+    result = run_alone(SECTION)
+    assert result.returncode == 0, result.stderr
+    assert "Step 6." in result.stdout
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+
+
+def test_code_quoted_in_the_overview_is_in_the_library():
+    """Every line the overview quotes appears in learnpath/nn/metrics.py or tensor.py."""
+    assert quoted_lines_missing(SECTION, ["learnpath/nn/metrics.py", "learnpath/nn/tensor.py"]) == []
