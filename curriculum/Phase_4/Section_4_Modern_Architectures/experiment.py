@@ -181,7 +181,8 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"  {figures['gpt2_small']:,} parameters")
 
     label = "--long: several minutes" if run is LONG else "about 10 seconds"
-    print(f"\nStep 3. Train on the names ({label}): AdamW, {run.steps:,} steps of {run.batch} names.")
+    print(f"\nStep 3. Train on the names ({label}):")
+    print(f"  AdamW, {run.steps:,} steps of {run.batch} names.")
     result = train(run, progress_every=500 if run is LONG else 0)
     figures.update({k: v for k, v in result.items() if k != "model"})
     print(f"  the model counts its own parameters: {result['parameters']:,}"
