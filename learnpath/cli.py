@@ -310,7 +310,8 @@ def _show_exercise(catalog: Catalog, section: Section, checked) -> None:
     if report.passed:
         console.note(console.fitted(
             f"The exercise box of {section.id} is ticked in PROGRESS.md. "
-            f"Compare with the reference: learnpath solution {section.id}"))
+            f"Compare with the reference: learnpath solution {section.id}. "
+            f"Then: learnpath quiz {section.id}"))
         return
     console.note(console.fitted(
         f"Edit exercise.py and check again with `learnpath exercise {section.id}` "
