@@ -47,7 +47,16 @@ def all_pictures() -> list[Picture]:
         plot.digit(np.arange(64) % 17, title="d"),
         plot.bar_chart(["a", "b"], [0.2, 0.8], title="bars"),
         plot.heatmap(np.eye(3), title="h"),
+        plot.computation_graph(_small_graph(), title="g"),
     ]
+
+
+def _small_graph():
+    from learnpath.nn import Value
+
+    out = (Value(2.0, label="a") * Value(-3.0, label="b")).tanh()
+    out.backward()
+    return out
 
 
 def test_plain_text_has_no_colour_codes_and_fits_80_columns():
