@@ -143,6 +143,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from test_progress_properties import box, marks, notes  # noqa: E402
 
+# one line ending per line: LF, CRLF or a bare CR (test_progress_properties draws a whole file's style)
 ending = st.sampled_from(["\n", "\r\n", "\r"])
 
 from learnpath.progress import SectionState  # noqa: E402

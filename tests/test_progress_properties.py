@@ -71,6 +71,8 @@ notes = st.lists(note, max_size=4)
 # a file keeps one convention (LF, CRLF, or CR from old Mac editors), or mixes LF and CRLF
 # after being edited on two systems; CR mixed with LF would be ambiguous ("\r" + "\n" is CRLF)
 ending_style = st.sampled_from(["\n", "\r\n", "\r", "mixed"])
+# one line's ending, for files drawn line by line (LF and CRLF mix without ambiguity)
+ending = st.sampled_from(["\n", "\r\n"])
 
 
 def lines_of(text: str) -> list[str]:
