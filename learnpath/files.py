@@ -110,6 +110,7 @@ def ownership_fix(path: Path) -> str | None:
             continue
         if owner != os.getuid():
             flag = "-R " if candidate.is_dir() else ""
-            return f"it belongs to another user (was learnpath run with sudo?): sudo chown {flag}$USER {candidate}"
+            return (f"It belongs to another user (was learnpath run with sudo?): "
+                    f"take it back with `sudo chown {flag}$USER {candidate}`")
         return None
     return None

@@ -53,7 +53,8 @@ from pathlib import Path
 from typing import Protocol
 
 from learnpath.errors import CatalogError, ProgressError
-from learnpath.locking import atomic_write, locked
+from learnpath.files import ownership_fix
+from learnpath.locking import atomic_write, lock_path, locked
 
 FILE_HEADER = """\
 # My learnpath progress
@@ -176,7 +177,14 @@ def check_can_record(path: Path | str, sections: Iterable[SectionLike]) -> None:
         raise ProgressError(
             f"the folder {folder} is read-only, so the progress file can't be written",
             path=path,
-            fix="Make the folder writable, or pass --root for a copy of the course you can write to",
+            fix=ownership_fix(folder)
+            or "Make the folder writable, or pass --root for a copy of the course you can write to",
+        )
+    lock = lock_path(path)
+    if lock.exists() and not os.access(lock, os.W_OK):
+        raise ProgressError(
+            f"its lock file {lock.name} can't be written, so the progress file can't be changed",
+            path=path, fix=ownership_fix(lock) or f"Make it writable (chmod u+w {lock})",
         )
 
 
@@ -376,7 +384,7 @@ def _refuse_read_only(path: Path) -> None:
         raise ProgressError(
             "the progress file is read-only, so learnpath can't change its boxes",
             path=path,
-            fix=f"Make it writable (chmod u+w {path.name}) and run the command again",
+            fix=ownership_fix(path) or f"Make it writable (chmod u+w {path.name}) and run the command again",
         )
 
 
@@ -470,20 +478,18 @@ class _Document:
         self.path = path
         self.lines = lines
         self.blocks = blocks
-        self.newline = next(
-            ("\r\n" if line.endswith("\r\n") else "\n" for line in lines if line.endswith("\n")),
-            "\n",
-        )
+        # new lines take the ending the file already uses: LF, CRLF, or CR (old Mac editors)
+        self.newline = next((_ending(line) for line in lines if _ending(line)), "\n")
 
     # -------------------------------------------------------- parsing
 
     @classmethod
     def parse(cls, path: Path, text: str, sections: Sequence[SectionLike]) -> _Document:
         """Find the owned blocks; raise ProgressError at the first mangled owned line."""
-        # split on "\n" only: str.splitlines would also split on characters such as
-        # U+2028 that a learner's note may contain, and the file must round-trip exactly
-        lines = text.split("\n")
-        lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+        # split on CRLF, LF and lone CR only, each line keeping its own ending:
+        # str.splitlines would also split on characters such as U+2028 that a
+        # learner's note may contain, and the file must round-trip exactly
+        lines = LINE.findall(text)
         known = {section.id for section in sections}
         document = cls(path, lines, {})
         for index, line in enumerate(lines):
@@ -501,7 +507,7 @@ class _Document:
                     f"Delete one of the two {section_id} entries and the two lines under it",
                 )
             document.blocks[section_id] = document.parse_block(index, section_id)
-        if lines and not lines[-1].endswith("\n") and CUT_OFF_SECTION_LINE.fullmatch(lines[-1]):
+        if lines and not _ending(lines[-1]) and CUT_OFF_SECTION_LINE.fullmatch(lines[-1]):
             raise document.error(
                 len(lines) - 1,
                 "the file ends in the middle of a section line: was it cut short?",
@@ -679,7 +685,7 @@ class _Document:
     def insert(self, at: int, new_lines: list[str]) -> None:
         """Insert lines (without endings) before index `at`, keeping the file's line ending style."""
         ended = [line + self.newline for line in new_lines]
-        if at == len(self.lines) and self.lines and not self.lines[-1].endswith("\n"):
+        if at == len(self.lines) and self.lines and not _ending(self.lines[-1]):
             # the file had no newline at its end: keep it that way
             self.lines[-1] += self.newline
             ended[-1] = new_lines[-1]
@@ -723,10 +729,17 @@ class _Document:
         return index if match and match["word"].lower() == "exercise" else None
 
 
+# one line with its ending: CRLF, LF or a lone CR; the last line may have none
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z")
+
+
+def _ending(line: str) -> str:
+    """The line's ending ("\\r\\n", "\\n", "\\r"), or "" for a last line without one."""
+    if line.endswith("\r\n"):
+        return "\r\n"
+    return line[-1:] if line.endswith(("\n", "\r")) else ""
+
+
 def _content(line: str) -> str:
-    """A line without its ending ("\\n" or "\\r\\n")."""
-    if line.endswith("\n"):
-        line = line[:-1]
-        if line.endswith("\r"):
-            line = line[:-1]
-    return line
+    """A line without its ending."""
+    return line[: len(line) - len(_ending(line))]

@@ -8,6 +8,15 @@ something behind. Its own group also means a Ctrl-C at the terminal reaches
 only the tool, which then stops the experiment and says so, instead of both
 racing to print tracebacks.
 
+A process group is not enough on its own: a helper that calls `setsid` leaves
+the group, and if its parent exits it is adopted by init, out of sight. So on
+Linux the tool first makes itself a "child subreaper" (prctl
+PR_SET_CHILD_SUBREAPER): orphans of the experiment's tree are then adopted by
+the tool instead of init, and the stop walks every process descended from the
+tool that the run created, in or out of the group, and kills it. Where that is
+not possible (another system, or prctl refused), the result says honestly
+that a helper which left the process group may still be running.
+
 Only scripts inside the curriculum folder are run, checked after following
 symlinks, so a crafted id or link can't make the tool run an arbitrary file.
 """
@@ -48,6 +57,8 @@ class RunResult:
     exit_code: int | None
     seconds: float  # wall time from start to stop
     output: str | None  # stdout and stderr together, when run with capture=True
+    # None when every process the run started is known to be gone; otherwise what may be left
+    may_survive: str | None = None
 
 
 def run_experiment(
@@ -92,6 +103,8 @@ def run_child(
     environment.
     """
     started = time.monotonic()
+    tracked = _become_subreaper()
+    before = _descendants() if tracked else set()
     try:
         child = subprocess.Popen(
             argv,
@@ -124,7 +137,13 @@ def run_child(
     except (KeyboardInterrupt, _ToolTerminated):
         outcome = RunOutcome.INTERRUPTED
     # stop the child (if it is still running) and anything it left running
-    _stop_group(child)
+    escaped = _stop_group(child, before if tracked else None)
+    may_survive = None
+    if not tracked:
+        may_survive = ("a helper it started in a session of its own (setsid) may still be running: "
+                       "this system can't follow those")
+    elif escaped:
+        may_survive = f"{len(escaped)} process(es) it started could not be stopped: {sorted(escaped)}"
     seconds = time.monotonic() - started
     output = None
     if reader is not None:
@@ -138,7 +157,8 @@ def run_child(
     if outcome in (RunOutcome.SUCCEEDED, RunOutcome.FAILED):
         code = child.returncode
         exit_code = 128 - code if code < 0 else code
-    return RunResult(outcome=outcome, exit_code=exit_code, seconds=seconds, output=output)
+    return RunResult(outcome=outcome, exit_code=exit_code, seconds=seconds, output=output,
+                     may_survive=may_survive)
 
 
 def _drain(stream, chunks: list[bytes], limit: int | None = None) -> None:
@@ -217,27 +237,102 @@ def _child_environment() -> dict[str, str]:
     return env
 
 
-def _stop_group(child: subprocess.Popen) -> None:
+def _stop_group(child: subprocess.Popen, before: set[int] | None = None) -> set[int]:
     """Stop the child's whole process group: SIGTERM, a grace period, then SIGKILL.
+
+    With `before` (the tool's descendants before the run, when the tool is a
+    subreaper), every other descendant is stopped the same way, which catches
+    helpers that left the group with setsid. Returns the pids that could not
+    be stopped (empty when all are gone).
 
     A second Ctrl-C during the grace period is ignored: the tree is being
     stopped already, and giving up half way would leave processes behind.
     """
     group = child.pid  # start_new_session made the child the leader of its own group
-    if not _signal_group(group, signal.SIGTERM):
+
+    def strays() -> set[int]:
+        return set() if before is None else _descendants() - before - {child.pid}
+
+    in_group = _signal_group(group, signal.SIGTERM)
+    escaped = strays()
+    _signal_each(escaped, signal.SIGTERM)
+    if not in_group and not escaped:
         child.wait()
-        return
+        return set()
     deadline = time.monotonic() + STOP_GRACE_SECONDS
     while time.monotonic() < deadline:
         try:
             child.poll()
-            if child.returncode is not None and not _group_alive(group):
-                return  # the child and everything it started are gone
+            if child.returncode is not None and not _group_alive(group) and not strays():
+                return set()  # the child and everything it started are gone
             time.sleep(0.02)
         except KeyboardInterrupt:
             continue
     _signal_group(group, signal.SIGKILL)
     child.wait()
+    # a process can fork between our looking and our killing: look again until none is left
+    for _ in range(50):
+        left = strays()
+        if not left:
+            return set()
+        _signal_each(left, signal.SIGKILL)
+        time.sleep(0.02)
+        _reap(left)
+    return strays()
+
+
+def _signal_each(pids: set[int], signum: int) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signum)
+    _reap(pids)
+
+
+def _reap(pids: set[int]) -> None:
+    """Collect those that were adopted by the tool and have died, so they don't linger as zombies."""
+    for pid in pids:
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+# prctl(2) option: orphans of our descendants are adopted by us, not by init
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _become_subreaper() -> bool:
+    """Make the tool adopt its descendants' orphans (Linux only); False where that can't be done."""
+    if not sys.platform.startswith("linux") or not Path("/proc/self/stat").exists():
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _descendants() -> set[int]:
+    """Every live process (zombies excluded) whose chain of parents leads to this one."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # it exited while we looked
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if len(fields) > 1 and fields[0] not in ("Z", "X"):
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found: set[int] = set()
+    waiting = [os.getpid()]
+    while waiting:
+        for pid in children.get(waiting.pop(), ()):
+            if pid not in found:
+                found.add(pid)
+                waiting.append(pid)
+    return found
 
 
 def _group_alive(group: int) -> bool:

@@ -204,10 +204,13 @@ def experiment_outcome(section, run, timeout: float) -> int:
     from learnpath.runner import RunOutcome
 
     result = run.result
+    if result.may_survive and result.outcome is not RunOutcome.TIMED_OUT:
+        console.warning(f"Note: {result.may_survive}.")
     if result.outcome is RunOutcome.SUCCEEDED:
         console.success(f"Experiment {section.id} finished in {result.seconds:.1f} s: "
                         "its box is ticked in PROGRESS.md.")
-        console.note(f"Next: learnpath quiz {section.id}")
+        step = "exercise" if section.has_exercise else "quiz"  # build it, then be asked
+        console.note(f"Next: learnpath {step} {section.id}")
         return 0
     if result.outcome is RunOutcome.TIMED_OUT:
         console.error(f"experiment {section.id} was still running after {timeout:g} s and was "
@@ -222,7 +225,6 @@ def experiment_outcome(section, run, timeout: float) -> int:
 
 
 def _stopped_how(result) -> str:
-    left = getattr(result, "may_survive", None)
-    if left:
-        return f"stopped, but {left}"
+    if result.may_survive:
+        return f"stopped, but {result.may_survive}"
     return "stopped with everything it started"

@@ -47,7 +47,16 @@ def all_pictures() -> list[Picture]:
         plot.digit(np.arange(64) % 17, title="d"),
         plot.bar_chart(["a", "b"], [0.2, 0.8], title="bars"),
         plot.heatmap(np.eye(3), title="h"),
+        plot.computation_graph(_small_graph(), title="g"),
     ]
+
+
+def _small_graph():
+    from learnpath.nn import Value
+
+    out = (Value(2.0, label="a") * Value(-3.0, label="b")).tanh()
+    out.backward()
+    return out
 
 
 def test_plain_text_has_no_colour_codes_and_fits_80_columns():
@@ -250,6 +259,7 @@ def test_show_colours_a_terminal(monkeypatch):
 def test_save_png_without_matplotlib_says_how_to_install(monkeypatch, tmp_path):
     """Without matplotlib, save_png raises ImportError naming the extra to install, and writes nothing."""
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # even if an earlier test imported it
     with pytest.raises(ImportError, match=r"learnpath\[plot\]"):
         plot.loss_curve([1.0, 0.5]).save_png(tmp_path / "loss.png")
     assert not (tmp_path / "loss.png").exists()

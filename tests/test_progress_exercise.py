@@ -132,3 +132,110 @@ def test_a_mangled_exercise_box_is_an_error_naming_its_line(tmp_path: Path):
     with pytest.raises(ProgressError, match="the exercise box of section 1.1 is \\[\\?\\]") as caught:
         read_progress(path, WITH)
     assert caught.value.line == 7
+
+
+# ---- property: exercise boxes among random notes -------------------------------------
+
+import re  # noqa: E402
+import tempfile  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from test_progress_properties import box, marks, notes  # noqa: E402
+
+# one line ending per line: LF, CRLF or a bare CR (test_progress_properties draws a whole file's style)
+ending = st.sampled_from(["\n", "\r\n", "\r"])
+
+from learnpath.progress import SectionState  # noqa: E402
+
+MIXED = (
+    Sec("1.1", "Values", 1, P1, has_exercise=True),
+    Sec("1.2", "Backward", 1, P1),
+    Sec("1.3", "Graphs", 1, P1, has_exercise=True),
+)
+MIXED_IDS = [s.id for s in MIXED]
+
+
+@st.composite
+def files_with_exercises(draw):
+    """(lines, endings, model): each exercise line present between experiment and quiz, under
+    the quiz line, or missing (a file from before the exercise existed)."""
+    lines: list[str] = []
+    model: dict[str, dict] = {}
+    for section in MIXED:
+        lines += draw(notes)
+        boxes = {name: draw(box) for name in ("section", "experiment", "quiz", "exercise")}
+        place = draw(st.sampled_from(["between", "after", "missing"])) if section.has_exercise else "missing"
+        block = [f"- [{boxes['section']}] {section.id} title",
+                 f"  - [{boxes['experiment']}] experiment",
+                 f"  - [{boxes['quiz']}] quiz"]
+        exercise_line = f"  - [{boxes['exercise']}] exercise"
+        if place == "between":
+            block.insert(2, exercise_line)
+        elif place == "after":
+            block.append(exercise_line)
+        lines += block
+        model[section.id] = {
+            "section": boxes["section"] != " ", "experiment": boxes["experiment"] != " ",
+            "quiz": boxes["quiz"] != " ", "mark": None,
+            "exercise": (boxes["exercise"] != " " if place != "missing" else False)
+            if section.has_exercise else None,
+        }
+    lines += draw(notes)
+    endings = [draw(ending) for _ in lines]
+    return lines, endings, model
+
+
+def _expected(model: dict) -> SectionState:
+    complete = model["experiment"] and model["quiz"] and model["exercise"] is not False
+    return SectionState(model["experiment"], model["quiz"], model["mark"], model["section"] or complete,
+                        exercise=model["exercise"])
+
+
+mixed_operation = st.one_of(
+    st.tuples(st.just("experiment"), st.sampled_from(MIXED_IDS)),
+    st.tuples(st.just("exercise"), st.sampled_from(["1.1", "1.3"])),
+    st.tuples(st.just("quiz"), st.sampled_from(MIXED_IDS), marks()),
+    st.tuples(st.just("reset"), st.lists(st.sampled_from(MIXED_IDS), min_size=1, max_size=2)),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(files_with_exercises(), st.lists(mixed_operation, max_size=6))
+def test_exercise_boxes_round_trip_among_random_notes(file, operations):
+    """With exercise lines in either place or missing, any ticks and resets agree with a simple
+    model, and every note survives byte for byte and in order (only missing exercise lines are added)."""
+    lines, endings, model = file
+    original = "".join(line + end for line, end in zip(lines, endings))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "PROGRESS.md"
+        path.write_bytes(original.encode("utf-8"))
+        assert read_progress(path, MIXED) == {i: _expected(model[i]) for i in MIXED_IDS}
+        for op in operations:
+            state = model[op[1]] if op[0] != "reset" else None
+            if op[0] == "experiment":
+                tick_experiment(path, MIXED, op[1])
+                state["experiment"] = True
+            elif op[0] == "exercise":
+                tick_exercise(path, MIXED, op[1])
+                state["exercise"] = True
+            elif op[0] == "quiz":
+                record_quiz(path, MIXED, op[1], op[2])
+                new, old = op[2], state["mark"]
+                state["quiz"] = True
+                if old is None or new.score / new.total > old.score / old.total:
+                    state["mark"] = new
+            else:
+                reset(path, MIXED, op[1])
+                for section_id in op[1]:
+                    had = model[section_id]["exercise"]
+                    model[section_id] = {"section": False, "experiment": False, "quiz": False,
+                                         "mark": None, "exercise": None if had is None else False}
+            if state is not None and state["experiment"] and state["quiz"] and state["exercise"] is not False:
+                state["section"] = True
+            assert read_progress(path, MIXED) == {i: _expected(model[i]) for i in MIXED_IDS}
+        after = path.read_bytes().decode("utf-8")
+    owned = re.compile(r"(- \[[ xX]\] 1\.\d title|  - \[[ xX]\] (experiment|quiz|exercise))(: .*)?$")
+    kept_before = [line for line in re.split(r"\r\n|\n|\r", original) if not owned.match(line)]
+    kept_after = [line for line in re.split(r"\r\n|\n|\r", after) if not owned.match(line)]
+    assert kept_after == kept_before

@@ -58,18 +58,30 @@ NEAR_MISSES = [
     "\t",
     "-",
     "- [",
-    "\r",
     "1.1 done? not yet",
 ]
 
 # a random note must not be a top-level checkbox line, which the tool may claim as its own
 OWNED_LOOKING = re.compile(r"[-*+][ \t]*\[")
-random_note = st.text(st.characters(exclude_characters="\n", exclude_categories=("Cs",)), max_size=30).filter(
+random_note = st.text(st.characters(exclude_characters="\n\r", exclude_categories=("Cs",)), max_size=30).filter(
     lambda text: not OWNED_LOOKING.match(text)
 )
 note = st.one_of(st.sampled_from(NEAR_MISSES), random_note)
 notes = st.lists(note, max_size=4)
+# a file keeps one convention (LF, CRLF, or CR from old Mac editors), or mixes LF and CRLF
+# after being edited on two systems; CR mixed with LF would be ambiguous ("\r" + "\n" is CRLF)
+ending_style = st.sampled_from(["\n", "\r\n", "\r", "mixed"])
+# one line's ending, for files drawn line by line (LF and CRLF mix without ambiguity)
 ending = st.sampled_from(["\n", "\r\n"])
+
+
+def lines_of(text: str) -> list[str]:
+    """The lines of a text, each with its own ending (CRLF, LF or CR), as the tool reads them."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+\Z", text)
+
+
+def content(line: str) -> str:
+    return line.rstrip("\r\n")
 box = st.sampled_from([" ", "x", "X"])
 one_line = st.characters(exclude_characters="\n\r", exclude_categories=("Cs",))
 title = st.text(one_line, max_size=20).map(lambda t: " " + t)
@@ -114,7 +126,9 @@ def progress_files(draw):
             "mark": mark,
         }
     lines += draw(notes)
-    endings = [draw(ending) for _ in lines]
+    style = draw(ending_style)
+    mixed = st.sampled_from(["\n", "\r\n"])
+    endings = [draw(mixed) if style == "mixed" else style for _ in lines]
     if endings and draw(st.booleans()):
         endings[-1] = ""  # no newline at the end of the file
     return lines, endings, owned, states
@@ -175,8 +189,8 @@ def test_random_notes_and_operations_round_trip(file, operations):
             run(path, op)
             apply_to_model(states, op)
             assert read_progress(path, COURSE) == {i: expected_state(states[i]) for i in IDS}
-        after = path.read_bytes().decode("utf-8").split("\n")
-    before = "".join(original).split("\n")
+        after = lines_of(path.read_bytes().decode("utf-8"))
+    before = lines_of("".join(original))
     assert len(after) == len(before)  # nothing inserted or lost: every section was present
     for index, (old, new) in enumerate(zip(before, after)):
         if index not in owned:
@@ -187,7 +201,7 @@ def test_random_notes_and_operations_round_trip(file, operations):
             assert new[:column] == old[:column] and new[column + 1 :] == old[column + 1 :]
         else:
             # a quiz line: box, maybe a score, then the learner's own text, then the same ending
-            same_ending = "\r" if old.endswith("\r") else ""
+            same_ending = old[len(content(old)):]
             shape = r"  - \[[ xX]\] quiz(: \d+(\.\d+)?/\d+ on \d{4}-\d\d-\d\d)?"
             assert re.fullmatch(shape + re.escape(owned[index] + same_ending), new)
 
@@ -224,22 +238,18 @@ def test_missing_sections_are_added_without_touching_other_lines(file, dropped):
     # every old line is still there, in order; whatever else appeared is the tool's own lines
     allowed = {"", "## Phase 1: AD", "## Phase 2: Nets", "  - [ ] experiment", "  - [ ] quiz"}
     allowed |= {f"- [ ] {s.id} {s.title}" for s in COURSE if s.id in dropped}
-    new_lines = text.split("\n")
+    # compared without endings: the old last line gains one if the tool adds lines after it
+    new_lines = [content(line) for line in lines_of(text)]
     position = 0
-    old_lines = original.split("\n")
-    for number, old in enumerate(old_lines):
-        if number == len(old_lines) - 1 and old:
-            # the old last line had no ending; if the tool added lines after it,
-            # it now ends the way the file's lines do, so compare without "\r"
-            new_lines = [line.rstrip("\r") if line.rstrip("\r") == old else line for line in new_lines]
+    for old in (content(line) for line in lines_of(original)):
         while position < len(new_lines) and new_lines[position] != old:
-            assert new_lines[position].rstrip("\r") in allowed, f"unexpected {new_lines[position]!r}"
+            assert new_lines[position] in allowed, f"unexpected {new_lines[position]!r}"
             position += 1
         assert position < len(new_lines), f"lost or reordered line {old!r}"
         position += 1
     for extra in new_lines[position:]:
-        assert extra.rstrip("\r") in allowed, f"unexpected {extra!r}"
-    assert text.endswith("\n") == original.endswith("\n")
+        assert extra in allowed, f"unexpected {extra!r}"
+    assert text.endswith(("\n", "\r")) == original.endswith(("\n", "\r"))
 
 
 BLANK_WITH_TICKS = (

@@ -217,3 +217,39 @@ def test_the_same_interpreter_runs_the_experiment(tmp_path):
     script, curriculum = experiment(tmp_path, "import sys\nprint(sys.executable)\n")
     result = run_experiment(script, curriculum=curriculum, capture=True, timeout=30)
     assert result.output.strip() == sys.executable
+
+
+# a helper that leaves the process group (setsid) and is orphaned at once: only a
+# subreaper can still find it. The middle process exits, so init would adopt it.
+ESCAPES_WITH_SETSID = """
+import pathlib, subprocess, sys, time
+middle = subprocess.run([sys.executable, "-c", '''
+import subprocess, sys, pathlib
+escaped = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
+pathlib.Path("escaped.pid").write_text(str(escaped.pid))
+'''])
+print("helper started", flush=True)
+time.sleep({sleep})
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="subreaper is Linux only")
+@pytest.mark.parametrize("sleep, timeout, outcome", [(60, 1.5, RunOutcome.TIMED_OUT),
+                                                     (0, 30, RunOutcome.SUCCEEDED)])
+def test_a_helper_that_called_setsid_and_was_orphaned_is_stopped_too(tmp_path, sleep, timeout, outcome):
+    """Out of the group and adopted away from its parent, the helper is still found and killed."""
+    script, curriculum = experiment(tmp_path, ESCAPES_WITH_SETSID.replace("{sleep}", str(sleep)))
+    result = run_experiment(script, curriculum=curriculum, capture=True, timeout=timeout)
+    assert result.outcome is outcome, result.output
+    escaped = int((script.parent / "escaped.pid").read_text())
+    assert not alive(escaped)
+    assert result.may_survive is None
+
+
+def test_without_a_subreaper_the_result_says_what_may_be_left(tmp_path, monkeypatch):
+    """Where the tool can't follow processes out of the group, it says so instead of claiming all stopped."""
+    monkeypatch.setattr(runner, "_become_subreaper", lambda: False)
+    script, curriculum = experiment(tmp_path, "print('done')\n")
+    result = run_experiment(script, curriculum=curriculum, capture=True, timeout=30)
+    assert result.outcome is RunOutcome.SUCCEEDED
+    assert "setsid" in result.may_survive

@@ -125,3 +125,19 @@ def test_study_is_the_only_module_that_writes_the_record():
             continue  # the writers themselves, and the one module that calls them
         calls = [m.group(1) for m in writers.finditer(source.read_text())]
         assert not calls, f"{source.name} writes the record itself: {calls}"
+
+
+@pytest.mark.parametrize("which", ["PROGRESS.md", ".PROGRESS.md.lock"])
+def test_a_progress_file_or_lock_owned_by_another_user_gets_a_chown_fix(course, cli, answers, monkeypatch, which):
+    """After one `sudo learnpath`, PROGRESS.md or its lock belongs to root: the fix is chown, named
+    before the quiz is graded."""
+    cli(course, "run", "1.1")
+    target = course / which
+    target.touch()
+    real_access, real_uid = os.access, os.getuid()
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: Path(path) != target and real_access(path, mode))
+    monkeypatch.setattr(os, "getuid", lambda: real_uid + 1)
+    result = cli(course, "quiz", "1.1", "--answers", "-", input=answers.right)
+    assert result.exit_code == 2
+    assert f"sudo chown $USER {target}" in result.stderr
+    assert "Score" not in result.stdout

@@ -10,6 +10,7 @@ from learnpath.pictures import (
     PictureKind,
     Span,
     bar_chart,
+    computation_graph,
     decision_boundary,
     digit,
     heatmap,
@@ -28,5 +29,6 @@ __all__ = [
     "digit",
     "bar_chart",
     "heatmap",
+    "computation_graph",
     "save_png",
 ]

@@ -1,4 +1,4 @@
-"""Pictures in the terminal: loss curves, decision boundaries, digits, bars and heatmaps.
+"""Pictures in the terminal: loss curves, decision boundaries, digits, bars, heatmaps and graphs.
 
 Training a network is easier to understand when you can see it. Every function
 here draws with ordinary characters and returns a `Picture`:
@@ -17,12 +17,14 @@ chart costs nothing extra.
 
 One idea per file: picture.py (the Picture record), ticks.py (numbers on
 axes), lines.py (line charts and loss curves), boundary.py (decision
-boundaries), digits.py, bars.py, heatmap.py, png.py (matplotlib export).
+boundaries), digits.py, bars.py, heatmap.py, graph.py (computational graphs),
+png.py (matplotlib export).
 """
 
 from learnpath.pictures.bars import bar_chart
 from learnpath.pictures.boundary import decision_boundary
 from learnpath.pictures.digits import digit
+from learnpath.pictures.graph import computation_graph
 from learnpath.pictures.heatmap import heatmap
 from learnpath.pictures.lines import line_chart, loss_curve
 from learnpath.pictures.picture import Picture, PictureKind, Span
@@ -38,5 +40,6 @@ __all__ = [
     "digit",
     "bar_chart",
     "heatmap",
+    "computation_graph",
     "save_png",
 ]

@@ -25,6 +25,7 @@ class PictureKind(str, Enum):
     DIGIT = "digit"
     BAR = "bar"
     HEATMAP = "heatmap"
+    GRAPH = "graph"
 
 
 @dataclass(frozen=True)

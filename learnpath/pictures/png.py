@@ -53,6 +53,10 @@ def save_png(picture: Picture, path: str | Path, *, dpi: int = 120) -> Path:
         axes.set_xticks(range(len(data["col_labels"])), data["col_labels"])
         axes.set_yticks(range(len(data["row_labels"])), data["row_labels"])
         figure.colorbar(image, ax=axes)
+    elif picture.kind is PictureKind.GRAPH:
+        from learnpath.pictures.graph import draw_graph_on
+
+        draw_graph_on(axes, data)
     axes.set_title(data.get("title", ""))
     target = Path(path)
     figure.savefig(target, dpi=dpi, bbox_inches="tight")

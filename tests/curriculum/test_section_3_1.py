@@ -114,6 +114,11 @@ def test_sgd_walks_the_same_path_as_the_experiment(experiment):
         assert (x.data, y.data) == pytest.approx(point, rel=1e-12, abs=1e-15)
 
 
+def test_a_rate_slightly_off_arrives_sooner_from_this_start(experiment):
+    """From (10, 1), lr 0.01975 needs 560 updates where 2/101 needs 576."""
+    assert experiment.steps_to_target(0.01975) == 560 and experiment.steps_to_target(2 / 101) == 576
+
+
 def test_best_rate_is_two_over_one_plus_l_with_factor_99_over_101():
     """|1 - lr| and |1 - 100 lr| are equal at lr = 2/101, both 99/101 (about 0.980): the fastest rate."""
     lr = 2 / 101

@@ -71,6 +71,8 @@ def test_seeds_side_by_side(run_main):
     assert figures["xor_stuck_seeds_2"] == [5, 6]
     assert (f"{two[5]:.3f}", f"{two[6]:.3f}") == ("0.177", "0.128")
     assert sum(1 for s, v in two.items() if v < 0.1) == 6
+    others = [v for s, v in two.items() if s not in (5, 6)]
+    assert (f"{min(others):.4f}", f"{max(others):.4f}") == ("0.0020", "0.0146")
 
 
 def test_hidden_units_read_as_and_nor_or_and(run_main):

@@ -151,8 +151,8 @@ def main() -> dict:
     best_lr = min(finite, key=finite.get)
     figures["fastest_lr"] = float(best_lr)
     figures["fastest_steps"] = finite[best_lr]
-    print(f"  Fastest here: lr = {best_lr} ({finite[best_lr]} updates), just below 2/L, where the slow")
-    print("  x direction moves as fast as it can without the fast y direction blowing up.\n")
+    print(f"  Fastest of these: lr = {best_lr} ({finite[best_lr]} updates), just below 2/L, where")
+    print("  the slow x direction and the fast y direction shrink by the same factor.\n")
 
     # Step 4. The loss along the way for three rates, on a log scale.
     curves = {}

@@ -116,7 +116,7 @@ def main() -> dict:
     plain = counts["plain, lr 2/101"]
     ratios = {"same rate, momentum 0.9": plain / counts["momentum 0.9, lr 2/101"],
               "at lr 0.01": counts["plain, lr 0.01"] / counts["momentum 0.9, lr 0.01"],
-              "each at its best": plain / counts["momentum 0.669, lr 0.0331"]}
+              "each with its best factor per step": plain / counts["momentum 0.669, lr 0.0331"]}
     figures["momentum_ratios"] = ratios
     print("  Momentum's advantage (plain updates / momentum updates):")
     for name, ratio in ratios.items():
