@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -227,3 +228,26 @@ def test_try_many_classes():
     assert f"{math.log(100):.4f}" == "4.6052"
     assert f"{experiment.untrained_loss(100):.4f}" == "6.1401"
     assert f"{experiment.untrained_loss(100, last_layer_scale=0.01):.4f}" == "4.6076"
+
+
+def test_an_error_in_the_learners_loss_names_the_logits_it_raised_on(tmp_path, cli):
+    """The ln(softmax) mistake raises ValueError at logits (1000, 0, -1000); the report says which logits."""
+    import shutil
+
+    from learnpath.catalog import load_catalog
+    from learnpath.exercises.files import exercise_files
+
+    root = Path(__file__).resolve().parents[2]
+    catalog = load_catalog(root)
+    section = next(s for s in catalog.sections if s.id == SECTION)
+    copy = tmp_path / "course" / "curriculum" / section.path.relative_to(catalog.curriculum)
+    shutil.copytree(section.path, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(section.path.parent / "README.md", copy.parent / "README.md")
+    reference = exercise_files(catalog, section).reference.read_text()
+    right = "loss = log_total - logits[target]"
+    assert right in reference
+    (copy / "exercise.py").write_text(reference.replace(right, "loss = -math.log(softmax(logits)[target])"))
+    result = cli(tmp_path / "course", "exercise", SECTION)
+    assert result.exit_code != 0
+    assert "math domain error" in result.stdout
+    assert "logits = [1000.0, 0.0, -1000.0], target = 1" in result.stdout
