@@ -251,3 +251,16 @@ def test_an_error_in_the_learners_loss_names_the_logits_it_raised_on(tmp_path, c
     assert result.exit_code != 0
     assert "math domain error" in result.stdout
     assert "logits = [1000.0, 0.0, -1000.0], target = 1" in result.stdout
+
+
+def test_mse_step_is_bce_step_times_two_p_one_minus_p():
+    """At any z, for a positive example, MSE-on-sigmoid's dLoss/dz is BCE's times 2p(1 - p), at most half of it."""
+    for z0 in (-6.0, -2.0, 0.0, 1.5):
+        slopes = []
+        for loss_of in (lambda p: (p - 1.0) ** 2, lambda p: -(p.log())):
+            z = Value(z0)
+            loss_of(z.sigmoid()).backward()
+            slopes.append(z.grad)
+        p = 1 / (1 + math.exp(-z0))
+        assert slopes[0] == pytest.approx(slopes[1] * 2 * p * (1 - p), rel=1e-12)
+        assert abs(slopes[0]) <= 0.5 * abs(slopes[1])
