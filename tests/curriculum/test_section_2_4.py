@@ -264,3 +264,16 @@ def test_mse_step_is_bce_step_times_two_p_one_minus_p():
         p = 1 / (1 + math.exp(-z0))
         assert slopes[0] == pytest.approx(slopes[1] * 2 * p * (1 - p), rel=1e-12)
         assert abs(slopes[0]) <= 0.5 * abs(slopes[1])
+
+
+def test_sigmoid_then_mse_at_minus_six():
+    """At z = -6: p = 0.0025, MSE's slope -0.0049 against BCE's -0.9975, about 200 times larger (202.7)."""
+    slopes = []
+    for loss_of in (lambda p: (p - 1.0) ** 2, lambda p: -(p.log())):
+        z = Value(-6.0)
+        loss_of(z.sigmoid()).backward()
+        slopes.append(z.grad)
+    p = Value(-6.0).sigmoid().data
+    assert f"{p:.4f}" == "0.0025"
+    assert (f"{slopes[0]:.4f}", f"{slopes[1]:.4f}") == ("-0.0049", "-0.9975")
+    assert round(slopes[1] / slopes[0], -2) == 200
