@@ -37,7 +37,7 @@ def test_three_ways_agree_and_match_central_differences(run_main):
     assert figures["gap_numeric"] < 1e-10
     assert f"{figures['gap_numeric']:.0e}" == "5e-11"
     assert figures["weights_checked"] == 17
-    assert "all 17 weights" in printed
+    assert "all 17 parameters" in printed
 
 
 def test_agreement_holds_on_random_networks(experiment):
