@@ -56,6 +56,13 @@ def test_momentum_theory_for_the_valley():
         assert spectral_radius(2 / 101, 0.9, c) == pytest.approx(math.sqrt(0.9), abs=1e-9)
         assert spectral_radius(4 / 121, (9 / 11) ** 2, c) == pytest.approx(9 / 11, abs=1e-6)
     assert (1 - math.sqrt(0.9)) ** 2 < 0.0198 < 1.98 < (1 + math.sqrt(0.9)) ** 2
+    # "for any lr from 0.003 to 0.037 (2/101 and 0.01 included)": both directions shrink by sqrt(0.9).
+    for lr in (0.003, 0.01, 2 / 101, 0.037):
+        for c in (1.0, 100.0):
+            assert spectral_radius(lr, 0.9, c) == pytest.approx(math.sqrt(0.9), abs=1e-9)
+    assert spectral_radius(0.0025, 0.9, 1.0) > math.sqrt(0.9) + 1e-3  # just outside the band along x
+    # "plain descent at ten times the rate would already diverge above lr = 0.2/L": 10 lr * L > 2.
+    assert abs(1 - 10 * 0.0021 * 100) > 1 > abs(1 - 10 * 0.0019 * 100)
 
 
 def test_library_momentum_is_the_heavy_ball(experiment):
@@ -100,6 +107,7 @@ def test_ten_times_too_high_kills_every_unit(run_main):
     assert too_high["dead_units"] == 64
     assert len(too_high["classes_predicted"]) == 1
     assert f"{too_high['accuracy']:.1%}" == "33.3%"
+    assert f"every point class {too_high['classes_predicted'][0]}: accuracy 33.3%" in run_main[1]
 
 
 def test_minibatch_cosines(run_main):

@@ -161,7 +161,8 @@ def main() -> dict:
     print(f"  peak {max(losses):.1f}; after {SPIRAL_STEPS} steps {losses[-1]:.2f}, worse than guessing"
           f" (ln 3 = {math.log(3):.2f});")
     print(f"  {dead} of {HIDDEN} hidden units now output 0 for every point, and the network gives")
-    print(f"  every point class {predicted.tolist()}: accuracy {accuracy(model(X), y):.1%}.\n")
+    said = ("class " if len(predicted) == 1 else "one of the classes ") + ", ".join(str(c) for c in predicted)
+    print(f"  every point {said}: accuracy {accuracy(model(X), y):.1%}.\n")
 
     # Step 4. Mini-batches: how far a batch's gradient points from the full one.
     model = spiral_model()
