@@ -71,7 +71,7 @@ def check_hidden_delta(ex):
         t = _tensor_pass(X, Y, weights)
         got = ex.hidden_delta(t["Z2"].grad, weights["W2"], t["H"].data)
         _expect_array(got, t["Z1"].grad,
-                      f"hidden_delta on {n} rows, {hidden} hidden units (seed {seed}) vs the Tensor engine's dloss/dZ1")
+                      f"hidden_delta on {n} rows, {hidden} hidden unit{'s' if hidden != 1 else ''} (seed {seed}) vs the Tensor engine's dloss/dZ1")
 
     for_all(st.integers(0, 10_000), st.integers(1, 8), st.integers(1, 5), max_examples=25)(one_case)
 
@@ -94,7 +94,7 @@ def check_weight_gradients(ex):
         got = ex.weight_gradients(X, t["H"].data, t["Z1"].grad, t["Z2"].grad)
         for name in ("W1", "b1", "W2", "b2"):
             _expect_array(got[name], t[name].grad,
-                          f"d loss/d {name} on {n} rows, {hidden} hidden units (seed {seed}) vs the Tensor engine")
+                          f"d loss/d {name} on {n} rows, {hidden} hidden unit{'s' if hidden != 1 else ''} (seed {seed}) vs the Tensor engine")
         # Central differences: nudge one weight of each array, independent of any backward code.
         for name in ("W1", "b1", "W2", "b2"):
             index = tuple(0 for _ in weights[name].shape)
