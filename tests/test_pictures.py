@@ -259,6 +259,7 @@ def test_show_colours_a_terminal(monkeypatch):
 def test_save_png_without_matplotlib_says_how_to_install(monkeypatch, tmp_path):
     """Without matplotlib, save_png raises ImportError naming the extra to install, and writes nothing."""
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib` fail
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # even if an earlier test imported it
     with pytest.raises(ImportError, match=r"learnpath\[plot\]"):
         plot.loss_curve([1.0, 0.5]).save_png(tmp_path / "loss.png")
     assert not (tmp_path / "loss.png").exists()
