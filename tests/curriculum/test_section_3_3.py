@@ -111,9 +111,16 @@ def test_ten_times_too_high_kills_every_unit(run_main):
 
 
 def test_minibatch_cosines(run_main):
-    """Mean cosine to the full gradient: 0.67 (8), 0.80 (32), 0.89 (128), rising with the batch size."""
+    """Mean cosine to the full gradient: 0.67 (8), 0.80 (32), 0.95 (128), rising with the batch size; 8 full-size batches each."""
     cosines = run_main[0]["batch_cosines"]
-    assert [f"{cosines[s]:.2f}" for s in (8, 32, 128)] == ["0.67", "0.80", "0.89"]
+    assert [f"{cosines[s]:.2f}" for s in (8, 32, 128)] == ["0.67", "0.80", "0.95"]
+    assert "batch of 128: mean cosine 0.95 over 8 batches" in run_main[1]
+
+
+def test_full_batches_are_all_the_size_they_claim(experiment):
+    """300 rows in batches of 128: 8 batches of exactly 128 rows, though each shuffle ends on 44."""
+    batches = experiment.full_batches(300, 128, 8, np.random.default_rng(0))
+    assert len(batches) == 8 and all(len(idx) == 128 for idx in batches)
 
 
 def test_minibatch_gradients_average_to_the_full_one(experiment):
@@ -199,7 +206,7 @@ def test_quiz_adam_first_step():
 
 
 def test_quiz_minibatch_cosine_claim(run_main):
-    """The quiz's "0.67 (batch 8) to 0.89 (batch 128)" is the experiment's figure."""
+    """The quiz's "0.67 (batch 8) to 0.95 (batch 128)" is the experiment's figure."""
     cosines = run_main[0]["batch_cosines"]
     why = quiz_questions(SECTION)["minibatch-facts"]["choices"]["c"]["why"]
     assert f"{cosines[8]:.2f}" in why and f"{cosines[128]:.2f}" in why
