@@ -109,6 +109,7 @@ def main() -> None:
             'python -c "import typer"': ([sys.executable, "-c", "import typer"], small, False),
             "learnpath list (pipe)": ([*learnpath, "list"], small, False),
             "learnpath list (terminal)": ([*learnpath, "list"], small, True),
+            "learnpath list --phase 1": ([*learnpath, "list", "--phase", "1"], small, False),
             "learnpath next": ([*learnpath, "next"], small, False),
             "learnpath list, 1,000 sections": ([*learnpath, "list"], big, False),
         }

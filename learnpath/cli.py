@@ -310,7 +310,8 @@ def _show_exercise(catalog: Catalog, section: Section, checked) -> None:
     if report.passed:
         console.note(console.fitted(
             f"The exercise box of {section.id} is ticked in PROGRESS.md. "
-            f"Compare with the reference: learnpath solution {section.id}"))
+            f"Compare with the reference: learnpath solution {section.id}. "
+            f"Then: learnpath quiz {section.id}"))
         return
     console.note(console.fitted(
         f"Edit exercise.py and check again with `learnpath exercise {section.id}` "
@@ -333,8 +334,10 @@ def solution_command(
         console.warning(f"--force: this shows the answer to exercise {section.id} before it passes. "
                         "Reading it now skips the part of the course that makes the idea stick.")
     yours = shown.yours if shown.yours is not None else "(your exercise.py is missing)\n"
+    forced = ("> Shown with --force, before your exercise passed: this is the answer.\n\n"
+              if not shown.passed else "")
     document = (
-        f"# Exercise {section.id}: your code and the reference\n\n"
+        f"# Exercise {section.id}: your code and the reference\n\n{forced}"
         f"## Yours: {shown.yours_path.relative_to(catalog.root).as_posix()}\n\n"
         f"```python\n{yours.rstrip()}\n```\n\n"
         f"## The reference: {shown.reference_path.relative_to(catalog.root).as_posix()}\n\n"

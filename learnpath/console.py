@@ -88,8 +88,8 @@ def screen_width() -> int:
 
 
 def say(text: str = "") -> None:
-    """One line of ordinary output."""
-    print(text, flush=True)
+    """One line of ordinary output (wrapped at word boundaries on a terminal narrower than it)."""
+    print(_fitted(text) if is_terminal() else text, flush=True)
 
 
 def paragraph(text: str) -> None:
@@ -106,11 +106,28 @@ def _wrapped(text: str) -> str:
 
 def note(text: str) -> None:
     """A quieter line (dim on a terminal): what to do next, where a file is."""
-    print(_paint(text, _DIM), flush=True)
+    print(_paint(_fitted(text) if is_terminal() else text, _DIM), flush=True)
+
+
+def _fitted(text: str) -> str:
+    """Each line longer than the screen wrapped at word boundaries, keeping its indent; a command
+    or a path is never broken in the middle."""
+    import textwrap
+
+    width = screen_width()
+    lines = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        lines.append(textwrap.fill(line, width=width, subsequent_indent=indent,
+                                   break_long_words=False, break_on_hyphens=False))
+    return "\n".join(lines)
 
 
 def success(text: str) -> None:
-    print(_paint(text, _GREEN), flush=True)
+    print(_paint(_fitted(text) if is_terminal() else text, _GREEN), flush=True)
 
 
 def warning(text: str) -> None:
@@ -169,14 +186,16 @@ def section_table(phases: Sequence[tuple[str, Sequence[Sequence[str]], str]]) ->
     `learnpath list` takes to start (see bench/bench_startup.py), and aligned
     columns need nothing more than padding.
     """
-    header = ("id", "section", "experiment", "exercise", "quiz (best)", "done")
+    screen = screen_width() if is_terminal() else None  # into a pipe, rows are never cut
     for index, (title, rows, progress) in enumerate(phases):
         if index:
             print()
-        print(_paint(title, _BOLD) + "  " + _paint(f"({progress})", _DIM))
-        widths = [max(len(row[col]) for row in (header, *rows)) for col in range(len(header))]
+        together = screen is None or len(title) + len(progress) + 4 <= screen
+        print(_paint(title, _BOLD) + ("  " if together else "\n  ") + _paint(f"({progress})", _DIM))
+        header, widths = _fitted_columns(rows, screen)
 
         def line(cells: Sequence[str]) -> str:
+            cells = [_cut(cell, width) for cell, width in zip(cells, widths)]
             return "  " + "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
 
         print(_paint(line(header), _DIM))
@@ -184,6 +203,26 @@ def section_table(phases: Sequence[tuple[str, Sequence[Sequence[str]], str]]) ->
             done = row[-1] == tick(True)
             print(_paint(line(row), _GREEN) if done else line(row))
     sys.stdout.flush()
+
+
+_HEADERS = (("id", "section", "experiment", "exercise", "quiz (best)", "done"),
+            ("id", "section", "exp", "ex", "quiz", "done"))  # the short one for narrow screens
+
+
+def _fitted_columns(rows: Sequence[Sequence[str]], screen: int | None) -> tuple[tuple[str, ...], list[int]]:
+    """The header and column widths that fit `screen` columns: short headers first, then
+    shorter section titles (cut with an ellipsis), never narrower than a few letters."""
+    for header in _HEADERS:
+        widths = [max(len(row[col]) for row in (header, *rows)) for col in range(len(header))]
+        needed = 2 + sum(widths) + 2 * (len(widths) - 1)
+        if screen is None or needed <= screen:
+            return header, widths
+    widths[1] = max(8, widths[1] - (needed - screen))
+    return header, widths
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + symbol("…")
 
 
 def markdown(text: str, *, page: bool = False) -> None:
@@ -231,12 +270,16 @@ def _taller_than_screen(console, renderable) -> bool:
 def steps(items: Iterable[tuple[str, str]]) -> None:
     """Numbered steps, each with the exact command to type."""
     for number, (what, command) in enumerate(items, start=1):
-        print(f"  {number}. {what}: {_paint(command, _BOLD)}")
+        line = f"  {number}. {what}: {command}"
+        if is_terminal() and len(line) > screen_width():  # the command on a line of its own
+            print(f"  {number}. {what}:\n     {_paint(command, _BOLD)}")
+        else:
+            print(f"  {number}. {what}: {_paint(command, _BOLD)}")
     sys.stdout.flush()
 
 
 def heading(text: str) -> None:
-    print(_paint(text, _BOLD), flush=True)
+    print(_paint(_fitted(text) if is_terminal() else text, _BOLD), flush=True)
 
 
 _STYLE_CODES = {"success": _GREEN, "warning": _YELLOW, "error": _RED, "dim": _DIM, "bold": _BOLD}

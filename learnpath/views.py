@@ -209,7 +209,8 @@ def experiment_outcome(section, run, timeout: float) -> int:
     if result.outcome is RunOutcome.SUCCEEDED:
         console.success(f"Experiment {section.id} finished in {result.seconds:.1f} s: "
                         "its box is ticked in PROGRESS.md.")
-        console.note(f"Next: learnpath quiz {section.id}")
+        step = "exercise" if section.has_exercise else "quiz"  # build it, then be asked
+        console.note(f"Next: learnpath {step} {section.id}")
         return 0
     if result.outcome is RunOutcome.TIMED_OUT:
         console.error(f"experiment {section.id} was still running after {timeout:g} s and was "

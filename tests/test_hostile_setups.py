@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -158,3 +159,23 @@ def test_columns_zero_is_ignored_not_obeyed(monkeypatch):
 
     monkeypatch.setenv("COLUMNS", "0")
     assert console.screen_width() >= 20
+
+
+@pytest.mark.parametrize("columns", [40, 60, 80, 300])
+@pytest.mark.parametrize("command", [["list"], ["next"]])
+def test_list_and_next_fit_the_terminal_from_40_to_300_columns(course, columns, command):
+    """On a real pseudo-terminal of that width no line is wider than the screen (titles are cut
+    with an ellipsis, headers shortened), and COLUMNS=0 does not hide anything."""
+    pexpect = pytest.importorskip("pexpect")
+    (course / "curriculum" / "Phase_1" / "Section_1_Value_Objects" / "overview.md").write_text(
+        "# Value objects: numbers that remember where they came from and what they are\n\n"
+        "After this section you can say what a Value stores and why each field is there.\n")
+    env = {**os.environ, "LEARNPATH_ROOT": str(course), "PYTHONPATH": str(REPO), "TERM": "xterm"}
+    env.pop("COLUMNS", None)
+    child = pexpect.spawn(sys.executable, ["-m", "learnpath", *command], env=env, encoding="utf-8",
+                          timeout=60, dimensions=(60, columns))
+    child.expect(pexpect.EOF)
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", child.before)
+    lines = plain.replace("\r", "").splitlines()
+    assert any("1.1" in line for line in lines)
+    assert max(len(line) for line in lines) <= columns, plain

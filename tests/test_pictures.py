@@ -294,3 +294,21 @@ def test_drawing_a_line_chart_needs_neither_numpy_nor_rich():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_pictures_left_at_their_default_width_fit_the_terminal(monkeypatch, columns):
+    """On a 60-column terminal a chart is drawn narrower instead of wrapping into a mess."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [-1.0, 0.5]])
+    for picture in (plot.loss_curve([3.0, 2.0, 1.0]), plot.line_chart({"a": [1, 2], "b": [2, 1]}),
+                    plot.decision_boundary(lambda p: p[:, 0], X, [0, 1, 0]),
+                    plot.bar_chart(["train", "test"], [0.9, 0.8]), plot.heatmap(np.eye(12))):
+        widest = max(len(line) for line in str(picture).splitlines())
+        assert widest <= columns, (picture.kind, widest)
+
+
+def test_a_width_given_is_kept_whatever_the_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")
+    lines = str(plot.line_chart({"a": [1, 2, 3]}, width=64)).splitlines()
+    assert max(len(line) for line in lines) > 64

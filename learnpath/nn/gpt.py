@@ -31,14 +31,26 @@ from learnpath.nn.tensor import ArrayLike, Tensor
 
 
 class Block(Module):
-    """One transformer block: x + attention(norm(x)), then + MLP(norm(x)); the MLP is 4x wide with GELU."""
+    """One transformer block: x + attention(norm(x)), then + MLP(norm(x)); the MLP is 4x wide with GELU.
+
+    causal=False lets every position attend to every other (an encoder block,
+    for tasks where the whole input is known, such as sorting it).
+    """
 
     def __init__(
-        self, n_embd: int, n_head: int, dropout: float = 0.0, bias: bool = True, *, dtype=np.float64, rng=None
+        self,
+        n_embd: int,
+        n_head: int,
+        dropout: float = 0.0,
+        bias: bool = True,
+        causal: bool = True,
+        *,
+        dtype=np.float64,
+        rng=None,
     ) -> None:
         super().__init__()
         self.norm1 = LayerNorm(n_embd, bias=bias, dtype=dtype)
-        self.self_attn = MultiHeadAttention(n_embd, n_head, dropout, bias, causal=True, dtype=dtype, rng=rng)
+        self.self_attn = MultiHeadAttention(n_embd, n_head, dropout, bias, causal, dtype=dtype, rng=rng)
         self.norm2 = LayerNorm(n_embd, bias=bias, dtype=dtype)
         self.linear1 = Linear(n_embd, 4 * n_embd, bias, dtype=dtype, rng=rng)
         self.activation = GELU()

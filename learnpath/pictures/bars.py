@@ -6,14 +6,15 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from learnpath.pictures.picture import Drawing, Picture, PictureKind, title_line
+from learnpath.pictures.picture import Drawing, Picture, PictureKind, fitting, title_line
 from learnpath.pictures.ticks import format_number
 
 
 _EIGHTHS = ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")
 
 
-def bar_chart(labels: Sequence[Any], values: Sequence[float], *, title: str = "", width: int = 40) -> Picture:
+def bar_chart(labels: Sequence[Any], values: Sequence[float], *, title: str = "",
+              width: int | None = None) -> Picture:
     """One horizontal bar per label with its value written after it; the largest is highlighted.
 
     Bars grow right from zero; a negative value grows left from a zero line.
@@ -22,6 +23,8 @@ def bar_chart(labels: Sequence[Any], values: Sequence[float], *, title: str = ""
     numbers = [float(v) for v in values]
     if len(names) != len(numbers):
         raise ValueError(f"{len(names)} labels but {len(numbers)} values; give one value per label")
+    if width is None:  # 40 columns, or what fits beside the labels and values on a narrow terminal
+        width = fitting(40, beside=max((len(n) for n in names), default=0) + 12)
     width = max(4, int(width))
     drawing = Drawing()
     name_width = max((len(n) for n in names), default=0)

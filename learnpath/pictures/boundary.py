@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from learnpath.pictures.picture import Drawing, Picture, PictureKind, title_line
+from learnpath.pictures.picture import Drawing, Picture, PictureKind, fitting, title_line
 from learnpath.pictures.ticks import axis_range
 
 
@@ -24,7 +24,7 @@ def decision_boundary(
     y: Any,
     *,
     title: str = "",
-    width: int = 48,
+    width: int | None = None,
     height: int = 24,
     threshold: float | None = None,
 ) -> Picture:
@@ -47,6 +47,8 @@ def decision_boundary(
         raise ValueError(f"X must have shape (n, 2), got {X.shape}")
     if len(y) != len(X):
         raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels; give one label per row")
+    if width is None:  # 48 columns, or what fits beside the axis labels on a narrower terminal
+        width = fitting(48, beside=12)
     width, height = max(8, int(width)), max(4, int(height))
 
     labels = sorted(set(y.tolist())) or [0, 1]

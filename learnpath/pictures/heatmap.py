@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from learnpath.pictures.picture import Drawing, Picture, PictureKind, title_line
+from learnpath.pictures.picture import Drawing, Picture, PictureKind, fitting, title_line
 from learnpath.pictures.ticks import format_number
 
 
@@ -42,7 +42,8 @@ def heatmap(
     gutter = max((len(n) for n in row_names), default=0)
     # Cells are wide enough for their labels, but the whole picture stays within 80 columns.
     cell = max(2, min(6, max((len(n) for n in col_names), default=1)))
-    while n_cols and cell > 1 and gutter + 2 + n_cols * (cell + 1) > 80:
+    screen = fitting(80, beside=0)
+    while n_cols and cell > 1 and gutter + 2 + n_cols * (cell + 1) > screen:
         cell -= 1
     finite = [v for row in rows for v in row if math.isfinite(v)]
     low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)

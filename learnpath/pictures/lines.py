@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 
-from learnpath.pictures.picture import Drawing, Picture, PictureKind, title_line
+from learnpath.pictures.picture import Drawing, Picture, PictureKind, fitting, title_line
 from learnpath.pictures.ticks import axis_range, format_number, log_ticks, nice_ticks
 
 
@@ -22,7 +22,7 @@ def line_chart(
     log_x: bool = False,
     log_y: bool = False,
     title: str = "",
-    width: int = 64,
+    width: int | None = None,
     height: int = 16,
     x_label: str = "",
     y_label: str = "",
@@ -38,6 +38,8 @@ def line_chart(
     """
     if not series:
         raise ValueError("line_chart needs at least one series, e.g. {'loss': losses}")
+    if width is None:  # 64 columns, or what fits beside the tick labels on a narrower terminal
+        width = fitting(64, beside=12)
     width, height = max(8, int(width)), max(4, int(height))
     shared_xs = None if xs is None or isinstance(xs, Mapping) else [float(x) for x in xs]
 
@@ -232,7 +234,7 @@ def loss_curve(
     *,
     title: str = "loss",
     log_y: bool = False,
-    width: int = 64,
+    width: int | None = None,
     height: int = 16,
 ) -> Picture:
     """The loss at every step of training, with the first, last and best value written under it."""

@@ -9,6 +9,7 @@ Rich is imported only inside the methods that print in colour.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -86,6 +87,18 @@ class Picture:
         from learnpath.pictures.png import save_png  # png imports this module: import when used
 
         return save_png(self, path, dpi=dpi)
+
+
+def fitting(preferred: int, beside: int) -> int:
+    """`preferred` columns, or fewer so that with `beside` more the picture fits the terminal.
+
+    Only a width left to its default adapts; without a terminal (a pipe, a test)
+    this is `preferred` unless the COLUMNS variable says otherwise.
+    """
+    columns = shutil.get_terminal_size((80, 24)).columns
+    if columns <= 0:  # COLUMNS=0 or a terminal that reports nothing
+        columns = 80
+    return max(16, min(preferred, columns - beside))
 
 
 def wants_colour(stream: TextIO) -> bool:

@@ -28,3 +28,17 @@ def run_main(request):
     with contextlib.redirect_stdout(buffer):
         figures = module.main()
     return figures, buffer.getvalue()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes minutes; skipped unless LEARNPATH_SLOW=1 is set")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked slow (section 4.4's long run) unless LEARNPATH_SLOW=1."""
+    if os.environ.get("LEARNPATH_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: a run of several minutes; set LEARNPATH_SLOW=1 to include it")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

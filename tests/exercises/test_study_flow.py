@@ -100,3 +100,9 @@ def test_reset_exercise_asks_first_on_a_terminal(exercise, cli, monkeypatch):
     result = cli(exercise.root, "reset", "1.1", "--exercise", input="n\n")
     assert "Nothing changed." in result.stdout
     assert exercise.exercise.read_text() == REFERENCE
+
+
+def test_after_the_experiment_the_next_step_is_the_exercise(exercise, cli):
+    """`run` points at `learnpath exercise ID` where the section has one, at the quiz otherwise."""
+    assert "Next: learnpath exercise 1.1" in cli(exercise.root, "run", "1.1").stdout
+    assert "Next: learnpath quiz 1.2" in cli(exercise.root, "run", "1.2").stdout

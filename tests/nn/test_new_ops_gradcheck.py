@@ -122,6 +122,7 @@ def test_module_gradients():
     emb = Embedding(5, 3, rng=rng)
     ids = np.array([[0, 4, 4], [1, 0, 2]])
     check(lambda w: F.embedding(ids, w), emb.weight)
+    check(lambda w: w.gather_rows(np.array([-1, 0, 4, 2, 0])), emb.weight)  # -1 and 4 are the same row
 
 
 @pytest.mark.parametrize("causal", [False, True])
