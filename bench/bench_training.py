@@ -173,9 +173,13 @@ RUNS = {
 
 def main() -> str:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("runs", nargs="*", choices=[*RUNS, []], default=["digits", "names", "gpt", "sort"])
+    parser.add_argument("runs", nargs="*", metavar="run", help=f"any of {', '.join(RUNS)} (default: all but gpt-long)")
     parser.add_argument("--save", action="store_true")
     args = parser.parse_args()
+    unknown = [name for name in args.runs if name not in RUNS]
+    if unknown:
+        parser.error(f"unknown run {unknown[0]!r}; choose from {', '.join(RUNS)}")
+    args.runs = args.runs or ["digits", "names", "gpt", "sort"]
     lines = [f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, 1 BLAS thread, float32"]
     for name in args.runs:
         start = time.perf_counter()

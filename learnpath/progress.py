@@ -616,8 +616,8 @@ class _Document:
         line = self.lines[block.quiz.line]
         start, end = block.mark_span
         text = "" if mark is None else f": {_number(mark.score)}/{_number(mark.total)} on {mark.date}"
-        if text and line[end:end + 1] not in ("", " ", "\t", "\r", "\n"):
-            text += " "  # a note glued to the word (`quiz0: ...`) stays a note, after the score
+        if text and line[end:] and not line[end:][0].isspace():
+            text += " "  # a note glued to the word (`quiz0`) must not run into the date
         self.lines[block.quiz.line] = line[:start] + text + line[end:]
         block.mark_span = (start, start + len(text))
         block.mark = None if mark is None else QuizMark(

@@ -1,4 +1,9 @@
-"""Pictures of a Value graph: DOT text for Graphviz, and a plain-text table for the terminal.
+"""Pictures of a Value graph as text: a table for the terminal, and DOT for Graphviz.
+
+The drawn picture, nodes by depth with their edges in box lines, is
+learnpath.pictures.computation_graph (section 1.4); this file keeps the two
+text forms that need no drawing: `draw` lists one node per line, `to_dot`
+writes Graphviz's language.
 
 Backpropagation is easier to believe once you can see it: every node with the
 number it holds (data), the derivative of the output with respect to it (grad),
@@ -37,16 +42,16 @@ def draw(root: Value) -> str:
 
     Columns: the node's number, its name (its label, or #number if it has
     none), the op that made it, data, grad, and the expression it was made
-    from. For e = a*b, d = e + c, L = d*f, with every node labelled:
+    from. For s = a + b, t = b - c, z = s*t at a = 1.5, b = -2, c = 0.5, after
+    z.backward(), with every node labelled:
 
         #  name  op        data     grad  made from
-        1  a     input   2.0000   6.0000
-        2  b     input  -3.0000  -4.0000
-        3  e     *      -6.0000  -2.0000  a * b
-        4  c     input  10.0000  -2.0000
-        5  d     +       4.0000  -2.0000  e + c
-        6  f     input  -2.0000   4.0000
-        7  L     *      -8.0000   1.0000  d * f
+        1  a     input   1.5000  -2.5000
+        2  b     input  -2.0000  -3.0000
+        3  s     +      -0.5000  -2.5000  a + b
+        4  c     input   0.5000   0.5000
+        5  t     -      -2.5000  -0.5000  b - c
+        6  z     *       1.2500   1.0000  s * t
 
     Read the grad column bottom-up to follow backpropagation: each node's grad
     is built from the grads of the nodes listed below it that use it.

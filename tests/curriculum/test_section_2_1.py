@@ -228,10 +228,28 @@ def _train_without_bias(experiment, targets):
 
 
 def test_try_take_away_the_bias():
-    """Without the bias AND stalls at ln 2 (accuracy 0.75); OR gets every corner but stops at BCE 0.1743 > ln2/4 = 0.1733."""
+    """Without the bias AND stalls at ln 2 (accuracy 0.75); OR gets every corner but ends at BCE 0.1743 > ln2/4 = 0.1733."""
     experiment = _experiment()
     and_loss, and_accuracy = _train_without_bias(experiment, experiment.TRUTH_TABLES["AND"])
     assert f"{and_loss:.6f}" == f"{math.log(2):.6f}" and and_accuracy == 0.75
     or_loss, or_accuracy = _train_without_bias(experiment, experiment.TRUTH_TABLES["OR"])
     assert f"{or_loss:.4f}" == "0.1743" and or_accuracy == 1.0
     assert f"{math.log(2) / 4:.4f}" == "0.1733" and or_loss > math.log(2) / 4
+
+
+def test_weighted_sum_equals_the_binary_operator_chain_to_the_last_bit():
+    """weighted_sum gives bit for bit what bias + w1*x1 + w2*x2 + ... gives with one Value node per + and *."""
+    import random
+
+    from learnpath.nn import Value, weighted_sum
+
+    rng = random.Random(7)
+    for _ in range(200):
+        n = rng.randint(1, 6)
+        ws = [rng.uniform(-3, 3) for _ in range(n)]
+        xs = [rng.uniform(-3, 3) for _ in range(n)]
+        b = rng.uniform(-3, 3)
+        chained = Value(b)
+        for w, x in zip(ws, xs):
+            chained = chained + Value(w) * x
+        assert weighted_sum([Value(w) for w in ws], xs, Value(b)).data == chained.data

@@ -60,6 +60,36 @@ def test_stable_forms_are_finite_and_textbook_forms_overflow(run_main):
     assert v.sigmoid().data == 0.0 and Value(1000.0).tanh().data == 1.0
 
 
+def test_where_the_textbook_formulas_overflow():
+    """e^(-x) overflows below about -709 and e^(2x) above about 354; the e^x, e^(-x) form of tanh past +-709."""
+    import math
+
+    def overflows(f):
+        try:
+            f()
+        except OverflowError:
+            return True
+        return False
+
+    assert not overflows(lambda: math.exp(709.0)) and overflows(lambda: math.exp(710.0))
+    assert not overflows(lambda: math.exp(2 * 354.0)) and overflows(lambda: math.exp(2 * 355.0))
+    textbook_sigmoid = lambda x: 1 / (1 + math.exp(-x))  # noqa: E731
+    tanh_two_sided = lambda x: (math.exp(x) - math.exp(-x)) / (math.exp(x) + math.exp(-x))  # noqa: E731
+    assert not overflows(lambda: textbook_sigmoid(-709.0)) and overflows(lambda: textbook_sigmoid(-710.0))
+    assert overflows(lambda: tanh_two_sided(710.0)) and overflows(lambda: tanh_two_sided(-710.0))
+    assert not overflows(lambda: tanh_two_sided(709.0)) and not overflows(lambda: tanh_two_sided(-709.0))
+
+
+def test_central_difference_at_and_around_the_relu_kink():
+    """At exactly 0 the central difference of ReLU is 0.5; straddling 0 nearby it lies strictly between 0 and 1."""
+    h = 1e-5
+    relu = lambda x: max(0.0, x)  # noqa: E731
+    slope = lambda x: (relu(x + h) - relu(x - h)) / (2 * h)  # noqa: E731
+    assert slope(0.0) == 0.5
+    for x in (-0.9 * h, -0.5 * h, 0.3 * h, 0.9 * h):
+        assert 0.0 < slope(x) < 1.0
+
+
 def test_linear_stack_collapses(run_main):
     """The trained 2-4-4-1 linear stack (37 parameters) is y = 0.5, MSE 0.25 on XOR; within 4.4e-16 of one neuron."""
     figures, printed = run_main

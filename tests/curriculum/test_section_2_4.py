@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -227,3 +228,52 @@ def test_try_many_classes():
     assert f"{math.log(100):.4f}" == "4.6052"
     assert f"{experiment.untrained_loss(100):.4f}" == "6.1401"
     assert f"{experiment.untrained_loss(100, last_layer_scale=0.01):.4f}" == "4.6076"
+
+
+def test_an_error_in_the_learners_loss_names_the_logits_it_raised_on(tmp_path, cli):
+    """The ln(softmax) mistake raises ValueError at logits (1000, 0, -1000); the report says which logits."""
+    import shutil
+
+    from learnpath.catalog import load_catalog
+    from learnpath.exercises.files import exercise_files
+
+    root = Path(__file__).resolve().parents[2]
+    catalog = load_catalog(root)
+    section = next(s for s in catalog.sections if s.id == SECTION)
+    copy = tmp_path / "course" / "curriculum" / section.path.relative_to(catalog.curriculum)
+    shutil.copytree(section.path, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(section.path.parent / "README.md", copy.parent / "README.md")
+    reference = exercise_files(catalog, section).reference.read_text()
+    right = "loss = log_total - logits[target]"
+    assert right in reference
+    (copy / "exercise.py").write_text(reference.replace(right, "loss = -math.log(softmax(logits)[target])"))
+    result = cli(tmp_path / "course", "exercise", SECTION)
+    assert result.exit_code != 0
+    assert "math domain error" in result.stdout
+    assert "logits = [1000.0, 0.0, -1000.0], target = 1" in result.stdout
+
+
+def test_mse_step_is_bce_step_times_two_p_one_minus_p():
+    """At any z, for a positive example, MSE-on-sigmoid's dLoss/dz is BCE's times 2p(1 - p), at most half of it."""
+    for z0 in (-6.0, -2.0, 0.0, 1.5):
+        slopes = []
+        for loss_of in (lambda p: (p - 1.0) ** 2, lambda p: -(p.log())):
+            z = Value(z0)
+            loss_of(z.sigmoid()).backward()
+            slopes.append(z.grad)
+        p = 1 / (1 + math.exp(-z0))
+        assert slopes[0] == pytest.approx(slopes[1] * 2 * p * (1 - p), rel=1e-12)
+        assert abs(slopes[0]) <= 0.5 * abs(slopes[1])
+
+
+def test_sigmoid_then_mse_at_minus_six():
+    """At z = -6: p = 0.0025, MSE's slope -0.0049 against BCE's -0.9975, about 200 times larger (202.7)."""
+    slopes = []
+    for loss_of in (lambda p: (p - 1.0) ** 2, lambda p: -(p.log())):
+        z = Value(-6.0)
+        loss_of(z.sigmoid()).backward()
+        slopes.append(z.grad)
+    p = Value(-6.0).sigmoid().data
+    assert f"{p:.4f}" == "0.0025"
+    assert (f"{slopes[0]:.4f}", f"{slopes[1]:.4f}") == ("-0.0049", "-0.9975")
+    assert round(slopes[1] / slopes[0], -2) == 200

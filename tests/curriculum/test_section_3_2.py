@@ -37,7 +37,7 @@ def test_three_ways_agree_and_match_central_differences(run_main):
     assert figures["gap_numeric"] < 1e-10
     assert f"{figures['gap_numeric']:.0e}" == "5e-11"
     assert figures["weights_checked"] == 17
-    assert "all 17 weights" in printed
+    assert "all 17 parameters" in printed
 
 
 def test_agreement_holds_on_random_networks(experiment):
@@ -283,3 +283,14 @@ def test_experiment_runs_alone_in_its_folder():
 def test_code_quoted_in_the_overview_is_in_the_library():
     """Every line the overview quotes appears in learnpath/nn/tensor.py."""
     assert quoted_lines_missing(SECTION, ["learnpath/nn/tensor.py"]) == []
+
+
+def test_our_mlp_draws_micrograds_starting_weights():
+    """After random.seed(1337), our MLP(2, [16, 16, 1]) holds exactly micrograd's 337 starting parameters."""
+    from micrograd.nn import MLP as MicrogradMLP  # a test dependency (pyproject.toml), the reference engine
+
+    random.seed(1337)
+    theirs = [p.data for p in MicrogradMLP(2, [16, 16, 1]).parameters()]
+    random.seed(1337)
+    ours = [p.data for p in MLP(2, [16, 16, 1]).parameters()]
+    assert len(ours) == 337 and ours == theirs

@@ -56,6 +56,13 @@ def test_momentum_theory_for_the_valley():
         assert spectral_radius(2 / 101, 0.9, c) == pytest.approx(math.sqrt(0.9), abs=1e-9)
         assert spectral_radius(4 / 121, (9 / 11) ** 2, c) == pytest.approx(9 / 11, abs=1e-6)
     assert (1 - math.sqrt(0.9)) ** 2 < 0.0198 < 1.98 < (1 + math.sqrt(0.9)) ** 2
+    # "for any lr from 0.003 to 0.037 (2/101 and 0.01 included)": both directions shrink by sqrt(0.9).
+    for lr in (0.003, 0.01, 2 / 101, 0.037):
+        for c in (1.0, 100.0):
+            assert spectral_radius(lr, 0.9, c) == pytest.approx(math.sqrt(0.9), abs=1e-9)
+    assert spectral_radius(0.0025, 0.9, 1.0) > math.sqrt(0.9) + 1e-3  # just outside the band along x
+    # "plain descent at ten times the rate would already diverge above lr = 0.2/L": 10 lr * L > 2.
+    assert abs(1 - 10 * 0.0021 * 100) > 1 > abs(1 - 10 * 0.0019 * 100)
 
 
 def test_library_momentum_is_the_heavy_ball(experiment):
@@ -100,12 +107,20 @@ def test_ten_times_too_high_kills_every_unit(run_main):
     assert too_high["dead_units"] == 64
     assert len(too_high["classes_predicted"]) == 1
     assert f"{too_high['accuracy']:.1%}" == "33.3%"
+    assert f"every point class {too_high['classes_predicted'][0]}: accuracy 33.3%" in run_main[1]
 
 
 def test_minibatch_cosines(run_main):
-    """Mean cosine to the full gradient: 0.67 (8), 0.80 (32), 0.89 (128), rising with the batch size."""
+    """Mean cosine to the full gradient: 0.67 (8), 0.80 (32), 0.95 (128), rising with the batch size; 8 full-size batches each."""
     cosines = run_main[0]["batch_cosines"]
-    assert [f"{cosines[s]:.2f}" for s in (8, 32, 128)] == ["0.67", "0.80", "0.89"]
+    assert [f"{cosines[s]:.2f}" for s in (8, 32, 128)] == ["0.67", "0.80", "0.95"]
+    assert "batch of 128: mean cosine 0.95 over 8 batches" in run_main[1]
+
+
+def test_full_batches_are_all_the_size_they_claim(experiment):
+    """300 rows in batches of 128: 8 batches of exactly 128 rows, though each shuffle ends on 44."""
+    batches = experiment.full_batches(300, 128, 8, np.random.default_rng(0))
+    assert len(batches) == 8 and all(len(idx) == 128 for idx in batches)
 
 
 def test_minibatch_gradients_average_to_the_full_one(experiment):
@@ -191,7 +206,7 @@ def test_quiz_adam_first_step():
 
 
 def test_quiz_minibatch_cosine_claim(run_main):
-    """The quiz's "0.67 (batch 8) to 0.89 (batch 128)" is the experiment's figure."""
+    """The quiz's "0.67 (batch 8) to 0.95 (batch 128)" is the experiment's figure."""
     cosines = run_main[0]["batch_cosines"]
     why = quiz_questions(SECTION)["minibatch-facts"]["choices"]["c"]["why"]
     assert f"{cosines[8]:.2f}" in why and f"{cosines[128]:.2f}" in why

@@ -244,3 +244,12 @@ def test_experiment_runs_alone_in_its_folder():
 def test_code_quoted_in_the_overview_is_in_the_library():
     """Every line the overview quotes appears in learnpath/nn/metrics.py or tensor.py."""
     assert quoted_lines_missing(SECTION, ["learnpath/nn/metrics.py", "learnpath/nn/tensor.py"]) == []
+
+
+def test_phase_readme_quotes_the_measured_test_accuracy(run_main):
+    """Phase 3's README promises at least 97% and quotes the MLP's measured test accuracy on the fixed split."""
+    from sections import CURRICULUM
+
+    accuracy = run_main[0]["mlp_test_accuracy"]
+    readme = (CURRICULUM / "Phase_3" / "README.md").read_text(encoding="utf-8")
+    assert accuracy >= 0.97 and f"({accuracy:.1%} on the course's fixed split" in readme

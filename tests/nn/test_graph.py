@@ -109,3 +109,20 @@ def test_pictures_are_the_same_under_another_hash_seed():
         result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
         outputs.add(result.stdout)
     assert len(outputs) == 1
+
+
+def test_the_table_in_draws_docstring_is_what_draw_prints():
+    """draw's docstring example (z = (a + b) * (b - c) at 1.5, -2, 0.5) is exactly what draw() returns."""
+    from learnpath.nn import graph
+
+    a, b, c = Value(1.5, label="a"), Value(-2.0, label="b"), Value(0.5, label="c")
+    s = a + b
+    s.label = "s"
+    t = b - c
+    t.label = "t"
+    z = s * t
+    z.label = "z"
+    z.backward()
+    doc_lines = [line[8:] for line in graph.draw.__doc__.splitlines()
+                 if line.startswith("        ") and line.strip()[:1] in "#123456789"]
+    assert "\n".join(doc_lines) == graph.draw(z)

@@ -46,7 +46,7 @@ def check_leaky_relu(ex):
 @task("gelu", "GELU on Value, with its local derivative",
       hints=["Compute t = tanh(GELU_C * (x + GELU_A * x**3)) from x.data first; the output is 0.5 * x * (1 + t).",
              "Product rule: the derivative of 0.5 * x * (1 + t) is 0.5 * (1 + t) + 0.5 * x * dt/dx.",
-             "Chain rule: dt/dx = (1 - t**2) * GELU_C * (1 + 3 * GELU_A * x**2)."])
+             "Chain rule: dt/dx = (1 - t**2) times the slope of the inside, GELU_C * (x + GELU_A * x**3), in x."])
 def check_gelu(ex):
     def one_case(x):
         data, grad, out = _value_and_grad(ex.gelu, x)

@@ -22,13 +22,22 @@ def _library(logits: list[float], target: int) -> tuple[float, list[float], list
     return loss.data, grad, probabilities
 
 
+def _on(case: str, call):
+    """Run the learner's `call`; if it raises, say which inputs it raised on (shown beside the error)."""
+    try:
+        return call()
+    except Exception as problem:
+        problem.learnpath_input = case
+        raise
+
+
 @task("softmax", "A softmax that cannot overflow",
       hints=["Exponentiate every logit and divide each by the sum of all of them.",
              "math.exp(1000) overflows. What can you subtract from every logit without changing the result?",
              "Subtract max(logits): the largest exponent becomes 0, and the common factor cancels in the division."])
 def check_softmax(ex):
     def one_case(logits):
-        got = ex.softmax(list(logits))
+        got = _on(f"logits = {logits}", lambda: ex.softmax(list(logits)))
         _, _, expected = _library(list(logits), 0)
         expect_equal(len(got), len(logits), what=f"how many probabilities softmax({logits}) returns")
         for i, (g, e) in enumerate(zip(got, expected)):
@@ -49,7 +58,8 @@ def check_softmax(ex):
              "The gradient is your softmax, with 1 subtracted at the target's position."])
 def check_cross_entropy(ex):
     def one_case(logits, target):
-        loss, grad = ex.cross_entropy_and_grad(list(logits), target)
+        loss, grad = _on(f"logits = {logits}, target = {target}",
+                         lambda: ex.cross_entropy_and_grad(list(logits), target))
         want_loss, want_grad, _ = _library(list(logits), target)
         case = f"logits {logits}, target {target}"
         expect_close(loss, want_loss, what=f"the loss for {case}", abs=1e-9)

@@ -60,7 +60,8 @@ def check_output_delta(ex):
 
 @task("hidden-delta", "The delta of the hidden layer",
       hints=["Each hidden unit j fed the output through the weight W2[j, 0]: its share is delta2 times that weight.",
-             "delta2 @ W2.T gives every unit its share at once, shape (n, hidden).",
+             ("For all units and rows at once that is one matrix product of delta2 with W2;"
+              " transpose so that (n, 1) meets (1, hidden)."),
              "Then multiply by the hidden sigmoid's slope, H (1 - H), entry by entry."])
 def check_hidden_delta(ex):
     _expect_array(ex.hidden_delta(np.array([[-0.25]]), np.array([[2.0], [-1.0]]), np.array([[0.5, 0.5]])),
@@ -71,7 +72,7 @@ def check_hidden_delta(ex):
         t = _tensor_pass(X, Y, weights)
         got = ex.hidden_delta(t["Z2"].grad, weights["W2"], t["H"].data)
         _expect_array(got, t["Z1"].grad,
-                      f"hidden_delta on {n} rows, {hidden} hidden units (seed {seed}) vs the Tensor engine's dloss/dZ1")
+                      f"hidden_delta on {n} rows, {hidden} hidden unit{'' if hidden == 1 else 's'} (seed {seed}) vs the Tensor engine's dloss/dZ1")
 
     for_all(st.integers(0, 10_000), st.integers(1, 8), st.integers(1, 5), max_examples=25)(one_case)
 
@@ -94,7 +95,7 @@ def check_weight_gradients(ex):
         got = ex.weight_gradients(X, t["H"].data, t["Z1"].grad, t["Z2"].grad)
         for name in ("W1", "b1", "W2", "b2"):
             _expect_array(got[name], t[name].grad,
-                          f"d loss/d {name} on {n} rows, {hidden} hidden units (seed {seed}) vs the Tensor engine")
+                          f"d loss/d {name} on {n} rows, {hidden} hidden unit{'' if hidden == 1 else 's'} (seed {seed}) vs the Tensor engine")
         # Central differences: nudge one weight of each array, independent of any backward code.
         for name in ("W1", "b1", "W2", "b2"):
             index = tuple(0 for _ in weights[name].shape)

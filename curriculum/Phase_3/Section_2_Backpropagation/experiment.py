@@ -201,10 +201,10 @@ def main() -> dict:
             numeric_gaps.append(abs(numeric - by_hand[name][index]))
     figures.update(gap_values=gap_values, gap_tensors=gap_tensors, gap_numeric=max(numeric_gaps),
                    weights_checked=len(numeric_gaps), dW1=by_hand["W1"])
-    print(f"Step 1. d(MSE)/d(weights) of a 2-{XOR_HIDDEN}-1 sigmoid network on XOR, three ways:")
+    print(f"Step 1. d(MSE)/d(parameters) of a 2-{XOR_HIDDEN}-1 sigmoid network on XOR, three ways:")
     print(f"  delta rule vs Value graph:   largest difference {gap_values:.1e}")
     print(f"  delta rule vs Tensor engine: largest difference {gap_tensors:.1e}")
-    print(f"  delta rule vs central differences (h = 1e-6), all {len(numeric_gaps)} weights: "
+    print(f"  delta rule vs central differences (h = 1e-6), all {len(numeric_gaps)} parameters: "
           f"{max(numeric_gaps):.1e}\n")
 
     # Step 2. Train XOR with the delta rule.

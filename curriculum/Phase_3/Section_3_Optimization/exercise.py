@@ -54,7 +54,7 @@ def adam_step(
 
     Example, the first step (t = 1, m = v = 0) with grad [4.0] and lr 0.1:
     m = 0.4, v = 0.016, m_hat = 4.0, v_hat = 16.0, so the step is 0.1 * 4 / 4 = 0.1
-    (whatever the size of the gradient, Adam's first step is lr).
+    (for any gradient much larger than eps, Adam's first step is almost exactly lr).
     """
     # TODO: five lines, one per formula.
     raise NotImplementedError("adam_step: update m and v, correct them, move the parameter")

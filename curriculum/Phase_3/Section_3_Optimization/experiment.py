@@ -31,6 +31,7 @@ MAX_STEPS = 20_000
 
 SPIRAL_STEPS = 400
 HIDDEN = 64
+BATCHES_COMPARED = 8  # random batches of each size compared with the full gradient in step 4
 
 
 def valley_steps(make_optimizer) -> int | None:
@@ -59,6 +60,18 @@ def valley_path(make_optimizer, steps: int) -> list[tuple[float, float]]:
         optimizer.step()
         path.append(tuple(p.data))
     return path
+
+
+def full_batches(n: int, size: int, count: int, rng) -> list[np.ndarray]:
+    """`count` random batches of exactly `size` rows, from successive shuffles.
+
+    minibatches() ends each shuffle with a shorter batch (300 rows in batches of
+    128 give 128, 128 and 44); skipping those keeps every batch the size it claims.
+    """
+    batches: list[np.ndarray] = []
+    while len(batches) < count:
+        batches += [idx for idx in minibatches(n, size, seed=rng) if len(idx) == size]
+    return batches[:count]
 
 
 def spiral_model() -> MLP:
@@ -161,7 +174,8 @@ def main() -> dict:
     print(f"  peak {max(losses):.1f}; after {SPIRAL_STEPS} steps {losses[-1]:.2f}, worse than guessing"
           f" (ln 3 = {math.log(3):.2f});")
     print(f"  {dead} of {HIDDEN} hidden units now output 0 for every point, and the network gives")
-    print(f"  every point class {predicted.tolist()}: accuracy {accuracy(model(X), y):.1%}.\n")
+    said = ("class " if len(predicted) == 1 else "one of the classes ") + ", ".join(str(c) for c in predicted)
+    print(f"  every point {said}: accuracy {accuracy(model(X), y):.1%}.\n")
 
     # Step 4. Mini-batches: how far a batch's gradient points from the full one.
     model = spiral_model()
@@ -172,9 +186,9 @@ def main() -> dict:
     rng = np.random.default_rng(0)
     for size in (8, 32, 128):
         sims = [cosine(gradient_of(model, X[idx], y[idx]), full)
-                for idx in list(minibatches(len(X), size, seed=rng))[:8]]
+                for idx in full_batches(len(X), size, BATCHES_COMPARED, rng)]
         figures["batch_cosines"][size] = float(np.mean(sims))
-        print(f"  batch of {size:>3}: mean cosine {np.mean(sims):.2f} over 8 batches"
+        print(f"  batch of {size:>3}: mean cosine {np.mean(sims):.2f} over {len(sims)} batches"
               f" (lowest {min(sims):.2f})")
     print("  Smaller batches are cheaper per step and noisier.")
     return figures

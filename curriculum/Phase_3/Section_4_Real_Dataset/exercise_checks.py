@@ -75,9 +75,12 @@ def _reference_epoch(model, optimizer, X, y, batch_size, seed):
 
 
 @task("train-epoch", "One epoch of mini-batch training",
-      hints=["Loop over `for idx in minibatches(len(X), batch_size, seed=seed):` and use X[idx], y[idx].",
-             "Inside: loss, optimizer.zero_grad(), loss.backward(), optimizer.step(): one step per batch.",
-             "For the mean, add loss.item() * len(idx) for each batch and divide by len(X) at the end."])
+      hints=[("minibatches(len(X), batch_size, seed=seed) yields arrays of row numbers;"
+              " each picks one batch of X and y."),
+             ("Each batch is one whole training step: its loss, clearing the old gradients,"
+              " backward, the optimizer's step."),
+             ("For the mean, weight each batch's loss by its number of rows,"
+              " and divide by the number of rows at the end.")])
 def check_train_epoch(ex):
     def one_case(seed, n, batch_size, use_adam):
         X, y = _data(seed, n)
