@@ -132,12 +132,16 @@ def success(text: str) -> None:
 
 def warning(text: str) -> None:
     """A problem that is not a failure of the tool, on stderr so --json output stays clean."""
-    print(_paint(text, _YELLOW, sys.stderr), file=sys.stderr, flush=True)
+    shown = _fitted(text) if is_terminal(sys.stderr) else text
+    print(_paint(shown, _YELLOW, sys.stderr), file=sys.stderr, flush=True)
 
 
 def error(text: str) -> None:
     """The one red line on stderr that every failure of the tool ends in."""
-    print(_paint(f"error: {text}", _RED, sys.stderr), file=sys.stderr, flush=True)
+    shown = f"error: {text}"
+    # a person reads it wrapped at word boundaries; a pipe or a log gets the one line whole
+    shown = _fitted(shown) if is_terminal(sys.stderr) else shown
+    print(_paint(shown, _RED, sys.stderr), file=sys.stderr, flush=True)
 
 
 def raw(text: str) -> None:
