@@ -72,3 +72,19 @@ def quoted_lines_missing(section_id: str, libraries: list[str], *, under: str | 
     assert blocks, f"overview.md of {section_id} quotes no code" + (f" under {under!r}" if under else "")
     quoted = [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
     return [line for line in quoted if line not in library_lines]
+
+
+def numeric_key_check(section_id: str):
+    """A checker that a section's numeric quiz answer equals a value the test recomputed.
+
+    Each test file binds it once (`_assert_matches_key = numeric_key_check(SECTION)`) and
+    calls it with a question id and the number it computed with learnpath.nn.
+    """
+
+    def assert_matches_key(question_id: str, computed: float) -> None:
+        question = quiz_questions(section_id)[question_id]
+        assert question["type"] == "numeric", f"{question_id} is a {question['type']} question"
+        tolerance = float(question.get("tolerance", 1e-9))
+        assert abs(computed - float(question["answer"])) <= tolerance, (question_id, computed)
+
+    return assert_matches_key

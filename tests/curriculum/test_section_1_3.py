@@ -9,7 +9,7 @@ import pytest
 
 from learnpath.nn import Value
 
-from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
+from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "1.3"
 
@@ -240,10 +240,7 @@ def test_try_shrink_h_too_far():
 # The quiz: every answer and key recomputed
 
 
-def _assert_matches_key(question_id: str, computed: float) -> None:
-    question = quiz_questions(SECTION)[question_id]
-    assert question["type"] == "numeric"
-    assert abs(computed - float(question["answer"])) <= float(question["tolerance"]), question_id
+_assert_matches_key = numeric_key_check(SECTION)
 
 
 def _choice_text(question_id: str, key: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from learnpath.nn import Value, weighted_sum
 from learnpath.nn.losses import binary_cross_entropy
 
-from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
+from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "2.1"
 
@@ -119,9 +119,7 @@ def test_code_quoted_in_the_overview_is_in_the_library():
 # Quiz keys
 
 
-def _assert_matches_key(question_id: str, computed: float) -> None:
-    question = quiz_questions(SECTION)[question_id]
-    assert abs(computed - float(question["answer"])) <= float(question["tolerance"])
+_assert_matches_key = numeric_key_check(SECTION)
 
 
 def test_quiz_forward_by_hand():

@@ -10,7 +10,7 @@ from learnpath.nn import Value
 from learnpath.nn.activations import gelu, gelu_slope, sigmoid, sigmoid_slope, tanh, tanh_slope
 from learnpath.nn.data import make_moons
 
-from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone
+from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone
 
 SECTION = "2.3"
 
@@ -138,9 +138,7 @@ def test_code_quoted_in_the_overview_is_in_the_library():
 # Quiz keys
 
 
-def _assert_matches_key(question_id: str, computed: float) -> None:
-    question = quiz_questions(SECTION)[question_id]
-    assert abs(computed - float(question["answer"])) <= float(question["tolerance"])
+_assert_matches_key = numeric_key_check(SECTION)
 
 
 def test_quiz_sigmoid_peak_slope():

@@ -11,7 +11,7 @@ import pytest
 from learnpath.nn import Value
 from learnpath.nn.optim import SGD
 
-from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
+from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "3.1"
 
@@ -21,9 +21,7 @@ def experiment():
     return load_experiment(SECTION)
 
 
-def _assert_matches_key(question_id: str, computed: float) -> None:
-    question = quiz_questions(SECTION)[question_id]
-    assert abs(computed - float(question["answer"])) <= float(question["tolerance"])
+_assert_matches_key = numeric_key_check(SECTION)
 
 
 def test_gradient_at_the_start_by_hand_and_by_backward(run_main):

@@ -10,7 +10,7 @@ import pytest
 from learnpath.nn import MLP, Tensor, Value
 from learnpath.nn.losses import hinge, l2_penalty
 
-from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone
+from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone
 
 SECTION = "3.2"
 
@@ -20,9 +20,7 @@ def experiment():
     return load_experiment(SECTION)
 
 
-def _assert_matches_key(question_id: str, computed: float) -> None:
-    question = quiz_questions(SECTION)[question_id]
-    assert abs(computed - float(question["answer"])) <= float(question["tolerance"])
+_assert_matches_key = numeric_key_check(SECTION)
 
 
 def _xor(experiment):

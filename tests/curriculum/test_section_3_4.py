@@ -12,7 +12,7 @@ from learnpath.nn.functional import softmax
 from learnpath.nn.losses import l2_penalty
 from learnpath.nn import Tensor
 
-from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone
+from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone
 
 SECTION = "3.4"
 
@@ -22,9 +22,7 @@ def experiment():
     return load_experiment(SECTION)
 
 
-def _assert_matches_key(question_id: str, computed: float) -> None:
-    question = quiz_questions(SECTION)[question_id]
-    assert abs(computed - float(question["answer"])) <= float(question["tolerance"])
+_assert_matches_key = numeric_key_check(SECTION)
 
 
 def test_split_sizes(run_main):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from learnpath.nn import Embedding, Linear, Tensor, no_grad
-from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone
+from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone
 
 SECTION = "4.1"
 
@@ -108,9 +108,7 @@ def test_overview_worked_layer():
 # The quiz's numeric answers, recomputed.
 
 
-def _assert_matches_key(question_id: str, computed: float) -> None:
-    question = quiz_questions(SECTION)[question_id]
-    assert abs(computed - float(question["answer"])) <= float(question["tolerance"])
+_assert_matches_key = numeric_key_check(SECTION)
 
 
 def test_quiz_layer_by_hand():

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from learnpath.nn import GPT, Block, LayerNorm, Tensor
-from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
+from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "4.4"
 
@@ -84,9 +84,7 @@ def test_code_quoted_in_the_overview_is_in_the_library():
 # The quiz's numeric answers, recomputed.
 
 
-def _assert_matches_key(question_id: str, computed: float) -> None:
-    question = quiz_questions(SECTION)[question_id]
-    assert abs(computed - float(question["answer"])) <= float(question["tolerance"])
+_assert_matches_key = numeric_key_check(SECTION)
 
 
 def test_quiz_block_count():
