@@ -1,15 +1,19 @@
-"""Section 4.1 lab: the same network, bigger and faster, then a character-level language model.
+"""Section 4.1 lab: the same network, bigger and faster, then a language model of names.
 
 Four steps, each one a claim from the overview put to the test:
 1. one MLP on the scalar engine (Values) and on Tensor, from the same weights:
-   the same losses, and the time per step side by side;
-2. the matrix view: a whole layer for a whole batch is one matrix product;
-3. 20 layers deep: activation sizes by depth for three ways to draw the weights;
-4. a character-level MLP language model on the names (context of 3 characters,
-   learned embeddings, one hidden layer: Bengio et al., 2003, in the form of
-   Andrej Karpathy's makemore), its dev loss against the bigram's, and samples.
+   the same losses, the time per step side by side, and the matrix view;
+2. 20 layers deep: activation sizes by depth for three ways to draw the weights;
+3. the names, split into train, dev and test; the bigram model by counting,
+   scored by its average negative log-likelihood on names it never saw;
+4. a character-level MLP language model (context of 3 characters, learned
+   embeddings, one hidden layer: Bengio et al., 2003, in the form of Andrej
+   Karpathy's makemore), its dev loss against the bigram's, and samples.
 
 Run it from this folder: python experiment.py
+With --mine (or `learnpath run 4.1 --mine`) steps 3 and 4 run on the functions
+you wrote in exercise.py: your counts, your loss, your forward pass and your
+training step.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from learnpath import lab  # noqa: E402
 from learnpath.nn import MLP as ScalarMLP  # noqa: E402
 from learnpath.nn import CharVocab, Embedding, Linear, Tensor, no_grad  # noqa: E402
 from learnpath.nn import functional as F  # noqa: E402
@@ -41,7 +46,8 @@ from learnpath.nn.text import context_windows  # noqa: E402
 SPEED_EXAMPLES = 32  # digits in the batch of the speed test
 SPEED_STEPS = 3  # SGD steps on each engine
 DEPTH, WIDTH = 20, 256  # the deep stack of step 3
-SPLIT_SEED = 42  # the same dev names as 4.2 and 4.4
+SPLIT_SEED = 42  # the same dev names in every section of Phase 4
+SMOOTHING = 1.0  # add-one: every pair counted once more than it was seen
 BLOCK_SIZE = 3  # characters of context
 EMBEDDING_DIM = 16
 HIDDEN = 128
@@ -112,7 +118,7 @@ def race(examples: int = SPEED_EXAMPLES, steps: int = SPEED_STEPS) -> dict:
 
 
 # --------------------------------------------------------------------------
-# Step 3: how big do the numbers get, 20 layers down?
+# Step 2: how big do the numbers get, 20 layers down?
 # --------------------------------------------------------------------------
 
 INITIALISATIONS = {
@@ -139,77 +145,139 @@ def activation_sizes(initialise, depth: int = DEPTH, width: int = WIDTH, seed: i
 
 
 # --------------------------------------------------------------------------
+# Step 3: the first language model, by counting.
+# The library's versions of what exercise.py asks for (lab.mine swaps in yours).
+# --------------------------------------------------------------------------
+
+ALPHABET = ".abcdefghijklmnopqrstuvwxyz"  # token 0, '.', marks the start and the end of a name
+
+
+def count_bigrams(names: list[str]) -> np.ndarray:
+    """counts[i, j] = how often token j comes right after token i, '.' at both ends of every name."""
+    X, Y = context_windows(names, CharVocab(ALPHABET[1:]), 1)
+    counts = np.zeros((len(ALPHABET), len(ALPHABET)))
+    np.add.at(counts, (X[:, 0], Y), 1)  # add.at: a pair seen twice counts twice
+    return counts
+
+
+def average_nll(probabilities: np.ndarray, names: list[str]) -> float:
+    """The mean of -ln P(next | previous) over every prediction of every name, in nats."""
+    X, Y = context_windows(names, CharVocab(ALPHABET[1:]), 1)
+    return float(-np.log(probabilities[X[:, 0], Y]).mean())
+
+
+def smoothed(counts: np.ndarray, smoothing: float = SMOOTHING) -> np.ndarray:
+    """Each row turned into a distribution over the next token; smoothing keeps every entry above 0."""
+    counts = counts + smoothing
+    return counts / counts.sum(axis=1, keepdims=True)
+
+
+def bigram_model(parts, train: list[str], dev: list[str]) -> dict:
+    counts = parts.count_bigrams(train)
+    probabilities = smoothed(counts)
+    raw = smoothed(counts, 0.0)
+    dev_pairs = count_bigrams(dev)  # the library's count, to find the dev pairs train never had
+    return {
+        "train_pairs": int(counts.sum()),
+        "dev_pairs": int(dev_pairs.sum()),
+        "most_common_pair": ALPHABET[int(counts.argmax()) // 27] + ALPHABET[int(counts.argmax()) % 27],
+        "most_common_count": int(counts.max()),
+        "unseen_pairs": int((counts == 0).sum()),
+        "dev_predictions_unseen": int(dev_pairs[counts == 0].sum()),
+        "uniform_loss": parts.average_nll(np.full((27, 27), 1 / 27), dev),
+        "bigram_train_loss": parts.average_nll(probabilities, train),
+        "bigram_dev_loss": parts.average_nll(probabilities, dev),
+        "raw_train_loss": parts.average_nll(raw, train),
+        "end_counts": {ALPHABET[i]: int(counts[i, 0]) for i in np.argsort(-counts[:, 0])[:6]},
+        "counts": counts,
+    }
+
+
+# --------------------------------------------------------------------------
 # Step 4: a character-level MLP language model.
 # --------------------------------------------------------------------------
 
 
-class CharMLP:
-    """Three previous characters -> three learned vectors, side by side -> tanh layer -> 27 scores."""
-
-    def __init__(self, vocab_size: int, rng: np.random.Generator, dtype=np.float32) -> None:
-        self.embedding = Embedding(vocab_size, EMBEDDING_DIM, dtype=dtype, rng=rng)
-        self.hidden = Linear(BLOCK_SIZE * EMBEDDING_DIM, HIDDEN, dtype=dtype, rng=rng)
-        self.output = Linear(HIDDEN, vocab_size, dtype=dtype, rng=rng)
-
-    def __call__(self, context: np.ndarray) -> Tensor:
-        vectors = self.embedding(context)  # (batch, 3, 16)
-        joined = vectors.reshape(len(context), BLOCK_SIZE * EMBEDDING_DIM)  # (batch, 48)
-        return self.output(self.hidden(joined).tanh())  # (batch, 27)
-
-    def parameters(self) -> list[Tensor]:
-        return [*self.embedding.parameters(), *self.hidden.parameters(), *self.output.parameters()]
+def embed_context(table: Tensor, context: np.ndarray) -> Tensor:
+    """(B, T) ids -> (B, T, D) vectors -> (B, T * D): each example's vectors side by side."""
+    return table[context].reshape(len(context), -1)
 
 
-def mean_loss(model, X: np.ndarray, Y: np.ndarray) -> float:
+def forward(params: dict[str, Tensor], context: np.ndarray) -> Tensor:
+    """Joined vectors -> tanh hidden layer -> one score per token (logits)."""
+    x = embed_context(params["table"], context)
+    hidden = (x @ params["W1"].T + params["b1"]).tanh()
+    return hidden @ params["W2"].T + params["b2"]
+
+
+def train_step(params: dict[str, Tensor], optimizer, context: np.ndarray, targets: np.ndarray) -> float:
+    """Clear the old gradients, backward through this batch's loss, update; the loss before the update."""
+    optimizer.zero_grad()
+    loss = F.cross_entropy(forward(params, context), targets)
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+
+
+def new_parameters(vocab_size: int, rng: np.random.Generator, dtype=np.float32) -> dict[str, Tensor]:
+    """Drawn as Embedding (N(0, 1) rows) and Linear (PyTorch's uniform default) draw them."""
+    embedding = Embedding(vocab_size, EMBEDDING_DIM, dtype=dtype, rng=rng)
+    hidden = Linear(BLOCK_SIZE * EMBEDDING_DIM, HIDDEN, dtype=dtype, rng=rng)
+    output = Linear(HIDDEN, vocab_size, dtype=dtype, rng=rng)
+    return {"table": embedding.weight, "W1": hidden.weight, "b1": hidden.bias,
+            "W2": output.weight, "b2": output.bias}
+
+
+def mean_loss(parts, params, X: np.ndarray, Y: np.ndarray) -> float:
     with no_grad():
-        return F.cross_entropy(model(X), Y).item()
+        return F.cross_entropy(parts.forward(params, X), Y).item()
 
 
-def bigram_dev_loss(train: list[str], dev: list[str], vocab: CharVocab) -> float:
-    """4.2's counted bigram (add-one smoothing) on these dev names, for comparison."""
-    X, Y = context_windows(train, vocab, 1)
-    counts = np.ones((len(vocab), len(vocab)))
-    np.add.at(counts, (X[:, 0], Y), 1)
-    probabilities = counts / counts.sum(axis=1, keepdims=True)
-    X, Y = context_windows(dev, vocab, 1)
-    return float(-np.log(probabilities[X[:, 0], Y]).mean())
-
-
-def train_char_mlp(steps: int = STEPS, seed: int = SEED) -> dict:
+def train_char_mlp(parts=None, steps: int = STEPS, seed: int = SEED) -> dict:
+    parts = parts if parts is not None else library_parts()
     names = load_names()
     train, dev, _ = train_dev_test_split(names, seed=SPLIT_SEED)
     vocab = CharVocab.from_words(names)
     X_train, Y_train = context_windows(train, vocab, BLOCK_SIZE)
     X_dev, Y_dev = context_windows(dev, vocab, BLOCK_SIZE)
     rng = np.random.default_rng(seed)
-    model = CharMLP(len(vocab), rng)
-    optimizer = Adam(model.parameters(), lr=Cosine(LEARNING_RATE, steps, min_lr=0.05 * LEARNING_RATE))
+    params = new_parameters(len(vocab), rng)
+    optimizer = Adam(list(params.values()), lr=Cosine(LEARNING_RATE, steps, min_lr=0.05 * LEARNING_RATE))
     losses = []
     start = time.process_time()
-    for _ in range(steps):
-        batch = rng.integers(0, len(X_train), BATCH)
-        loss = F.cross_entropy(model(X_train[batch]), Y_train[batch])
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
+    with lab.progress(steps, "training the character MLP") as bar:
+        for step in range(steps):
+            batch = rng.integers(0, len(X_train), BATCH)  # a random minibatch of examples
+            losses.append(parts.train_step(params, optimizer, X_train[batch], Y_train[batch]))
+            if (step + 1) % 100 == 0 or step + 1 == steps:
+                bar.update(step + 1, loss=losses[-1])
     seconds = time.process_time() - start
+
+    def model(context: np.ndarray) -> Tensor:
+        return parts.forward(params, context)
+
     start_ids = np.zeros((8, BLOCK_SIZE), dtype=np.int64)  # three '.' : "a name starts here"
     sampled = generate(model, start_ids, 30, BLOCK_SIZE, rng=np.random.default_rng(7), stop_token=vocab.end_id)
     return {
-        "model": model,
+        "params": params,
         "losses": losses,
         "seconds": seconds,
         "train_examples": len(X_train),
-        "dev_loss": mean_loss(model, X_dev, Y_dev),
-        "train_loss": mean_loss(model, X_train, Y_train),
-        "bigram_dev_loss": bigram_dev_loss(train, dev, vocab),
-        "parameters": sum(p.size for p in model.parameters()),
+        "dev_loss": mean_loss(parts, params, X_dev, Y_dev),
+        "train_loss": mean_loss(parts, params, X_train, Y_train),
+        "parameters": sum(p.size for p in params.values()),
         "samples": vocab.words(sampled[:, BLOCK_SIZE:]),
         "first_example": (vocab.decode(X_train[0]), vocab.decode(Y_train[:1])),
     }
 
 
-def words_within(prefix: str, words: list[str], width: int = 80) -> str:
+def library_parts():
+    """What the experiment runs: the functions above, or with --mine the ones in your exercise.py."""
+    return lab.mine(__file__, count_bigrams=count_bigrams, average_nll=average_nll,
+                    embed_context=embed_context, forward=forward, train_step=train_step)
+
+
+def words_within(prefix: str, words: list[str], width: int = 78) -> str:
     """As many of the words as fit on one line of `width` characters after the prefix."""
     line = prefix
     for word in words:
@@ -224,51 +292,69 @@ def words_within(prefix: str, words: list[str], width: int = 80) -> str:
 # --------------------------------------------------------------------------
 
 
-def main() -> dict:
+def main(argv: list[str] | None = None) -> dict:
     figures: dict = {}
+    parts = library_parts()
+    if parts.mine:
+        lab.say("Running steps 3 and 4 on your exercise.py: your counts, loss, forward pass and training step.")
 
-    print(f"Step 1. MLP(64, [32, 10]) on {SPEED_EXAMPLES} digits, {SPEED_STEPS} SGD steps, the same starting")
-    print("  weights, on the scalar engine (one Value per number) and on Tensor (one array")
-    print("  per layer).")
+    lab.step(f"Step 1. One MLP, two engines: MLP(64, [32, 10]) on {SPEED_EXAMPLES} digits")
+    lab.say(f"{SPEED_STEPS} SGD steps from the same starting weights, once on the scalar engine (one Value per "
+            "number) and once on Tensor (one array per layer).")
     result = race()
     gap = max(abs(a - b) for a, b in zip(result["scalar_losses"], result["tensor_losses"]))
-    figures.update({k: v for k, v in result.items()}, loss_gap=gap)
-    for step, (a, b) in enumerate(zip(result["scalar_losses"], result["tensor_losses"])):
-        print(f"  step {step}: loss {a:.10f} (Value)   {b:.10f} (Tensor)")
-    print(f"  largest difference: {gap:.1e}: the same arithmetic, in a different order")
-    print(f"  CPU time per step: Value {result['scalar_ms_per_step']:.1f} ms,"
-          f" Tensor {result['tensor_ms_per_step']:.3f} ms:")
-    print(f"  Tensor is {result['speed_ratio']:,.0f}x faster")
+    figures.update(result, loss_gap=gap)
+    lab.say("\n".join(f"  step {step}: loss {a:.10f} (Value)   {b:.10f} (Tensor)"
+                      for step, (a, b) in enumerate(zip(result["scalar_losses"], result["tensor_losses"]))))
+    lab.say(f"The largest difference is {gap:.1e}: the same arithmetic, summed in a different order. CPU time "
+            f"per step: Value {result['scalar_ms_per_step']:.1f} ms, Tensor {result['tensor_ms_per_step']:.3f} ms, "
+            f"so Tensor is {result['speed_ratio']:,.0f}x faster here.")
+    lab.say(f"  X ({SPEED_EXAMPLES}, 64) @ W1.T (64, 32) + b1 (32,) -> ({SPEED_EXAMPLES}, 32) -> relu\n"
+            f"    -> @ W2.T (32, 10) + b2 (10,) -> ({SPEED_EXAMPLES}, 10) scores")
+    lab.say(f"Per forward pass the scalar engine makes {SPEED_EXAMPLES} x (32 + 10) = {SPEED_EXAMPLES * 42:,} "
+            f"weighted-sum nodes and {SPEED_EXAMPLES * 32:,} relu nodes; Tensor makes 3 nodes: linear, relu, linear.")
 
-    print("\nStep 2. The matrix view: one layer, one batch, one product.")
-    print(f"  X ({SPEED_EXAMPLES}, 64) @ W1.T (64, 32) + b1 (32,) -> ({SPEED_EXAMPLES}, 32) -> relu")
-    print(f"    -> @ W2.T (32, 10) + b2 (10,) -> ({SPEED_EXAMPLES}, 10) scores")
-    print(f"  Per forward pass the scalar engine makes {SPEED_EXAMPLES} x (32 + 10) = {SPEED_EXAMPLES * 42:,}"
-          " weighted-sum")
-    print(f"  nodes and {SPEED_EXAMPLES * 32:,} relu nodes; Tensor makes 3 nodes: linear, relu, linear.")
-
-    print(f"\nStep 3. A stack of {DEPTH} ReLU layers, {WIDTH} wide: the size (standard deviation) of")
-    print("  each layer's pre-activation, for three ways to draw the weights.")
+    lab.step(f"Step 2. {DEPTH} ReLU layers, {WIDTH} wide: how big are the numbers by the end?")
+    lab.say("The size (standard deviation) of each layer's pre-activation, for three ways to draw the weights.")
     sizes = {name: activation_sizes(initialise) for name, initialise in INITIALISATIONS.items()}
     figures["activation_sizes"] = sizes
     print(line_chart(sizes, xs=list(range(1, DEPTH + 1)), log_y=True, height=12, x_label="layer",
                      title="standard deviation of W x, by depth (log scale)"))
-    for name, values in sizes.items():
-        print(f"  {name:8} layer 1: {values[0]:9.3g}   layer 10: {values[9]:9.3g}   layer 20: {values[19]:9.3g}")
+    lab.say("\n".join(f"  {name:8} layer 1: {v[0]:9.3g}   layer 10: {v[9]:9.3g}   layer 20: {v[19]:9.3g}"
+                      for name, v in sizes.items()))
 
-    print(f"\nStep 4. A character-level MLP on the names: {BLOCK_SIZE} characters of context,")
-    print(f"  {EMBEDDING_DIM} numbers per character, a tanh layer of {HIDDEN}, 27 scores out.")
-    print(f"  Adam, {STEPS:,} steps of {BATCH} examples.")
-    lm = train_char_mlp()
-    figures.update({k: v for k, v in lm.items() if k != "model"})
+    lab.step("Step 3. A first language model of names: count which character follows which")
+    names = load_names()
+    train, dev, test = train_dev_test_split(names, seed=SPLIT_SEED)
+    figures.update(names=len(names), train_names=len(train), dev_names=len(dev), test_names=len(test))
+    bigram = bigram_model(parts, train, dev)
+    figures.update({k: v for k, v in bigram.items() if k != "counts"})
+    figures["dev_perplexity"] = math.exp(bigram["bigram_dev_loss"])
+    lab.say(f"{len(names):,} names, shuffled once and cut into {len(train):,} train, {len(dev):,} dev and "
+            f"{len(test):,} test names. Counting is done on train only; dev is kept to judge the model on names "
+            f"it never saw. Train holds {bigram['train_pairs']:,} predictions, dev {bigram['dev_pairs']:,}.")
+    lab.say(f"The commonest pair is '{bigram['most_common_pair']}' ({bigram['most_common_count']:,} times). "
+            f"{bigram['unseen_pairs']} of the 729 pairs never occur in train, and {bigram['dev_predictions_unseen']} "
+            "dev predictions are such pairs: the raw counts give them probability 0, an infinite loss, so one "
+            "is added to every count.")
+    lab.say(f"  uniform guess, dev:          {bigram['uniform_loss']:.4f} nats per character (ln 27)\n"
+            f"  counts + 1, dev:             {bigram['bigram_dev_loss']:.4f} (perplexity {figures['dev_perplexity']:.2f})\n"
+            f"  counts + 1, train:           {bigram['bigram_train_loss']:.4f}\n"
+            f"  raw counts, train:           {bigram['raw_train_loss']:.4f} (no bigram does better on train)")
+
+    lab.step(f"Step 4. A character MLP: {BLOCK_SIZE} characters of context, {EMBEDDING_DIM} numbers per "
+             f"character, {HIDDEN} tanh units")
+    lab.say(f"Adam, {STEPS:,} steps of {BATCH} examples, on the same train names.")
+    lm = train_char_mlp(parts)
+    figures.update({k: v for k, v in lm.items() if k != "params"})
     context, target = lm["first_example"]
-    print(f"  {lm['train_examples']:,} training examples, e.g. '{context}' -> '{target}';"
-          f" {lm['parameters']:,} parameters.")
+    lab.say(f"{lm['train_examples']:,} training examples, the first '{context}' -> '{target}'; "
+            f"{lm['parameters']:,} parameters.")
     print(loss_curve(lm["losses"], title="training loss (minibatches of 256)", height=10))
-    print(f"  dev loss {lm['dev_loss']:.4f}   (train {lm['train_loss']:.4f};"
-          f" bigram {lm['bigram_dev_loss']:.4f}; uniform {math.log(27):.4f})")
-    print(f"  {lm['seconds']:.1f} s of CPU time for training")
-    print(words_within("  samples:", lm["samples"]))
+    lab.say(f"  dev loss {lm['dev_loss']:.4f}   (train {lm['train_loss']:.4f}; "
+            f"bigram {bigram['bigram_dev_loss']:.4f}; uniform {math.log(27):.4f})")
+    lab.say(f"{lm['seconds']:.1f} s of CPU time for training.")
+    lab.say(words_within("  samples:", lm["samples"]))
     return figures
 
 

@@ -1,4 +1,4 @@
-"""Checks for the 4.2 exercise: each task against numbers worked out here, on fixed and drawn cases."""
+"""Checks for the 4.2 exercise: windows against the library's, softmax on hard inputs, sampling by its statistics."""
 
 from __future__ import annotations
 
@@ -7,39 +7,33 @@ import math
 import numpy as np
 
 from learnpath.exercises import Mismatch, expect_close, expect_equal, for_all, st, task
+from learnpath.nn import CharVocab
+from learnpath.nn.text import context_windows as library_windows
 
 VOCAB = 27
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+ALPHABET = "." + LETTERS
+DRAW_LIMIT = 200  # draws for one name: far more than any name of these checks needs
 
 
-def reference_nll(probabilities: np.ndarray, names: list[str]) -> float:
-    """The average of -log p over every (previous, next) pair, '.' at both ends of each name."""
-    logs = []
-    for name in names:
-        tokens = [0] + [ord(c) - ord("a") + 1 for c in name] + [0]
-        logs += [math.log(probabilities[a, b]) for a, b in zip(tokens, tokens[1:])]
-    return -sum(logs) / len(logs)
+def reference_softmax(logits: np.ndarray, temperature: float) -> np.ndarray:
+    scaled = np.asarray(logits, dtype=np.float64) / temperature
+    weights = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
+    return weights / weights.sum(axis=-1, keepdims=True)
 
 
-def random_table(seed: int) -> np.ndarray:
-    """A (27, 27) table whose rows are random distributions with no zero entry."""
-    rows = np.random.default_rng(seed).random((VOCAB, VOCAB)) + 0.05
-    return rows / rows.sum(axis=1, keepdims=True)
-
-
-def table_with(rows: dict[int, dict[int, float]]) -> np.ndarray:
-    """A (27, 27) table with the given rows; every other row is uniform."""
-    table = np.full((VOCAB, VOCAB), 1.0 / VOCAB)
+def logits_table(rows: dict[int, dict[int, float]]) -> np.ndarray:
+    """(27, 27) logits: the given rows get log-probabilities (-1e4 where a token is impossible); others are 0."""
+    table = np.zeros((VOCAB, VOCAB))
     for row, entries in rows.items():
-        table[row] = 0.0
+        table[row] = -1e4
         for column, p in entries.items():
-            table[row, column] = p
+            table[row, column] = math.log(p)
     return table
 
 
 class CountingGenerator:
-    """A seeded np.random.Generator that stops a sampling loop which never ends the name."""
-
-    LIMIT = 1000
+    """A seeded np.random.Generator that stops a sampling loop which has drawn far too often for one name."""
 
     def __init__(self, seed: int) -> None:
         self._rng = np.random.default_rng(seed)
@@ -50,101 +44,189 @@ class CountingGenerator:
 
         def counted(*args, **kwargs):
             self.draws += 1
-            if self.draws > self.LIMIT:
-                raise Mismatch(
-                    "sample_name drew 1,000 tokens without the name ending",
-                    expected="a '.' (token 0) to end the name within a few draws",
-                    got="no end: does the loop move on to the row of the token it just drew?",
-                )
+            if self.draws > DRAW_LIMIT:
+                raise Mismatch(f"sample_name drew {DRAW_LIMIT} times for one name",
+                               expected="one draw per token, and the name over at '.' or at max_length letters",
+                               got="still drawing: does the loop stop at max_length, and move to the drawn token's row?")
             return method(*args, **kwargs)
 
         return counted
 
 
-names_strategy = st.lists(
-    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8), min_size=1, max_size=5
-)
+class CountedSoftmax:
+    """Stands in for the learner's softmax_with_temperature inside sample_name: counts calls, checks the rows."""
+
+    def __init__(self, own, table: np.ndarray, temperature: float) -> None:
+        self.own, self.table, self.temperature, self.calls = own, table, temperature, 0
+
+    def __call__(self, logits, temperature):
+        self.calls += 1
+        if self.calls > DRAW_LIMIT:
+            raise Mismatch(f"sample_name called softmax_with_temperature {DRAW_LIMIT} times for one name",
+                           expected="a name that ends at '.' or at max_length letters",
+                           got="a loop that does not end: is max_length respected, and is every token a new draw?")
+        scores = np.asarray(logits)
+        whole = scores.shape == self.table.shape and np.array_equal(scores, self.table)
+        one_row = scores.shape == (VOCAB,) and any(np.array_equal(scores, r) for r in self.table)
+        if not (whole or one_row):
+            raise Mismatch("what sample_name passes to softmax_with_temperature",
+                           expected="a row of the logits table (27 scores), or the whole table",
+                           got=f"an array of shape {scores.shape} that is neither")
+        if temperature != self.temperature:
+            raise Mismatch("the temperature sample_name passes to softmax_with_temperature",
+                           expected=self.temperature, got=temperature)
+        return self.own(logits, temperature)
 
 
-@task("average-nll", "The average negative log-likelihood of names under a bigram table",
+def draw_names(ex, table: np.ndarray, temperature: float, count: int, seed: int, max_length: int) -> list[str]:
+    own = ex.softmax_with_temperature
+    stand_in = CountedSoftmax(own, table, temperature)
+    rng = CountingGenerator(seed)
+    names = []
+    ex.softmax_with_temperature = stand_in
+    try:
+        for _ in range(count):
+            rng.draws = stand_in.calls = 0  # the limits are per name
+            names.append(ex.sample_name(table, temperature, rng, max_length))
+    finally:
+        ex.softmax_with_temperature = own
+    return names
+
+
+@task("context-windows", "Cut names into (context, next token) examples",
       hints=[
-          "Turn each name into tokens with tokens_of(name); each neighbouring pair is one prediction.",
-          "Every name gives one more prediction than it has letters: its last letter predicts '.'.",
-          "Divide by the number of predictions over all names, not by the number of names.",
+          "Write out ['ab'] with block_size 2 by hand: three targets, and the window before each.",
+          "Before the first letter the window is all '.'; after each target, that target joins the window and its oldest token leaves.",
+          "Store a copy of the window for each example: a list you keep changing afterwards changes every row that holds it.",
       ])
-def check_average_nll(ex):
-    uniform = np.full((VOCAB, VOCAB), 1.0 / VOCAB)
-    got = ex.average_nll(uniform, ["emma", "ava"])
-    expect_close(got, math.log(VOCAB), what="average_nll(uniform table, ['emma', 'ava'])")
+def check_context_windows(ex):
+    X, Y = ex.context_windows(["ab"], 3)
+    expect_equal(np.asarray(X).tolist(), [[0, 0, 0], [0, 0, 1], [0, 1, 2]], what="X of context_windows(['ab'], 3)")
+    expect_equal(np.asarray(Y).tolist(), [1, 2, 0], what="Y of context_windows(['ab'], 3)")
+    vocab = CharVocab(LETTERS)
 
-    table = table_with({0: {1: 0.5, 2: 0.5}, 1: {0: 0.25, 1: 0.75}})
-    expect_close(ex.average_nll(table, ["a"]), (-math.log(0.5) - math.log(0.25)) / 2,
-                 what="average_nll of ['a'] with P(a after .) = 0.5 and P(. after a) = 0.25")
-    expect_close(ex.average_nll(table, ["a", "aaa"]), reference_nll(table, ["a", "aaa"]),
-                 what="average_nll of ['a', 'aaa'] (2 + 4 predictions, averaged over all 6)")
+    def one_case(names, block_size):
+        kept = list(names)
+        X, Y = ex.context_windows(names, block_size)
+        want_X, want_Y = library_windows(names, vocab, block_size)
+        X, Y = np.asarray(X), np.asarray(Y)
+        expect_equal(X.shape, want_X.shape, what=f"the shape of X from context_windows({names!r}, {block_size})")
+        expect_equal(Y.shape, want_Y.shape, what=f"the shape of Y from context_windows({names!r}, {block_size})")
+        if X.dtype.kind not in "iu" or Y.dtype.kind not in "iu":
+            raise Mismatch(f"the dtypes of context_windows({names!r}, {block_size})",
+                           expected="integer token ids", got=f"X {X.dtype}, Y {Y.dtype}")
+        expect_equal(X.tolist(), want_X.tolist(), what=f"X of context_windows({names!r}, {block_size})")
+        expect_equal(Y.tolist(), want_Y.tolist(), what=f"Y of context_windows({names!r}, {block_size})")
+        expect_equal(names, kept, what="the list of names after context_windows (it must not change)")
 
-    def one_case(seed, names):
-        probabilities = random_table(seed)
-        expect_close(ex.average_nll(probabilities, names), reference_nll(probabilities, names),
-                     what=f"average_nll(random_table({seed}), {names!r})")
-
-    for_all(st.integers(0, 10_000), names_strategy, max_examples=40)(one_case)
+    names = st.lists(st.text(alphabet="abcxyz", min_size=1, max_size=7), min_size=1, max_size=5)
+    for_all(names, st.integers(1, 5), max_examples=40)(one_case)
 
 
-@task("temperature", "Sharpen or flatten a distribution with a temperature",
+@task("softmax-temperature", "Probabilities at a temperature, safe for large scores and any shape",
       hints=[
-          "At temperature 1 the row must come back unchanged; at a small temperature the largest entry should take over.",
-          "Raise every probability to the power 1 / temperature, then make the row sum to 1.",
+          "Temperature acts on the scores, before they become probabilities; at temperature 1 this is a plain softmax.",
+          "e to the power 1,000 is infinite in floating point; subtracting the same number from every score of a row changes no probability.",
+          "Every reduction (the largest score, the total) is along the last axis only, kept as an axis so it lines up with the scores.",
       ])
-def check_temperature(ex):
-    row = np.array([0.8, 0.2])
-    expect_close(np.asarray(ex.apply_temperature(row, 0.5)), np.array([0.64, 0.04]) / 0.68,
-                 what="apply_temperature([0.8, 0.2], 0.5)")
-    expect_close(np.asarray(ex.apply_temperature(row, 2.0)), np.sqrt(row) / np.sqrt(row).sum(),
-                 what="apply_temperature([0.8, 0.2], 2.0)")
+def check_softmax_temperature(ex):
+    row = np.log(np.array([0.8, 0.2]))
+    for temperature, want in [(1.0, [0.8, 0.2]), (0.5, [0.64 / 0.68, 0.04 / 0.68]), (2.0, None)]:
+        if want is None:
+            want = np.sqrt([0.8, 0.2]) / np.sqrt([0.8, 0.2]).sum()
+        expect_close(np.asarray(ex.softmax_with_temperature(row.copy(), temperature)), np.array(want),
+                     what=f"softmax_with_temperature([ln 0.8, ln 0.2], {temperature})")
 
-    def one_case(seed, temperature):
-        weights = np.random.default_rng(seed).random(VOCAB) + 0.01
-        row = weights / weights.sum()
-        expected = row ** (1.0 / temperature)
-        expected /= expected.sum()
-        got = np.asarray(ex.apply_temperature(row.copy(), temperature))
-        expect_close(got, expected, what=f"apply_temperature(a random row of 27 (seed {seed}), {temperature!r})")
-        expect_close(float(got.sum()), 1.0, what=f"the sum of apply_temperature(row, {temperature!r})")
+    big = np.array([1000.0, 1000.0, 0.0])
+    expect_close(np.asarray(ex.softmax_with_temperature(big.copy(), 1.0)), np.array([0.5, 0.5, 0.0]),
+                 what="softmax_with_temperature([1000, 1000, 0], 1.0) (e**1000 overflows)")
+    huge = np.array([[800.0, 790.0, -1000.0], [-5000.0, -5001.0, -5003.0]])
+    expect_close(np.asarray(ex.softmax_with_temperature(huge.copy(), 0.5)), reference_softmax(huge, 0.5),
+                 what="softmax_with_temperature([[800, 790, -1000], [-5000, -5001, -5003]], 0.5)")
 
-    for_all(st.integers(0, 10_000), st.floats(0.25, 4.0), max_examples=40)(one_case)
+    def one_case(seed, temperature, scale):
+        rng = np.random.default_rng(seed)
+        # A batch of tables, 4 axes: every reduction must stay on the last one.
+        logits = rng.standard_normal((2, 3, 4, 5)) * scale
+        kept = logits.copy()
+        got = np.asarray(ex.softmax_with_temperature(logits, temperature))
+        expect_equal(got.shape, logits.shape, what=f"the shape of softmax_with_temperature on a {logits.shape} array")
+        expect_close(got, reference_softmax(logits, temperature),
+                     what=f"softmax_with_temperature(random (2, 3, 4, 5) scores of size about {scale} (seed {seed}),"
+                          f" {temperature!r})")
+        expect_close(logits, kept, what="the caller's logits after softmax_with_temperature (they must not change)")
+
+    for_all(st.integers(0, 10_000), st.floats(0.25, 4.0), st.sampled_from([1.0, 30.0, 1000.0]),
+            max_examples=40)(one_case)
+
+
+def softmax_is_right(ex) -> None:
+    """Before sampling: is softmax_with_temperature itself right, on one small case?"""
+    logits = np.log(np.array([0.5, 0.3, 0.2]))
+    try:
+        got = np.asarray(ex.softmax_with_temperature(logits.copy(), 0.5))
+    except NotImplementedError:
+        raise
+    except Exception as problem:
+        raise Mismatch("sample_name calls your softmax_with_temperature, which fails: fix task softmax-temperature"
+                       " first", expected=reference_softmax(logits, 0.5), got=repr(problem)) from None
+    if got.shape != (3,) or not np.allclose(got, reference_softmax(logits, 0.5), rtol=1e-6):
+        raise Mismatch("sample_name calls your softmax_with_temperature, which is wrong: fix task"
+                       " softmax-temperature first", expected=reference_softmax(logits, 0.5), got=got,
+                       input="logits = [ln 0.5, ln 0.3, ln 0.2], temperature = 0.5")
+
+
+def expected_mean_length(stop: float, max_length: int) -> float:
+    """Mean length when the first draw is always a letter and each later draw stops with probability `stop`."""
+    return sum((1 - stop) ** (k - 1) for k in range(1, max_length + 1))
 
 
 @task("sample-name", "Draw a name from the table, one token at a time",
       hints=[
-          "The loop needs a current token (0 at the start) and a list of characters drawn so far.",
-          "Each draw uses the row of the token just drawn, after apply_temperature.",
-          "Check for token 0 before you add a character: the '.' that ends the name is not a letter of it.",
+          "The loop keeps a current token (0 at the start) and the letters drawn so far.",
+          "Each token is drawn from the row of the token drawn just before it, after the temperature.",
+          "Every token needs its own random draw from rng; the '.' that ends the name is not one of its letters.",
       ])
 def check_sample_name(ex):
+    softmax_is_right(ex)
     # A chain with no choice in it: . -> a -> b -> .
-    certain = table_with({0: {1: 1.0}, 1: {2: 1.0}, 2: {0: 1.0}})
+    certain = logits_table({0: {1: 1.0}, 1: {2: 1.0}, 2: {0: 1.0}})
     for temperature in (1.0, 0.5, 2.0):
-        got = ex.sample_name(certain, temperature, CountingGenerator(0))
+        [got] = draw_names(ex, certain, temperature, 1, 0, 50)
         expect_equal(got, "ab", what=f"sample_name when . -> a -> b -> . are certain, at temperature {temperature}")
 
-    # One real choice: after '.', 'a' with 0.6, 'b' with 0.2 and '.' itself with 0.2; then the name ends.
-    choice = table_with({0: {1: 0.6, 2: 0.2, 0: 0.2}, 1: {0: 1.0}, 2: {0: 1.0}})
-    draws = 4000
+    # 'a' is always followed by 'a': only max_length ends the name.
+    endless = logits_table({0: {1: 1.0}, 1: {1: 1.0}})
+    [got] = draw_names(ex, endless, 1.0, 1, 0, 7)
+    expect_equal(got, "aaaaaaa", what="sample_name with max_length = 7 when 'a' is always followed by 'a'")
+
+    # After the first letter every draw is random again: '.', 'a' or 'b' after each letter.
+    # A sampler that reuses one random number per name repeats the same choice and never stops.
+    after_letter = {0: 0.5, 1: 0.3, 2: 0.2}
+    table = logits_table({0: {1: 0.7, 2: 0.3}, 1: after_letter, 2: after_letter})
+    count, max_length = 3000, 20
     for temperature in (1.0, 0.5, 2.0):
-        weights = np.array([0.2, 0.6, 0.2]) ** (1.0 / temperature)
-        expected = dict(zip(["", "a", "b"], weights / weights.sum()))
-        rng = CountingGenerator(1)
-        names = []
-        for _ in range(draws):
-            rng.draws = 0  # the limit is per name
-            names.append(ex.sample_name(choice, temperature, rng))
-        unexpected = sorted(set(names) - set(expected))
+        weights = np.array([0.5, 0.3, 0.2]) ** (1 / temperature)
+        stop, a_then = weights[0] / weights.sum(), weights[1] / weights.sum()
+        first = np.array([0.7, 0.3]) ** (1 / temperature)
+        first_a = first[0] / first.sum()
+        names = draw_names(ex, table, temperature, count, 1, max_length)
+        unexpected = sorted({n for n in names if not n or set(n) - {"a", "b"} or len(n) > max_length})
         if unexpected:
-            raise Mismatch(f"sample_name at temperature {temperature} where . -> a, b or . then the name ends",
-                           expected="only '', 'a' or 'b'", got=f"also {unexpected[:3]!r}")
-        # 4,000 draws: the share of 'a' is within 0.03 of its probability except about once in 10,000 runs.
-        share = names.count("a") / draws
-        expect_close(share, expected["a"], abs=0.03, rel=0.0,
-                     what=f"the share of 'a' in {draws:,} samples at temperature {temperature}"
-                          f" (P = 0.6 at temperature 1)")
+            raise Mismatch(f"sample_name at temperature {temperature} on a table of '.', 'a' and 'b'",
+                           expected=f"names of 1 to {max_length} letters a and b", got=f"also {unexpected[:3]!r}")
+        lengths = np.array([len(n) for n in names])
+        where = f"{count:,} names at temperature {temperature}, where each letter is followed by '.' " \
+                f"with probability {stop:.3f}"
+        # With 3,000 names each tolerance below is over 5 standard errors of the share or mean it bounds.
+        expect_close(float(np.mean([n[0] == "a" for n in names])), first_a, abs=0.05, rel=0.0,
+                     what=f"the share of names starting with 'a', {where}")
+        expect_close(float(lengths.mean()), expected_mean_length(stop, max_length), abs=0.15, rel=0.0,
+                     what=f"the mean length of {where}")
+        longer = [n for n in names if len(n) >= 2]
+        expect_close(float(np.mean([n[1] == "a" for n in longer])), a_then / (1 - stop), abs=0.06, rel=0.0,
+                     what=f"the share of 'a' as the second letter, {where} (second letters are drawn afresh)")
+        switched = np.mean([n[0] != n[1] for n in longer])
+        p_switch = (first_a * (1 - a_then / (1 - stop)) + (1 - first_a) * a_then / (1 - stop))
+        expect_close(float(switched), p_switch, abs=0.06, rel=0.0,
+                     what=f"the share of names whose second letter differs from the first, {where}")
