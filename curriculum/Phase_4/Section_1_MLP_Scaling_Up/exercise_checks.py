@@ -100,11 +100,11 @@ def check_count_bigrams(ex):
                        got=nonzero_entries(got))
     expect_equal(names, ["ab", "b"], what="the list of names after count_bigrams (it must not change)")
 
-    repeated = ["anna", "anna", "aa"]
+    repeated = ["anna", "anna", "aa", "banana"]
     got = np.asarray(ex.count_bigrams(repeated), dtype=float)
     expected = reference_counts(repeated)
     if not np.array_equal(got, expected):
-        raise Mismatch("count_bigrams(['anna', 'anna', 'aa']): pairs that occur several times",
+        raise Mismatch("count_bigrams(['anna', 'anna', 'aa', 'banana']): pairs that occur several times",
                        expected=nonzero_entries(expected), got=nonzero_entries(got))
 
     def one_case(names):

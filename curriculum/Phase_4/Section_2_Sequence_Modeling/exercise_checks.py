@@ -71,7 +71,8 @@ class CountedSoftmax:
         if not (whole or one_row):
             raise Mismatch("what sample_name passes to softmax_with_temperature",
                            expected="a row of the logits table (27 scores), or the whole table",
-                           got=f"an array of shape {scores.shape} that is neither")
+                           got=f"an array of shape {scores.shape} whose numbers are not the table's"
+                               " (changed before the call?)")
         if temperature != self.temperature:
             raise Mismatch("the temperature sample_name passes to softmax_with_temperature",
                            expected=self.temperature, got=temperature)
@@ -88,6 +89,9 @@ def draw_names(ex, table: np.ndarray, temperature: float, count: int, seed: int,
         for _ in range(count):
             rng.draws = stand_in.calls = 0  # the limits are per name
             names.append(ex.sample_name(table, temperature, rng, max_length))
+            if rng.draws == 0:
+                raise Mismatch("the random numbers sample_name used", expected="draws from the rng it is given",
+                               got=f"no call to rng for the name {names[-1]!r}: draw with rng, so a seed repeats a run")
     finally:
         ex.softmax_with_temperature = own
     return names
@@ -219,14 +223,14 @@ def check_sample_name(ex):
         where = f"{count:,} names at temperature {temperature}, where each letter is followed by '.' " \
                 f"with probability {stop:.3f}"
         # With 3,000 names each tolerance below is over 5 standard errors of the share or mean it bounds.
-        expect_close(float(np.mean([n[0] == "a" for n in names])), first_a, abs=0.05, rel=0.0,
+        expect_close(float(np.mean([n[0] == "a" for n in names])), round(first_a, 4), abs=0.05, rel=0.0,
                      what=f"the share of names starting with 'a', {where}")
-        expect_close(float(lengths.mean()), expected_mean_length(stop, max_length), abs=0.15, rel=0.0,
+        expect_close(float(lengths.mean()), round(expected_mean_length(stop, max_length), 4), abs=0.15, rel=0.0,
                      what=f"the mean length of {where}")
         longer = [n for n in names if len(n) >= 2]
-        expect_close(float(np.mean([n[1] == "a" for n in longer])), a_then / (1 - stop), abs=0.06, rel=0.0,
+        expect_close(float(np.mean([n[1] == "a" for n in longer])), round(a_then / (1 - stop), 4), abs=0.06, rel=0.0,
                      what=f"the share of 'a' as the second letter, {where} (second letters are drawn afresh)")
         switched = np.mean([n[0] != n[1] for n in longer])
         p_switch = (first_a * (1 - a_then / (1 - stop)) + (1 - first_a) * a_then / (1 - stop))
-        expect_close(float(switched), p_switch, abs=0.06, rel=0.0,
+        expect_close(float(switched), round(p_switch, 4), abs=0.06, rel=0.0,
                      what=f"the share of names whose second letter differs from the first, {where}")
