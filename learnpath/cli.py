@@ -169,13 +169,24 @@ def _section(ctx: typer.Context, ident: str) -> tuple[Catalog, Section]:
 
 
 @app.command("next")
-def next_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+def next_command(
+    ctx: typer.Context,
+    section_id: Annotated[Optional[str], typer.Argument(
+        metavar="[ID]", show_default=False,
+        help="A section to look at instead (1.3 or backward-pass): its steps left and their commands.",
+        autocompletion=_complete_section)] = None,
+    as_json: JsonFlag = False,
+) -> None:
     """What to study next: the first section not done, and the exact commands for its steps."""
     from learnpath import records, views
-    from learnpath.course import next_section
+    from learnpath.course import next_section, section_in_course
 
-    catalog = _catalog(ctx)
-    found = next_section(catalog)
+    if section_id is not None:
+        catalog, section = _section(ctx, section_id)
+        found = section_in_course(catalog, section)
+    else:
+        catalog = _catalog(ctx)
+        found = next_section(catalog)
     if as_json:
         console.print_json(records.next_step(found, catalog))
     else:

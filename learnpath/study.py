@@ -68,17 +68,9 @@ def _ctrl_c_held() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def runs_learners_code(section: Section) -> bool:
-    """Whether the section's experiment can run on the learner's exercise (`run ID --mine`):
-    it takes its parts through `lab.mine`."""
-    try:
-        return section.has_exercise and "lab.mine(" in section.experiment.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-
-
 def _mine_ready(catalog: Catalog, section: Section) -> Path:
     """The learner's exercise.py, once it has passed; otherwise say why `--mine` can't run yet."""
+    from learnpath.course import runs_learners_code
     from learnpath.progress import read_progress
 
     if not runs_learners_code(section):
