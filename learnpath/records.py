@@ -106,7 +106,7 @@ def next_step(found, catalog: Catalog | None = None) -> dict:
 # ---- quizzes ------------------------------------------------------------------------
 
 
-def quiz_result(result, *, section: str | None, partial: bool = False) -> dict:
+def quiz_result(result, *, section: str | None, partial: bool = False, recorded: bool | None = None) -> dict:
     """`quiz --answers F --json`: a graded attempt (`result` is a quiz.QuizResult).
 
     `partial` is true for `--only-given`: only the questions answered were graded,
@@ -119,6 +119,7 @@ def quiz_result(result, *, section: str | None, partial: bool = False) -> dict:
         pass_mark=result.pass_mark,
         passed=result.passed,
         partial=partial,
+        **({} if recorded is None else {"recorded": recorded}),
         results=[
             {
                 "id": item.id,
