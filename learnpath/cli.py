@@ -663,6 +663,21 @@ def _reset_exercise(ctx: typer.Context, section_id: str, yes: bool) -> None:
         console.note(f"Your version is saved as {restored.backup.relative_to(catalog.root)}")
 
 
+@app.command("mcp")
+def mcp_command(ctx: typer.Context) -> None:
+    """Serve the course to a tutor agent over the Model Context Protocol (stdio).
+
+    Register it with your agent as {"command": "learnpath", "args": ["mcp"]} run in the
+    course folder (or add --root DIR before mcp). Needs: pip install -e '.[mcp]'
+    """
+    try:
+        from learnpath.mcp.server import serve
+    except ImportError as missing:
+        raise LearnpathError(f"the MCP server needs the `mcp` package ({missing.msg})",
+                             fix="Install it with: pip install -e '.[mcp]'") from None
+    serve(find_root(override=ctx.find_root().obj))
+
+
 def main() -> None:
     """Entry point of the `learnpath` script and of `python -m learnpath`.
 

@@ -288,6 +288,18 @@ def review_outlook(outlook) -> dict:
     })
 
 
+def solution(shown, root) -> dict:
+    """`solution --json`: each task function, the learner's beside the reference's."""
+    return {
+        "section": shown.section_id,
+        "passed": shown.passed,
+        "yours": shown.yours_path.relative_to(root).as_posix(),
+        "reference": shown.reference_path.relative_to(root).as_posix(),
+        "tasks": [{"function": task.function, "yours": task.yours, "reference": task.reference}
+                  for task in shown.tasks],
+    }
+
+
 # ---- for authors ------------------------------------------------------------------------
 
 
