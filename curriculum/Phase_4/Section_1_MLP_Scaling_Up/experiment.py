@@ -300,32 +300,32 @@ def main(argv: list[str] | None = None) -> dict:
     if parts.mine:
         lab.say("Running steps 3 and 4 on your exercise.py: your counts, loss, forward pass and training step.")
 
-    lab.step(f"Step 1. One MLP, two engines: MLP(64, [32, 10]) on {SPEED_EXAMPLES} digits")
+    lab.step(f"One MLP, two engines: MLP(64, [32, 10]) on {SPEED_EXAMPLES} digits")
     lab.say(f"{SPEED_STEPS} SGD steps from the same starting weights, once on the scalar engine (one Value per "
             "number) and once on Tensor (one array per layer).")
     result = race()
     gap = max(abs(a - b) for a, b in zip(result["scalar_losses"], result["tensor_losses"]))
     figures.update(result, loss_gap=gap)
-    lab.say("\n".join(f"  step {step}: loss {a:.10f} (Value)   {b:.10f} (Tensor)"
+    print("\n".join(f"  step {step}: loss {a:.10f} (Value)   {b:.10f} (Tensor)"
                       for step, (a, b) in enumerate(zip(result["scalar_losses"], result["tensor_losses"]))))
     lab.say(f"The largest difference is {gap:.1e}: the same arithmetic, summed in a different order. CPU time "
             f"per step: Value {result['scalar_ms_per_step']:.1f} ms, Tensor {result['tensor_ms_per_step']:.3f} ms, "
             f"so Tensor is {result['speed_ratio']:,.0f}x faster here.")
-    lab.say(f"  X ({SPEED_EXAMPLES}, 64) @ W1.T (64, 32) + b1 (32,) -> ({SPEED_EXAMPLES}, 32) -> relu\n"
+    print(f"  X ({SPEED_EXAMPLES}, 64) @ W1.T (64, 32) + b1 (32,) -> ({SPEED_EXAMPLES}, 32) -> relu\n"
             f"    -> @ W2.T (32, 10) + b2 (10,) -> ({SPEED_EXAMPLES}, 10) scores")
     lab.say(f"Per forward pass the scalar engine makes {SPEED_EXAMPLES} x (32 + 10) = {SPEED_EXAMPLES * 42:,} "
             f"weighted-sum nodes and {SPEED_EXAMPLES * 32:,} relu nodes; Tensor makes 3 nodes: linear, relu, linear.")
 
-    lab.step(f"Step 2. {DEPTH} ReLU layers, {WIDTH} wide: how big are the numbers by the end?")
+    lab.step(f"{DEPTH} ReLU layers, {WIDTH} wide: how big are the numbers by the end?")
     lab.say("The size (standard deviation) of each layer's pre-activation, for three ways to draw the weights.")
     sizes = {name: activation_sizes(initialise) for name, initialise in INITIALISATIONS.items()}
     figures["activation_sizes"] = sizes
     print(line_chart(sizes, xs=list(range(1, DEPTH + 1)), log_y=True, height=12, x_label="layer",
                      title="standard deviation of W x, by depth (log scale)"))
-    lab.say("\n".join(f"  {name:8} layer 1: {v[0]:9.3g}   layer 10: {v[9]:9.3g}   layer 20: {v[19]:9.3g}"
+    print("\n".join(f"  {name:8} layer 1: {v[0]:9.3g}   layer 10: {v[9]:9.3g}   layer 20: {v[19]:9.3g}"
                       for name, v in sizes.items()))
 
-    lab.step("Step 3. A first language model of names: count which character follows which")
+    lab.step("A first language model: count which character follows which")
     names = load_names()
     train, dev, test = train_dev_test_split(names, seed=SPLIT_SEED)
     figures.update(names=len(names), train_names=len(train), dev_names=len(dev), test_names=len(test))
@@ -339,24 +339,24 @@ def main(argv: list[str] | None = None) -> dict:
             f"{bigram['unseen_pairs']} of the 729 pairs never occur in train, and {bigram['dev_predictions_unseen']} "
             "dev predictions are such pairs: the raw counts give them probability 0, an infinite loss, so one "
             "is added to every count.")
-    lab.say(f"  uniform guess, dev:          {bigram['uniform_loss']:.4f} nats per character (ln 27)\n"
+    print(f"  uniform guess, dev:          {bigram['uniform_loss']:.4f} nats per character (ln 27)\n"
             f"  counts + 1, dev:             {bigram['bigram_dev_loss']:.4f} (perplexity {figures['dev_perplexity']:.2f})\n"
             f"  counts + 1, train:           {bigram['bigram_train_loss']:.4f}\n"
             f"  raw counts, train:           {bigram['raw_train_loss']:.4f} (no bigram does better on train)")
 
-    lab.step(f"Step 4. A character MLP: {BLOCK_SIZE} characters of context, {EMBEDDING_DIM} numbers per "
-             f"character, {HIDDEN} tanh units")
-    lab.say(f"Adam, {STEPS:,} steps of {BATCH} examples, on the same train names.")
+    lab.step(f"A character MLP that looks {BLOCK_SIZE} characters back")
+    lab.say(f"{EMBEDDING_DIM} learned numbers per character, {HIDDEN} tanh units, 27 logits out. Adam, {STEPS:,} "
+            f"steps of {BATCH} examples, on the same train names.")
     lm = train_char_mlp(parts)
     figures.update({k: v for k, v in lm.items() if k != "params"})
     context, target = lm["first_example"]
     lab.say(f"{lm['train_examples']:,} training examples, the first '{context}' -> '{target}'; "
             f"{lm['parameters']:,} parameters.")
     print(loss_curve(lm["losses"], title="training loss (minibatches of 256)", height=10))
-    lab.say(f"  dev loss {lm['dev_loss']:.4f}   (train {lm['train_loss']:.4f}; "
+    print(f"  dev loss {lm['dev_loss']:.4f}   (train {lm['train_loss']:.4f}; "
             f"bigram {bigram['bigram_dev_loss']:.4f}; uniform {math.log(27):.4f})")
     lab.say(f"{lm['seconds']:.1f} s of CPU time for training.")
-    lab.say(words_within("  samples:", lm["samples"]))
+    print(words_within("  samples:", lm["samples"]))
     return figures
 
 

@@ -172,23 +172,24 @@ def main(argv: list[str] | None = None) -> dict:
     if parts.mine:
         lab.say("Running on your exercise.py: your context windows, your softmax and your sampler.")
 
-    lab.step("Step 1. Names as sequences: every character is a prediction from the ones before it")
+    lab.step("Names as sequences of (context, next character) examples")
     names = load_names()
     train, dev, test = train_dev_test_split(names, seed=SPLIT_SEED)
     X, Y = parts.context_windows(["emma"], 3)
     figures["emma_windows"] = ["".join(ALPHABET[t] for t in row) + " -> " + ALPHABET[int(y)]
                                for row, y in zip(np.asarray(X), np.asarray(Y))]
     lab.say(f"With a context of 3, 'emma' is {len(Y)} examples:")
-    lab.say("  " + "   ".join(figures["emma_windows"]))
+    print("  " + "   ".join(figures["emma_windows"]))
     coverage = {k: context_coverage(parts, train, dev, k) for k in CONTEXTS}
     figures["coverage"] = coverage
     lab.say("A table with one row per context must have seen a context to say anything about it. On the "
             f"{len(train):,} train names of section 4.1's split, against its {len(dev):,} dev names:")
-    lab.say("\n".join(f"  context {k}: {c['seen']:>7,} of {c['possible']:>11,} possible contexts seen;"
-                      f" {c['dev_unseen']:6.1%} of dev predictions have an unseen one"
-                      for k, c in coverage.items()))
+    print("  context   contexts seen     possible   dev predictions with\n"
+          "   length        in train     contexts      an unseen context")
+    print("\n".join(f"  {k:>7}   {c['seen']:>13,}   {c['possible']:>10,}   {c['dev_unseen']:>20.1%}"
+                    for k, c in coverage.items()))
 
-    lab.step("Step 2. The bigram table again, this time learned by gradient descent")
+    lab.step("The bigram table again, this time learned by gradient descent")
     previous, following = (np.asarray(a)[:, 0] if a.ndim == 2 else np.asarray(a)
                            for a in parts.context_windows(train, 1))
     dev_previous, dev_following = (np.asarray(a)[:, 0] if a.ndim == 2 else np.asarray(a)
@@ -225,12 +226,12 @@ def main(argv: list[str] | None = None) -> dict:
             f"{figures['q_then_u_counted']:.3f}, learned {figures['q_then_u_learned']:.3f}.")
 
     logits = W.data  # the learned scores: what the sampler draws from
-    lab.step("Step 3. Sampling: start at '.', draw the next character from its row, repeat until '.'")
+    lab.step("Sampling names from the learned table, a fresh draw per character")
     figures["samples"], many = {}, {}
     for temperature in TEMPERATURES:
         rng = np.random.default_rng(SAMPLE_SEED)
         figures["samples"][temperature] = [parts.sample_name(logits, temperature, rng, MAX_LENGTH) for _ in range(10)]
-        lab.say(words_within(f"  T = {temperature}:", [s or "(empty)" for s in figures["samples"][temperature]]))
+        print(words_within(f"  T = {temperature}:", [s or "(empty)" for s in figures["samples"][temperature]]))
     for temperature in TEMPERATURES:
         rng = np.random.default_rng(SAMPLE_SEED)
         many[temperature] = [parts.sample_name(logits, temperature, rng, MAX_LENGTH) for _ in range(SAMPLES)]
@@ -242,20 +243,20 @@ def main(argv: list[str] | None = None) -> dict:
             f"(train names: {figures['mean_train_length']:.2f}). At T = 0.5 the likeliest token wins more "
             "often, and after many letters the likeliest is '.'.")
 
-    lab.step("Step 4. How temperature spreads the first letter")
+    lab.step("How temperature spreads the first letter")
     figures["first_letter_entropy"] = {
         t: entropy(parts.softmax_with_temperature(logits[0], t)) for t in (2.0, 1.0, 0.5)}
     figures["first_letter_top"] = {
         t: float(parts.softmax_with_temperature(logits[0], t).max()) for t in (2.0, 1.0, 0.5)}
-    lab.say("\n".join(f"  T = {t}: entropy {figures['first_letter_entropy'][t]:.3f} nats,"
+    print("\n".join(f"  T = {t}: entropy {figures['first_letter_entropy'][t]:.3f} nats,"
                       f" likeliest first letter {figures['first_letter_top'][t]:.3f}" for t in (2.0, 1.0, 0.5)))
     lab.say("The table is the same at every temperature, and so is its loss; only the draws change.")
 
-    lab.step("Step 5. What one character of context cannot know")
+    lab.step("What one character of context cannot know")
     sampled = np.array([len(n) for n in many[1.0]])
     figures["share_one_letter"] = {"samples": float(np.mean(sampled == 1)), "train": float(np.mean(train_lengths == 1))}
     figures["share_over_ten"] = {"samples": float(np.mean(sampled > 10)), "train": float(np.mean(train_lengths > 10))}
-    lab.say(f"  one letter long:   {figures['share_one_letter']['samples']:6.1%} of T = 1 samples,"
+    print(f"  one letter long:   {figures['share_one_letter']['samples']:6.1%} of T = 1 samples,"
             f" {figures['share_one_letter']['train']:6.1%} of train names\n"
             f"  over ten letters:  {figures['share_over_ten']['samples']:6.1%} of T = 1 samples,"
             f" {figures['share_over_ten']['train']:6.1%} of train names")
