@@ -371,3 +371,26 @@ def test_try_smaller_models(change, value, expected, parameters):
     assert result["dev_loss"] == pytest.approx(expected, abs=5e-5)
     if parameters is not None:
         assert result["parameters"] == parameters
+
+
+def test_node_counts_of_the_scalar_forward_pass():
+    """Step 1's counts, walked in the real graph: 32 x 42 = 1,344 weighted-sum nodes and 1,024 relu nodes."""
+    import random
+
+    from learnpath.nn import MLP as ScalarMLP
+    from learnpath.nn.data import load_digits
+
+    experiment = load_experiment(SECTION)
+    pixels, _ = load_digits()
+    random.seed(0)
+    mlp = ScalarMLP(64, [32, 10])
+    outputs = [v for x in pixels[:experiment.SPEED_EXAMPLES] / 16.0 for v in mlp(list(x))]
+    seen, stack, ops = set(), list(outputs), {}
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        ops[node.op] = ops.get(node.op, 0) + 1
+        stack.extend(node.parents)
+    assert (ops.get("wsum"), ops.get("relu")) == (1344, 1024)

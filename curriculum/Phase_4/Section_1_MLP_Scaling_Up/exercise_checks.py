@@ -108,7 +108,9 @@ def check_count_bigrams(ex):
                        expected=nonzero_entries(expected), got=nonzero_entries(got))
 
     def one_case(names):
+        kept = list(names)
         got = np.asarray(ex.count_bigrams(names), dtype=float)
+        expect_equal(names, kept, what="the list of names after count_bigrams (it must not change)")
         expected = reference_counts(names)
         if got.shape != expected.shape or not np.array_equal(got, expected):
             raise Mismatch(f"count_bigrams({names!r})", expected=nonzero_entries(expected),

@@ -144,6 +144,9 @@ def check_softmax_temperature(ex):
     big = np.array([1000.0, 1000.0, 0.0])
     expect_close(np.asarray(ex.softmax_with_temperature(big.copy(), 1.0)), np.array([0.5, 0.5, 0.0]),
                  what="softmax_with_temperature([1000, 1000, 0], 1.0) (e**1000 overflows)")
+    cold = np.array([1000.0, 990.0, 0.0])
+    expect_close(np.asarray(ex.softmax_with_temperature(cold.copy(), 0.25)), reference_softmax(cold, 0.25),
+                 what="softmax_with_temperature([1000, 990, 0], 0.25) (the scaled scores reach 4,000)")
     huge = np.array([[800.0, 790.0, -1000.0], [-5000.0, -5001.0, -5003.0]])
     expect_close(np.asarray(ex.softmax_with_temperature(huge.copy(), 0.5)), reference_softmax(huge, 0.5),
                  what="softmax_with_temperature([[800, 790, -1000], [-5000, -5001, -5003]], 0.5)")
