@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from learnpath.attempts import read_attempts
+from learnpath.record.attempts import read_attempts
 
 
 def strict_json(text: str):
@@ -89,8 +89,8 @@ def test_review_json_says_what_is_due_now_and_when_the_rest_comes_back(course, c
 def test_review_json_lists_due_questions_without_their_answers(course, cli, tmp_path):
     import datetime as dt
 
-    from learnpath.attempts import AttemptKind, append_attempt
-    from learnpath.quiz import QuestionResult, QuizResult
+    from learnpath.record.attempts import AttemptKind, append_attempt
+    from learnpath.quiz.model import QuestionResult, QuizResult
 
     missed = QuestionResult("leaf-grad", False, 0.0, 1.0, "a", "b", "e")
     when = dt.datetime.now().astimezone() - dt.timedelta(days=3)

@@ -42,10 +42,6 @@ class ExerciseFiles:
     starter: Path  # the pristine starter under solutions/, for `reset --exercise` and the tests
     mutants: Path
 
-    @property
-    def solution_folder(self) -> Path:
-        return self.reference.parent
-
 
 def exercise_files(catalog: Catalog, section: Section) -> ExerciseFiles:
     """The exercise paths of `section` (the solution side mirrors its place under curriculum/)."""
@@ -58,14 +54,6 @@ def exercise_files(catalog: Catalog, section: Section) -> ExerciseFiles:
         starter=mirrored / STARTER_FILE,
         mutants=mirrored / MUTANTS_FILE,
     )
-
-
-def has_exercise(section: Section) -> bool:
-    """Whether the section has an exercise (its folder holds exercise.py)."""
-    try:
-        return (section.path / EXERCISE_FILE).is_file()
-    except OSError:
-        return False
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ from learnpath.exercises.files import (
     TaskInfo,
     defined_names,
     exercise_files,
-    has_exercise,
     read_tasks,
 )
 
@@ -46,15 +45,6 @@ class Mutant:
 
     def apply(self, reference: str) -> str:
         return reference.replace(self.replace, self.with_, 1)
-
-
-def verify_curriculum(catalog: Catalog, *, run: bool = False) -> list[LearnpathError]:
-    """Every problem with every exercise of the course, in section order."""
-    problems: list[LearnpathError] = []
-    for section in catalog.sections:
-        if has_exercise(section):
-            problems += verify_exercise(catalog, section, run=run)
-    return problems
 
 
 def verify_exercise(catalog: Catalog, section: Section, *, run: bool = False,

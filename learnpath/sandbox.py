@@ -61,7 +61,7 @@ class RunResult:
     may_survive: str | None = None
 
 
-def run_experiment(
+def run_script(
     script: Path | str,
     *,
     curriculum: Path | str,
@@ -76,7 +76,7 @@ def run_experiment(
     experiment and returns INTERRUPTED rather than raising. The experiment
     never reads the terminal: its stdin is empty, so it can't hang on input().
     """
-    script = _inside_curriculum(Path(script), Path(curriculum))
+    script = inside_curriculum(Path(script), Path(curriculum))
     return run_child(
         [sys.executable, str(script)], cwd=script.parent, timeout=timeout, capture=capture,
         what="the experiment", fix="Check that the section folder and experiment.py can be read",
@@ -203,7 +203,7 @@ def _termination_raises() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-def _inside_curriculum(script: Path, curriculum: Path) -> Path:
+def inside_curriculum(script: Path, curriculum: Path) -> Path:
     """The script's real path, if it is a file inside the curriculum; CatalogError otherwise."""
     real = script.resolve()
     folder = curriculum.resolve()

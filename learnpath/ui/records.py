@@ -75,7 +75,7 @@ def next_step(found, catalog: Catalog | None = None) -> dict:
     """
     course = {}
     if catalog is not None:
-        from learnpath.course import course_progress
+        from learnpath.course.status import course_progress
 
         progress = course_progress(catalog)
         course = {"course": {"done": progress.done, "total": progress.total}}
@@ -281,7 +281,7 @@ def review_outlook(outlook) -> dict:
 
 def check(catalog: Catalog, problems: Sequence) -> dict:
     """`check --json`: whether the curriculum checks out, and each problem found."""
-    from learnpath.check import relative_where
+    from learnpath.course.check import relative_where
 
     return {
         "ok": not problems,

@@ -1,0 +1,93 @@
+"""Where am I, and study a section: `next`, `list`, `show`, `run`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from learnpath.cli.app import JsonFlag, SectionId, app, open_catalog, open_section
+from learnpath.ui import console
+
+
+# ---- where am I --------------------------------------------------------------
+
+
+@app.command("next")
+def next_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """What to study next: the first section not done, and the exact commands for its steps."""
+    from learnpath.ui import records, views
+    from learnpath.course.status import next_section
+
+    catalog = open_catalog(ctx)
+    found = next_section(catalog)
+    if as_json:
+        console.print_json(records.next_step(found, catalog))
+    else:
+        views.next_section(found, catalog)
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    phase: Annotated[
+        Optional[int], typer.Option("--phase", help="Only this phase.", show_default=False)
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Every section: experiment run, best quiz score, done; and the progress of each phase."""
+    from learnpath.ui import records, views
+    from learnpath.course.status import statuses
+
+    catalog = open_catalog(ctx)
+    rows = statuses(catalog, phase)
+    if as_json:
+        console.print_json(records.section_list(rows, catalog))
+    elif not rows:
+        console.say(f"No sections yet under {catalog.curriculum}.")
+    else:
+        views.section_list(rows, catalog)
+
+
+# ---- study a section ----------------------------------------------------------
+
+
+@app.command("show")
+def show_command(
+    ctx: typer.Context,
+    section_id: SectionId,
+    plain: Annotated[bool, typer.Option("--plain", help="Print the raw Markdown file.")] = False,
+) -> None:
+    """Read a section's overview, rendered in the terminal (paged when it is long)."""
+    from learnpath.course.status import overview_text
+
+    _, section = open_section(ctx, section_id)
+    text = overview_text(section)
+    if plain:
+        console.raw(text)
+        return
+    console.markdown(text, page=True)
+    if console.is_terminal():  # piped, the output stays exactly the file
+        console.note(f"Next: learnpath run {section.id}")
+
+
+@app.command("run")
+def run_command(
+    ctx: typer.Context,
+    section_id: SectionId,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds before the experiment is stopped.")
+    ] = 120.0,
+) -> None:
+    """Run a section's experiment.py; success ticks its experiment box in PROGRESS.md."""
+    from learnpath.study.experiment import run_experiment
+    from learnpath.ui import views
+
+    catalog, section = open_section(ctx, section_id)
+    where = section.experiment.relative_to(catalog.root)
+    run = run_experiment(
+        catalog, section, timeout=timeout,
+        starting=lambda: console.note(f"Running {where} (stops after {timeout:g} s)"))
+    code = views.experiment_outcome(section, run, timeout)
+    if code:
+        raise typer.Exit(code)
