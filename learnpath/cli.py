@@ -226,22 +226,34 @@ def show_command(
         console.note(f"Next: learnpath run {section.id}")
 
 
-@app.command("run")
+@app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": False})
 def run_command(
     ctx: typer.Context,
     section_id: SectionId,
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds before the experiment is stopped.")
     ] = 120.0,
+    mine: Annotated[bool, typer.Option(
+        "--mine", help="Run the experiment on your own exercise.py (once its checks pass).")] = False,
+    pause: Annotated[bool, typer.Option(
+        "--pause", help="Stop after each step of the experiment until you press Enter.")] = False,
 ) -> None:
-    """Run a section's experiment.py; success ticks its experiment box in PROGRESS.md."""
+    """Run a section's experiment.py; success ticks its experiment box in PROGRESS.md.
+
+    Arguments after `--` go to experiment.py itself: learnpath run 4.4 --timeout 900 -- --long
+    """
     from learnpath import study, views
 
     catalog, section = _section(ctx, section_id)
+    if pause and not console.stdin_is_terminal():
+        raise NoTerminalError("`learnpath run --pause` waits for Enter, but there is no terminal to "
+                              "press it in", fix=f"Run it without --pause: learnpath run {section.id}")
     where = section.experiment.relative_to(catalog.root)
+    passed = " ".join(ctx.args)
+    label = f"{where} {passed}".rstrip() + (" on your exercise.py" if mine else "")
     run = study.run_experiment(
-        catalog, section, timeout=timeout,
-        starting=lambda: console.note(f"Running {where} (stops after {timeout:g} s)"))
+        catalog, section, timeout=timeout, args=tuple(ctx.args), mine=mine, pause=pause,
+        starting=lambda: console.note(f"Running {label} (stops after {timeout:g} s)"))
     code = views.experiment_outcome(section, run, timeout)
     if code:
         raise typer.Exit(code)
