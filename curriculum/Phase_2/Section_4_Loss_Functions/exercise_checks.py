@@ -100,12 +100,12 @@ def _wrong_softmax(ex) -> Mismatch | None:
         except Exception as problem:
             got, right = f"{type(problem).__name__}: {problem}", False
         if not right:
-            return Mismatch(f"cross-entropy calls your softmax, which is wrong: fix task softmax first. "
+            return Mismatch(f"cross-entropy-and-grad calls your softmax, which is wrong: fix task softmax first. "
                             f"Your softmax({row})", expected=want, got=got)
     return None
 
 
-@task("cross-entropy", "Softmax cross-entropy and its gradient",
+@task("cross-entropy-and-grad", "Softmax cross-entropy and its gradient",
       hints=["The loss is ln(sum of e**z_j) - z_target; the sum is what can overflow.",
              "ln(sum of e**z_j) = m + ln(sum of e**(z_j - m)) for any m; take m = max(logits).",
              "Never take the log of a probability: it can be 0, or a number with only a few digits left. "
