@@ -103,6 +103,9 @@ def main(argv=None) -> dict:
     parts = lab.mine(__file__, neuron_forward=neuron, decision_line=decision_line)
     forward = parts.neuron_forward
     figures["mine"] = parts.mine
+    if parts.mine:
+        lab.say("""
+    This run uses your neuron_forward and decision_line from exercise.py (--mine).""")
 
     lab.step("A neuron as a decision: hang the washing outside today?")
     lab.say("""

@@ -144,6 +144,9 @@ def main(argv=None) -> dict:
     # With --mine these are your softmax and cross_entropy_and_grad from exercise.py.
     parts = lab.mine(__file__, softmax=library_softmax, cross_entropy_and_grad=library_cross_entropy_and_grad)
     figures["mine"] = parts.mine
+    if parts.mine:
+        lab.say("""
+    This run uses your softmax and cross_entropy_and_grad from exercise.py (--mine).""")
 
     lab.step("One positive example, scored z: three losses and their slopes dLoss/dz")
     print(f"  {'':>5}  {'':>10}" + "".join(f"  {name:^16}" for name in BINARY_LOSSES))
