@@ -22,7 +22,9 @@ def _reference(weights: list[float], bias: float, inputs: list[float]) -> tuple[
       hints=["Start from the bias and add one product w * x per input.",
              "Keep everything a Value: use w * x, not w.data * x, so backward() can reach w.",
              "The activation comes last, once, on the whole sum: Value.sigmoid().",
-             "Build new Values from the ones you are given; never change their .data or the input list."])
+             "Build new Values from the ones you are given; never change their .data or the input list.",
+             "Far from 0 (a sum of -1000) the output must be 0 with a gradient of 0, not NaN: a sigmoid "
+             "assembled from exp overflows there, the library's Value.sigmoid() does not."])
 def check_neuron_forward(ex):
     def one_case(weights, bias, inputs):
         w = [Value(v) for v in weights]
