@@ -18,8 +18,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "learnpath"
 # The floors, top to bottom (docs/architecture.md draws the same list). A module belongs to
 # the first entry its dotted name starts with; the folder is what "its own folder" means.
 FLOORS: list[tuple[int, tuple[str, ...]]] = [
-    (10, ("learnpath.__main__",)),
-    (9, ("learnpath.cli",)),
+    (11, ("learnpath.__main__",)),
+    (10, ("learnpath.cli",)),
+    (9, ("learnpath.mcp",)),
     (8, ("learnpath.ui",)),
     (7, ("learnpath.study",)),
     (6, ("learnpath.course",)),
@@ -27,7 +28,7 @@ FLOORS: list[tuple[int, tuple[str, ...]]] = [
     (4, ("learnpath.record", "learnpath.sandbox")),
     (3, ("learnpath.catalog", "learnpath.nn")),
     (2, ("learnpath.pictures",)),
-    (1, ("learnpath.files", "learnpath.yamlsource", "learnpath.schema")),
+    (1, ("learnpath.files", "learnpath.yamlsource", "learnpath.schema", "learnpath.lab")),
     (0, ("learnpath.errors",)),
 ]
 # the package's own __init__ (the version number) is the ground everything stands on

@@ -3,7 +3,7 @@
 Importing this package registers every command, in the order `learnpath --help`
 lists them (the order a learner meets them): learn.py (next, list, show, run),
 exercise.py (exercise, solution), quiz.py (quiz, hint, review), author.py
-(check) and reset.py (reset). A command declares its options, calls one use
+(check), reset.py (reset) and tutor.py (mcp). A command declares its options, calls one use
 case in learnpath/study/ and prints through learnpath/ui/; nothing else.
 """
 
@@ -15,6 +15,7 @@ from learnpath.cli import exercise  # noqa: E402,F401
 from learnpath.cli import quiz  # noqa: E402,F401
 from learnpath.cli import author  # noqa: E402,F401
 from learnpath.cli import reset  # noqa: E402,F401
+from learnpath.cli import tutor  # noqa: E402,F401
 # isort: on
 
 __all__ = ["app", "main"]

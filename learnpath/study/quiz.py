@@ -50,6 +50,7 @@ def take_quiz(
     ask: Callable[[Quiz], Mapping[str, Any]] | None = None,
     shuffle_seed: int | None = None,
     only_given: bool = False,
+    dry_run: bool = False,
 ) -> QuizTaken:
     """Grade an answers file, or the answers `ask(quiz)` collects at the terminal, and record it.
 
@@ -61,16 +62,23 @@ def take_quiz(
     exactly those, and the quiz box is never ticked, since the rest of the
     quiz was never answered. This is how a tutor grades one answer given in
     conversation.
+
+    With `dry_run` the answers are graded and nothing is written: a tutor can
+    try how an answer reads without logging it twice or moving it in review.
     """
-    ready_to_record(catalog)
+    if not dry_run:
+        ready_to_record(catalog)
     if answers_file is not None:
         given = quiz_answers.load_answers(answers_file, quiz)
     else:
         assert ask is not None, "take_quiz needs an answers file or a way to ask"
         given = dict(ask(quiz))
-    if only_given:
+    if only_given:  # a question left blank in a template is not graded: drop it with its blank
         quiz = answered_part(quiz, given)
+        given = {qid: answer for qid, answer in given.items() if qid in quiz.ids}
     result = quiz_answers.grade_quiz(quiz, given)
+    if dry_run:
+        return QuizTaken(quiz, result, logged=False, ticked=False)
     in_file_keys = {qid: quiz.question(qid).in_file_keys(answer) for qid, answer in given.items()}
     logged, ticked = record_quiz(catalog, section, result, given=in_file_keys,
                                  shuffle_seed=shuffle_seed, partial=only_given)
@@ -81,8 +89,9 @@ def answered_part(quiz: Quiz, given: Mapping[str, Any]) -> Quiz:
     """The quiz cut down to the questions `given` answers (a blank answer counts as none)."""
     answered = [q for q in quiz.questions if given.get(q.id) is not None]
     if not answered:
+        example = quiz.questions[0].id if quiz.questions else "QUESTION_ID"
         raise LearnpathError("--only-given found no answered question in the answers file",
-                             fix="Answer at least one question, e.g. `leaf-grad: b`")
+                             fix=f"Answer at least one question, e.g. `{example}: ...`")
     return replace(quiz, questions=tuple(answered))
 
 

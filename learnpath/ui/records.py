@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from learnpath.errors import LearnpathError
     from learnpath.exercises.files import TaskInfo
     from learnpath.exercises.grading import ExerciseReport, Where
+    from learnpath.exercises.starter import Solution
     from learnpath.quiz.model import Question, Quiz, QuizResult
     from learnpath.study.review import ReviewOutlook
 
@@ -105,13 +106,18 @@ def next_step(found: NextSection | None, catalog: Catalog | None = None) -> dict
             {"step": step.kind.value, "what": step.what, "command": step.command}
             for step in found.steps
         ],
+        "done": not found.steps,
+        # the experiment can run on the learner's own exercise code: `ready` once it has passed
+        "mine": None if not found.mine else {
+            "ready": bool(found.exercise), "command": f"learnpath run {section.id} --mine"},
     }
 
 
 # ---- quizzes ------------------------------------------------------------------------
 
 
-def quiz_result(result: QuizResult, *, section: str | None, partial: bool = False) -> dict:
+def quiz_result(result: QuizResult, *, section: str | None, partial: bool = False,
+                recorded: bool | None = None) -> dict:
     """`quiz --answers F --json`: a graded attempt (`result` is a quiz.QuizResult).
 
     `partial` is true for `--only-given`: only the questions answered were graded,
@@ -124,6 +130,7 @@ def quiz_result(result: QuizResult, *, section: str | None, partial: bool = Fals
         pass_mark=result.pass_mark,
         passed=result.passed,
         partial=partial,
+        **({} if recorded is None else {"recorded": recorded}),
         results=[
             {
                 "id": item.id,
@@ -142,12 +149,19 @@ def quiz_result(result: QuizResult, *, section: str | None, partial: bool = Fals
 
 
 def question_asked(question: Question) -> dict:
-    """One question as a learner sees it: no answer, explanation, whys or hints."""
+    """One question as a learner sees it: no answer, explanation, whys or hints.
+
+    Choices are listed in the order to show them (`quiz.model.asking_order`): quiz.yaml's
+    keys, but an order question never in its answer order.
+    """
+    from learnpath.quiz.model import asking_order
+
+    texts = dict(question.choices)
     record: dict[str, Any] = {
         "id": question.id,
         "type": question.type.value,
         "prompt": question.prompt,
-        "choices": dict(question.choices),
+        "choices": {key: texts[key] for key in asking_order(question)},
         "points": question.points,
     }
     if question.type.value == "numeric":
@@ -283,6 +297,18 @@ def review_outlook(outlook: ReviewOutlook) -> dict:
         "later": later,
         "next_due": min(upcoming) if upcoming else None,
     })
+
+
+def solution(shown: Solution, root: Path) -> dict:
+    """`solution --json`: each task function, the learner's beside the reference's."""
+    return {
+        "section": shown.section_id,
+        "passed": shown.passed,
+        "yours": shown.yours_path.relative_to(root).as_posix(),
+        "reference": shown.reference_path.relative_to(root).as_posix(),
+        "tasks": [{"function": task.function, "yours": task.yours, "reference": task.reference}
+                  for task in shown.tasks],
+    }
 
 
 # ---- for authors ------------------------------------------------------------------------

@@ -91,8 +91,15 @@ def next_section(found: NextSection | None, catalog: Catalog) -> None:
         console.say()
         console.course_text(found.summary)
     console.say()
-    console.say("Steps left:")
-    console.steps((step.what, step.command) for step in found.steps)
+    if found.steps:
+        console.say("Steps left:")
+        console.steps((step.what, step.command) for step in found.steps)
+    else:
+        console.say(f"Every step of {section.id} is done.")
+    if found.mine and found.exercise:
+        console.say()
+        console.note(f"Your exercise passed: run the experiment on your own code with "
+                     f"learnpath run {section.id} --mine")
 
 
 def course_finished(catalog: Catalog, rows: Sequence[SectionStatus]) -> None:
@@ -161,9 +168,12 @@ def quiz_results(quiz: Quiz, result: QuizResult) -> None:
 
 
 def quiz_verdict(section: Section, result: QuizResult, *, partial: bool = False,
-                 seed: int | None = None) -> None:
+                 seed: int | None = None, recorded: bool = True) -> None:
     console.score_line(result.score, result.total, result.pass_mark, result.passed)
-    if partial:
+    if not recorded:
+        console.note("--dry-run: graded only. Nothing was written: no attempt logged, no box "
+                     "ticked, review unmoved.")
+    elif partial:
         count = len(result.results)
         console.note(f"Graded {count} question{'s' if count != 1 else ''} on their own and logged "
                      "for review; the quiz box is not ticked.")
