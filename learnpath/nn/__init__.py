@@ -18,6 +18,7 @@ from learnpath.nn.value import Value
 # Each lazily imported name, and the module that defines it.
 _LAZY = {
     "Tensor": "tensor",
+    "Parameter": "parameter",
     "no_grad": "tensor",
     "Module": "layers",
     "Linear": "layers",

@@ -229,13 +229,16 @@ def scaled_dot_product_attention(
     dropout_p: float = 0.0,
     is_causal: bool = False,
     *,
+    attn_mask: np.ndarray | None = None,
     rng: np.random.Generator | None = None,
     need_weights: bool = False,
 ) -> Tensor | tuple[Tensor, np.ndarray]:
     """`attention` as one node: softmax(q k^T / sqrt(d)) v, with its backward written out.
 
     query, key, value: (..., T, d). With is_causal a position attends only to
-    itself and earlier ones. dropout_p > 0 drops attention weights at random
+    itself and earlier ones; attn_mask, a boolean array broadcasting against
+    (..., T, T), lets position i see position j where it is True (PyTorch's
+    convention for a boolean mask). dropout_p > 0 drops attention weights at random
     (pass rng for a repeatable run). need_weights=True also returns the
     attention weights, an array (..., T, T) whose rows sum to 1 (before
     dropout), for a heatmap. The same numbers as `attention`, in one node
@@ -246,6 +249,8 @@ def scaled_dot_product_attention(
     scores = (q @ np.swapaxes(k, -1, -2)) * scale
     if is_causal:
         scores = np.where(causal_mask(scores.shape[-1]), scores, -np.inf)
+    if attn_mask is not None:
+        scores = np.where(attn_mask, scores, -np.inf)
     weights = _softmax(scores, -1)
     used, keep = weights, None
     if dropout_p > 0.0:
