@@ -18,12 +18,9 @@ their own, so a model is just a class that builds its pieces and says in
 
 Calling the model, `model(x)`, runs forward. This is PyTorch's nn.Module
 contract, names and argument orders included, so a model written here moves
-to PyTorch line for line. Phase 2's Neuron, Layer and MLP (in modules.py)
-are the same idea on scalar Values; these work on whole arrays at once.
-
-Two names exist in both places. `learnpath.nn.Module` is this Tensor Module
-and the Tensor MLP is `learnpath.nn.layers.MLP`; `learnpath.nn.MLP` stays
-Phase 2's scalar MLP, and its base class is `learnpath.nn.modules.Module`.
+to PyTorch line for line. Phase 2's ScalarNeuron, ScalarLayer and ScalarMLP
+(in scalar.py) are the same idea on scalar Values; these work on whole
+arrays at once.
 """
 
 from __future__ import annotations
@@ -375,7 +372,7 @@ class MLP(Sequential):
 
     MLP(64, [32, 10]) is Linear(64, 32), ReLU(), Linear(32, 10): the last layer
     stays linear (its outputs are logits or a number). Same sizes convention as
-    Phase 2's scalar MLP(nin, nouts). dropout > 0 adds Dropout after each activation.
+    Phase 2's ScalarMLP(nin, nouts). dropout > 0 adds Dropout after each activation.
     """
 
     def __init__(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 
-from learnpath.nn import MLP, Value, plot
+from learnpath.nn import ScalarMLP, Value, plot
 from learnpath.nn.losses import mse
 
 TRUE_W, TRUE_B = 3.0, -2.0  # the line the points are drawn around
@@ -74,12 +74,12 @@ def fit_line(xs, ys, use_bias: bool, steps: int = LINE_STEPS, lr: float = LINE_L
 
 
 def train_adder(steps: int = ADDITION_STEPS, lr: float = ADDITION_LR, seed: int = SEED):
-    """MLP(2, [2, 1]): two ReLU neurons and one linear output neuron, trained on four sums.
+    """ScalarMLP(2, [2, 1]): two ReLU neurons and one linear output neuron, trained on four sums.
 
     Returns the trained network, its starting parameters and the loss before every step.
     """
     random.seed(seed)
-    net = MLP(2, [2, 1])
+    net = ScalarMLP(2, [2, 1])
     start = [p.data for p in net.parameters()]
     inputs = [x for x, _ in ADDITION_EXAMPLES]
     targets = [t for _, t in ADDITION_EXAMPLES]
@@ -133,7 +133,7 @@ def main() -> dict:
     net, start, losses = train_adder()
     hidden_a, hidden_b = net.layers[0].neurons
     output = net.layers[1].neurons[0]
-    print("  MLP(2, [2, 1]): 2 hidden ReLU neurons and 1 output, 9 parameters")
+    print("  ScalarMLP(2, [2, 1]): 2 hidden ReLU neurons and 1 output, 9 parameters")
     print(f"  {ADDITION_STEPS} steps of gradient descent on MSE at lr = {ADDITION_LR}")
     print(f"  loss {losses[0]:.4f} -> {losses[-1]:.1e}")
     figures.update(adder_first_loss=losses[0], adder_final_loss=losses[-1])

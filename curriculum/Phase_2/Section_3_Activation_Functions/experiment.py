@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import random
 
-from learnpath.nn import MLP, Layer, Value, plot
+from learnpath.nn import ScalarLayer, ScalarMLP, Value, plot
 from learnpath.nn.activations import ACTIVATIONS, gelu, gelu_exact
 from learnpath.nn.data import make_moons
 from learnpath.nn.losses import mse
@@ -57,7 +57,7 @@ class LinearStack:
     """Layers applied one after another, with no activation anywhere."""
 
     def __init__(self, sizes: list[int]) -> None:
-        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=False) for i in range(len(sizes) - 1)]
+        self.layers = [ScalarLayer(sizes[i], sizes[i + 1], nonlin=False) for i in range(len(sizes) - 1)]
 
     def __call__(self, x):
         for layer in self.layers:
@@ -68,7 +68,7 @@ class LinearStack:
         return [p for layer in self.layers for p in layer.parameters()]
 
 
-def matrix_and_offset(layer: Layer) -> tuple[list[list[float]], list[float]]:
+def matrix_and_offset(layer: ScalarLayer) -> tuple[list[list[float]], list[float]]:
     """A linear layer as a matrix (one row per neuron) and an offset vector (the biases)."""
     return [[w.data for w in n.w] for n in layer.neurons], [n.b.data for n in layer.neurons]
 
@@ -160,7 +160,7 @@ def main() -> dict:
     stack = LinearStack([2, 4, 4, 1])
     linear_loss = train_on_xor(stack)
     random.seed(SEED)
-    relu_net = MLP(2, [4, 4, 1])
+    relu_net = ScalarMLP(2, [4, 4, 1])
     relu_loss = train_on_xor(relu_net)
     print(f"  trained on XOR ({XOR_STEPS} steps, lr {XOR_LR}, MSE), final loss:")
     print(f"  2-4-4-1 without activations {linear_loss:.6f}; the same sizes with ReLU {relu_loss:.1e}")
@@ -187,7 +187,7 @@ def main() -> dict:
     points = [(float(a), float(c)) for a, c in X]
     for label, bias in (("default (bias 0)", 0.0), (f"bad (bias {BAD_BIAS:g})", BAD_BIAS)):
         random.seed(SEED)
-        layer = Layer(2, 100)
+        layer = ScalarLayer(2, 100)
         for neuron in layer.neurons:
             neuron.b.data = bias
         dead = [n for n in layer.neurons if all(n(p).data == 0.0 for p in points)]

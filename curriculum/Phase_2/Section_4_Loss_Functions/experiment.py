@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import random
 
-from learnpath.nn import MLP, Value, plot
+from learnpath.nn import ScalarMLP, Value, plot
 from learnpath.nn.losses import binary_cross_entropy, cross_entropy, hinge, l2_penalty, mse
 
 SEED = 0
@@ -91,9 +91,9 @@ def ridge_slope(xs, ys, strength: float) -> float:
 
 
 def untrained_loss(classes: int, last_layer_scale: float = 1.0, seed: int = SEED) -> float:
-    """Cross-entropy of a fresh MLP(4, [16, K]) on 100 random inputs with random labels."""
+    """Cross-entropy of a fresh ScalarMLP(4, [16, K]) on 100 random inputs with random labels."""
     random.seed(seed)
-    net = MLP(4, [16, classes])
+    net = ScalarMLP(4, [16, classes])
     for neuron in net.layers[-1].neurons:
         for w in neuron.w:
             w.data *= last_layer_scale
@@ -172,7 +172,7 @@ def main() -> dict:
         small = untrained_loss(k, last_layer_scale=0.01)
         zero = cross_entropy([[Value(0.0)] * k], [0]).data
         print(f"  K = {k:>2}: ln K = {math.log(k):.4f}, all-zero logits {zero:.4f}")
-        print(f"          fresh MLP(4, [16, {k}]) {default:.4f}, last layer x 0.01: {small:.4f}")
+        print(f"          fresh ScalarMLP(4, [16, {k}]) {default:.4f}, last layer x 0.01: {small:.4f}")
         figures[f"lnk_{k}"] = (math.log(k), zero, default, small)
         bars_labels += [f"K={k} ln K", f"K={k} fresh", f"K={k} x0.01"]
         bars += [math.log(k), default, small]
