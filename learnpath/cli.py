@@ -169,13 +169,24 @@ def _section(ctx: typer.Context, ident: str) -> tuple[Catalog, Section]:
 
 
 @app.command("next")
-def next_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+def next_command(
+    ctx: typer.Context,
+    section_id: Annotated[Optional[str], typer.Argument(
+        metavar="[ID]", show_default=False,
+        help="A section to look at instead (1.3 or backward-pass): its steps left and their commands.",
+        autocompletion=_complete_section)] = None,
+    as_json: JsonFlag = False,
+) -> None:
     """What to study next: the first section not done, and the exact commands for its steps."""
     from learnpath import records, views
-    from learnpath.course import next_section
+    from learnpath.course import next_section, section_in_course
 
-    catalog = _catalog(ctx)
-    found = next_section(catalog)
+    if section_id is not None:
+        catalog, section = _section(ctx, section_id)
+        found = section_in_course(catalog, section)
+    else:
+        catalog = _catalog(ctx)
+        found = next_section(catalog)
     if as_json:
         console.print_json(records.next_step(found, catalog))
     else:
@@ -226,22 +237,34 @@ def show_command(
         console.note(f"Next: learnpath run {section.id}")
 
 
-@app.command("run")
+@app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": False})
 def run_command(
     ctx: typer.Context,
     section_id: SectionId,
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds before the experiment is stopped.")
     ] = 120.0,
+    mine: Annotated[bool, typer.Option(
+        "--mine", help="Run the experiment on your own exercise.py (once its checks pass).")] = False,
+    pause: Annotated[bool, typer.Option(
+        "--pause", help="Stop after each step of the experiment until you press Enter.")] = False,
 ) -> None:
-    """Run a section's experiment.py; success ticks its experiment box in PROGRESS.md."""
+    """Run a section's experiment.py; success ticks its experiment box in PROGRESS.md.
+
+    Arguments after `--` go to experiment.py itself: learnpath run 4.4 --timeout 900 -- --long
+    """
     from learnpath import study, views
 
     catalog, section = _section(ctx, section_id)
+    if pause and not console.stdin_is_terminal():
+        raise NoTerminalError("`learnpath run --pause` waits for Enter, but there is no terminal to "
+                              "press it in", fix=f"Run it without --pause: learnpath run {section.id}")
     where = section.experiment.relative_to(catalog.root)
+    passed = " ".join(ctx.args)
+    label = f"{where} {passed}".rstrip() + (" on your exercise.py" if mine else "")
     run = study.run_experiment(
-        catalog, section, timeout=timeout,
-        starting=lambda: console.note(f"Running {where} (stops after {timeout:g} s)"))
+        catalog, section, timeout=timeout, args=tuple(ctx.args), mine=mine, pause=pause,
+        starting=lambda: console.note(f"Running {label} (stops after {timeout:g} s)"))
     code = views.experiment_outcome(section, run, timeout)
     if code:
         raise typer.Exit(code)

@@ -96,6 +96,10 @@ def next_step(found, catalog: Catalog | None = None) -> dict:
             {"step": step.kind.value, "what": step.what, "command": step.command}
             for step in found.steps
         ],
+        "done": not found.steps,
+        # the experiment can run on the learner's own exercise code: `ready` once it has passed
+        "mine": None if not found.mine else {
+            "ready": bool(found.exercise), "command": f"learnpath run {section.id} --mine"},
     }
 
 
@@ -133,12 +137,19 @@ def quiz_result(result, *, section: str | None, partial: bool = False) -> dict:
 
 
 def question_asked(question) -> dict:
-    """One question as a learner sees it: no answer, explanation, whys or hints."""
+    """One question as a learner sees it: no answer, explanation, whys or hints.
+
+    Choices are listed in the order to show them (`quiz.asking_order`): quiz.yaml's
+    keys, but an order question never in its answer order.
+    """
+    from learnpath.quiz import asking_order
+
+    texts = dict(question.choices)
     record: dict[str, Any] = {
         "id": question.id,
         "type": question.type.value,
         "prompt": question.prompt,
-        "choices": dict(question.choices),
+        "choices": {key: texts[key] for key in asking_order(question)},
         "points": question.points,
     }
     if question.type.value == "numeric":

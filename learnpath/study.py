@@ -68,12 +68,37 @@ def _ctrl_c_held() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
+def _mine_ready(catalog: Catalog, section: Section) -> Path:
+    """The learner's exercise.py, once it has passed; otherwise say why `--mine` can't run yet."""
+    from learnpath.course import runs_learners_code
+    from learnpath.progress import read_progress
+
+    if not runs_learners_code(section):
+        raise LearnpathError(
+            f"the experiment of {section.id} does not run on your exercise code",
+            fix=f"Run it as it is: learnpath run {section.id}")
+    state = read_progress(catalog.progress_path, catalog.sections)[section.id]
+    if not state.exercise:
+        raise NotReady(
+            f"--mine runs the experiment on your exercise.py, which has not passed its checks yet",
+            fix=f"Make every task pass first: learnpath exercise {section.id}")
+    return section.path / "exercise.py"
+
+
 def _write(what: str, action: Callable[[], Any]) -> Any:
     """Do one write to the learner's record and note it in the journal."""
     with _ctrl_c_held():
         outcome = action()
         _journal.append(what)
     return outcome
+
+
+class NotReady(LearnpathError):
+    """A step asked for before what it builds on is done (e.g. `run --mine` before the exercise passes).
+
+    Nothing was misused, so the exit code is 1, not the 2 of bad usage."""
+
+    exit_code = 1
 
 
 class RecordingFailed(LearnpathError):
@@ -378,8 +403,13 @@ class ExperimentRun:
 
 
 def run_experiment(catalog: Catalog, section: Section, *, timeout: float,
-                   starting: Callable[[], None] = lambda: None) -> ExperimentRun:
-    """Run the section's experiment.py; success ticks its box. `starting()` is called just before."""
+                   starting: Callable[[], None] = lambda: None, args: Sequence[str] = (),
+                   mine: bool = False, pause: bool = False) -> ExperimentRun:
+    """Run the section's experiment.py; success ticks its box. `starting()` is called just before.
+
+    `args` go to experiment.py's command line; `mine` runs it on the learner's exercise.py
+    (only once that exercise has passed); `pause` lets it wait for Enter between its steps.
+    """
     from learnpath.progress import tick_experiment
     from learnpath.runner import RunOutcome
     from learnpath.runner import run_experiment as run_child
@@ -392,9 +422,13 @@ def run_experiment(catalog: Catalog, section: Section, *, timeout: float,
     if not present:
         raise CatalogError(f"{section.experiment} is missing",
                            fix="Run `learnpath check` to see what the section lacks")
+    env = {"LEARNPATH_PAUSE": "1" if pause else "0"}
+    if mine:
+        env["LEARNPATH_MINE"] = str(_mine_ready(catalog, section))
     ready_to_record(catalog, attempt_log=False)
     starting()
-    result = run_child(section.experiment, curriculum=catalog.curriculum, timeout=timeout)
+    result = run_child(section.experiment, curriculum=catalog.curriculum, timeout=timeout,
+                       args=args, env=env, keyboard=pause)
     if result.outcome is not RunOutcome.SUCCEEDED:
         return ExperimentRun(result, ticked=False)
     try:

@@ -74,8 +74,15 @@ def next_section(found, catalog) -> None:
         console.say()
         console.course_text(found.summary)
     console.say()
-    console.say("Steps left:")
-    console.steps((step.what, step.command) for step in found.steps)
+    if found.steps:
+        console.say("Steps left:")
+        console.steps((step.what, step.command) for step in found.steps)
+    else:
+        console.say(f"Every step of {section.id} is done.")
+    if found.mine and found.exercise:
+        console.say()
+        console.note(f"Your exercise passed: run the experiment on your own code with "
+                     f"learnpath run {section.id} --mine")
 
 
 def course_finished(catalog, rows) -> None:

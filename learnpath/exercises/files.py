@@ -25,6 +25,7 @@ EXERCISE_FILE = "exercise.py"
 CHECKS_FILE = "exercise_checks.py"
 STARTER_FILE = "starter.py"
 MUTANTS_FILE = "mutants.yaml"
+BLIND_MUTANTS_FILE = "blind_mutants.yaml"  # optional: mutants written without sight of the checks
 
 
 class ExerciseError(LearnpathError):
@@ -41,6 +42,7 @@ class ExerciseFiles:
     reference: Path  # under solutions/
     starter: Path  # the pristine starter under solutions/, for `reset --exercise` and the tests
     mutants: Path
+    blind_mutants: Path
 
     @property
     def solution_folder(self) -> Path:
@@ -57,6 +59,7 @@ def exercise_files(catalog: Catalog, section: Section) -> ExerciseFiles:
         reference=mirrored / EXERCISE_FILE,
         starter=mirrored / STARTER_FILE,
         mutants=mirrored / MUTANTS_FILE,
+        blind_mutants=mirrored / BLIND_MUTANTS_FILE,
     )
 
 
