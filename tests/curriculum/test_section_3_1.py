@@ -30,7 +30,8 @@ def test_gradient_at_the_start_by_hand_and_by_backward(run_main):
     assert figures["start_f"] == 100.0
     assert figures["start_gradient"] == (10.0, 100.0)
     assert figures["start_gradient_backward"] == (10.0, 100.0)
-    assert "10 times the slope along it" in printed and "10 times farther away along x" in printed
+    prose = " ".join(printed.split())
+    assert "10 times the slope along it" in prose and "10 times farther away along x" in prose
 
 
 def test_converges_below_two_over_l_and_diverges_above(run_main):
@@ -86,8 +87,9 @@ def test_path_zigzags_across_the_valley(run_main):
     figures, printed = run_main
     assert figures["zigzag_signs_of_y"] == [True, False, True, False, True, False]
     assert f"{figures['path_after_20'][0]:.2f}" == "6.81"
-    assert "from 10 to 6.81" in printed
-    picture = printed.split("Step 5.")[1]
+    assert "from 10 to 6.81" in " ".join(printed.split())
+    assert figures["falls_at_every_step"] == {"lr 0.005": True, "lr 0.019": True, "lr 0.021": False}
+    picture = printed.split("Step 5:")[1]
     assert "S" in picture and "+" in picture
     assert all(len(line) <= 80 for line in printed.splitlines())
 
@@ -267,7 +269,7 @@ def test_experiment_runs_alone_in_its_folder():
     """`python experiment.py` in the section folder exits 0 and prints all five steps."""
     result = run_alone(SECTION)
     assert result.returncode == 0, result.stderr
-    assert "Step 5." in result.stdout
+    assert "== Step 5: The path over the contours" in result.stdout
 
 
 def test_code_quoted_in_the_overview_is_in_the_library():
