@@ -57,7 +57,7 @@ def test_xor_is_learned_below_0_01(run_main):
     assert f"{figures['xor_first_loss']:.3f}" == "0.274"
     assert f"{figures['xor_loss']:.4f}" == "0.0017"
     assert [f"{p:.3f}" for p in figures["xor_predictions"]] == ["0.035", "0.959", "0.959", "0.046"]
-    assert "final MSE 0.0017 (below 0.01)" in printed
+    assert "Final MSE 0.0017 (below 0.01)" in printed
 
 
 def test_seeds_side_by_side(run_main):
@@ -314,7 +314,7 @@ def test_experiment_runs_alone_in_its_folder():
     """`python experiment.py` in the section folder exits 0, prints all five steps and fits 80 columns."""
     result = run_alone(SECTION)
     assert result.returncode == 0, result.stderr
-    assert "Step 5." in result.stdout
+    assert "== Step 5: micrograd's two-moons demo" in result.stdout
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
 
 
