@@ -10,7 +10,7 @@ import pytest
 from learnpath.nn import Tensor, Value, accuracy
 from learnpath.nn.optim import SGD, Adam
 
-from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone
+from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "3.3"
 
@@ -120,11 +120,15 @@ def test_momentum_theory_for_the_valley():
         assert spectral_radius(2 / 101, 0.9, c) == pytest.approx(math.sqrt(0.9), abs=1e-9)
         assert spectral_radius(4 / 121, (9 / 11) ** 2, c) == pytest.approx(9 / 11, abs=1e-6)
     assert (1 - math.sqrt(0.9)) ** 2 < 0.0198 < 1.98 < (1 + math.sqrt(0.9)) ** 2
-    # "for any lr from 0.003 to 0.037 (2/101 and 0.01 included)": both directions shrink by sqrt(0.9).
-    for lr in (0.003, 0.01, 2 / 101, 0.037):
+    # "for any lr from 0.0026 to 0.038": the band's ends are (1 - sqrt 0.9)**2 and (1 + sqrt 0.9)**2 / 100.
+    low, high = (1 - math.sqrt(0.9)) ** 2, (1 + math.sqrt(0.9)) ** 2 / 100
+    assert (f"{low:.2g}", f"{high:.2g}", f"{low:.5f}", f"{high:.5f}") == ("0.0026", "0.038", "0.00263", "0.03797")
+    for lr in (low + 1e-6, 0.01, 2 / 101, high - 1e-6):
         for c in (1.0, 100.0):
-            assert spectral_radius(lr, 0.9, c) == pytest.approx(math.sqrt(0.9), abs=1e-9)
-    assert spectral_radius(0.0025, 0.9, 1.0) > math.sqrt(0.9) + 1e-3  # just outside the band along x
+            assert spectral_radius(lr, 0.9, c) == pytest.approx(math.sqrt(0.9), abs=1e-6)
+    assert spectral_radius(low - 1e-4, 0.9, 1.0) > math.sqrt(0.9) + 1e-3  # just outside the band along x
+    overview = (section_dir(SECTION) / "overview.md").read_text(encoding="utf-8")
+    assert "from 0.0026 to 0.038" in overview and "0.00263" in overview and "0.03797" in overview
     # "plain descent at ten times the rate would already diverge above lr = 0.2/L": 10 lr * L > 2.
     assert abs(1 - 10 * 0.0021 * 100) > 1 > abs(1 - 10 * 0.0019 * 100)
 
@@ -320,6 +324,42 @@ def test_quiz_adam_first_step():
     p.grad = 0.0004
     adam.step()
     _assert_matches_key("adam-first-step", -p.data)
+
+
+def test_quiz_dead_network_only_the_output_bias_learns(experiment):
+    """With every hidden ReLU dead, one backward pass gives gradients only to the output bias."""
+    X, y = experiment.make_spirals(300, n_classes=3, noise=0.2, seed=0)
+    model, _ = experiment.train_spiral(lambda ps: SGD(ps, lr=10.0), X, y)
+    loss = experiment.cross_entropy(model(X), y)
+    model.zero_grad()
+    loss.backward()
+    hidden, output = model[0], model[2]
+    grads = {name: (p.grad if p.grad is not None else np.zeros_like(p.data)) for name, p in model.named_parameters()}
+    assert np.all(grads["0.weight"] == 0) and np.all(grads["0.bias"] == 0) and np.all(grads["2.weight"] == 0)
+    assert np.abs(grads["2.bias"]).max() > 0.1
+    assert hidden is not None and output is not None
+    assert quiz_questions(SECTION)["dead-network"]["answer"] == ["a"]
+
+
+def test_quiz_adam_scale():
+    """Steady gradients 100 and 0.01: after 1,000 Adam steps at lr 0.001 both move 0.001 per step."""
+    a, b = Value(0.0), Value(0.0)
+    adam = Adam([a, b], lr=0.001)
+    for _ in range(1000):
+        before = (a.data, b.data)
+        a.grad, b.grad = 100.0, 0.01
+        adam.step()
+    assert before[0] - a.data == pytest.approx(0.001, rel=1e-5)
+    assert before[1] - b.data == pytest.approx(0.001, rel=1e-5)
+    question = quiz_questions(SECTION)["adam-scale"]
+    assert question["choices"][question["answer"]]["text"].startswith("About 0.001 each")
+
+
+def test_quiz_schedule_lr():
+    """Warmup(10, Cosine(0.5, 100)) at step 60 is the cosine half way: 0.25."""
+    from learnpath.nn.optim import Cosine, Warmup
+
+    _assert_matches_key("schedule-lr", Warmup(10, Cosine(0.5, 100))(60))
 
 
 def test_quiz_minibatch_cosine_claim(run_main):
