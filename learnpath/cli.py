@@ -403,6 +403,10 @@ def quiz_command(
         bool, typer.Option("--only-given", help="With --answers: grade and log only the questions the "
                            "file answers; review picks them up; the quiz box is never ticked.")
     ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --answers: grade and show the result, but write "
+                           "nothing (no attempt logged, no box ticked, review unmoved).")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Take a section's quiz: one question at a time on a terminal, or grade --answers FILE.
@@ -421,6 +425,9 @@ def quiz_command(
     if only_given and answers is None:
         raise LearnpathError("--only-given grades an answers file",
                              fix="Pass --answers FILE (or --answers - for stdin) with the questions answered")
+    if dry_run and answers is None:
+        raise LearnpathError("--dry-run grades an answers file without recording it",
+                             fix="Pass --answers FILE (or --answers - for stdin)")
     if answers is not None and seed is not None:
         raise LearnpathError("--seed orders an interactive quiz; an answers file always uses the keys "
                              "as written in quiz.yaml", fix="Leave out --seed")
@@ -442,13 +449,14 @@ def quiz_command(
             views.quiz_revealed(section, quiz)
         return
     taken = study.take_quiz(catalog, section, quiz, answers_file=answers, ask=_ask_quiz,
-                            shuffle_seed=seed, only_given=only_given)
+                            shuffle_seed=seed, only_given=only_given, dry_run=dry_run)
     if as_json:
-        console.print_json(records.quiz_result(taken.result, section=section.id, partial=only_given))
+        console.print_json(records.quiz_result(taken.result, section=section.id, partial=only_given,
+                                               recorded=taken.logged))
     else:
         if answers is not None:
             views.quiz_results(taken.quiz, taken.result)
-        views.quiz_verdict(section, taken.result, partial=only_given, seed=seed)
+        views.quiz_verdict(section, taken.result, partial=only_given, seed=seed, recorded=taken.logged)
     if not taken.result.passed:
         raise typer.Exit(EXIT_FAILED)
 
@@ -653,6 +661,21 @@ def _reset_exercise(ctx: typer.Context, section_id: str, yes: bool) -> None:
     console.success(f"{where} is the starter again.")
     if restored.backup is not None:
         console.note(f"Your version is saved as {restored.backup.relative_to(catalog.root)}")
+
+
+@app.command("mcp")
+def mcp_command(ctx: typer.Context) -> None:
+    """Serve the course to a tutor agent over the Model Context Protocol (stdio).
+
+    Register it with your agent as {"command": "learnpath", "args": ["mcp"]} run in the
+    course folder (or add --root DIR before mcp). Needs: pip install -e '.[mcp]'
+    """
+    try:
+        from learnpath.mcp.server import serve
+    except ImportError as missing:
+        raise LearnpathError(f"the MCP server needs the `mcp` package ({missing.msg})",
+                             fix="Install it with: pip install -e '.[mcp]'") from None
+    serve(find_root(override=ctx.find_root().obj))
 
 
 def main() -> None:

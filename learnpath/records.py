@@ -106,7 +106,7 @@ def next_step(found, catalog: Catalog | None = None) -> dict:
 # ---- quizzes ------------------------------------------------------------------------
 
 
-def quiz_result(result, *, section: str | None, partial: bool = False) -> dict:
+def quiz_result(result, *, section: str | None, partial: bool = False, recorded: bool | None = None) -> dict:
     """`quiz --answers F --json`: a graded attempt (`result` is a quiz.QuizResult).
 
     `partial` is true for `--only-given`: only the questions answered were graded,
@@ -119,6 +119,7 @@ def quiz_result(result, *, section: str | None, partial: bool = False) -> dict:
         pass_mark=result.pass_mark,
         passed=result.passed,
         partial=partial,
+        **({} if recorded is None else {"recorded": recorded}),
         results=[
             {
                 "id": item.id,
@@ -285,6 +286,18 @@ def review_outlook(outlook) -> dict:
         "later": later,
         "next_due": min(upcoming) if upcoming else None,
     })
+
+
+def solution(shown, root) -> dict:
+    """`solution --json`: each task function, the learner's beside the reference's."""
+    return {
+        "section": shown.section_id,
+        "passed": shown.passed,
+        "yours": shown.yours_path.relative_to(root).as_posix(),
+        "reference": shown.reference_path.relative_to(root).as_posix(),
+        "tasks": [{"function": task.function, "yours": task.yours, "reference": task.reference}
+                  for task in shown.tasks],
+    }
 
 
 # ---- for authors ------------------------------------------------------------------------

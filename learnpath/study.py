@@ -150,6 +150,7 @@ def take_quiz(
     ask: Callable[[Any], Mapping[str, Any]] | None = None,
     shuffle_seed: int | None = None,
     only_given: bool = False,
+    dry_run: bool = False,
 ) -> QuizTaken:
     """Grade an answers file, or the answers `ask(quiz)` collects at the terminal, and record it.
 
@@ -161,14 +162,21 @@ def take_quiz(
     exactly those, and the quiz box is never ticked, since the rest of the
     quiz was never answered. This is how a tutor grades one answer given in
     conversation.
+
+    With `dry_run` the answers are graded and nothing is written: a tutor can
+    try how an answer reads without logging it twice or moving it in review.
     """
     from learnpath.answers import grade, load_answers
 
-    ready_to_record(catalog)
+    if not dry_run:
+        ready_to_record(catalog)
     given = load_answers(answers_file, quiz) if answers_file is not None else dict(ask(quiz))
-    if only_given:
+    if only_given:  # a question left blank in a template is not graded: drop it with its blank
         quiz = answered_part(quiz, given)
+        given = {qid: answer for qid, answer in given.items() if qid in quiz.ids}
     result = grade(quiz, given)
+    if dry_run:
+        return QuizTaken(quiz, result, logged=False, ticked=False)
     in_file_keys = {qid: quiz.question(qid).in_file_keys(answer) for qid, answer in given.items()}
     logged, ticked = record_quiz(catalog, section, result, given=in_file_keys,
                                  shuffle_seed=shuffle_seed, partial=only_given)
@@ -181,8 +189,9 @@ def answered_part(quiz, given: Mapping[str, Any]):
 
     answered = [q for q in quiz.questions if given.get(q.id) is not None]
     if not answered:
+        example = quiz.questions[0].id if quiz.questions else "QUESTION_ID"
         raise LearnpathError("--only-given found no answered question in the answers file",
-                             fix="Answer at least one question, e.g. `leaf-grad: b`")
+                             fix=f"Answer at least one question, e.g. `{example}: ...`")
     return replace(quiz, questions=tuple(answered))
 
 

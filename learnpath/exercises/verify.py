@@ -29,6 +29,7 @@ from learnpath.exercises.files import (
     TaskInfo,
     defined_names,
     exercise_files,
+    function_span,
     has_exercise,
     read_tasks,
 )
@@ -61,28 +62,6 @@ class Mutant:
         if self.function is None:
             return reference.replace(self.replace, self.with_, 1)
         return replace_function(reference, self.function, self.code or "")
-
-
-def function_span(source: str, qualified: str) -> tuple[int, int, int] | None:
-    """(first line, last line, indent) of `name` or `Class.name` in `source`, decorators included."""
-    import ast
-
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    body = tree.body
-    *owners, name = qualified.split(".")
-    for owner in owners:  # walk down into the classes named before the function
-        found = [node for node in body if isinstance(node, ast.ClassDef) and node.name == owner]
-        if not found:
-            return None
-        body = found[0].body
-    for node in body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            return first, node.end_lineno or node.lineno, node.col_offset
-    return None
 
 
 def replace_function(source: str, qualified: str, code: str) -> str:
