@@ -59,6 +59,11 @@ def check_descend(ex):
     _compare_paths(parabola, [(1.0,), (0.5,), (0.25,)],
                    "descend(f = x**2, start (1,), lr 0.25, target 0.1)")
 
+    # f lands exactly on the target after one update: "below" is strict, so the walk goes on.
+    exact = ex.descend(lambda p: p[0] * p[0], lambda p: (2 * p[0],), (1.0,), 0.25, target=0.25)
+    _compare_paths(exact, [(1.0,), (0.5,), (0.25,)],
+                   "descend(f = x**2, start (1,), lr 0.25, target 0.25): f(0.5,) = 0.25 is not below 0.25")
+
     for lr, expected_updates in ((0.019, 583), (2 / 101, 576), (0.01, 1112)):
         path = ex.descend(_valley, _valley_gradient, (10.0, 1.0), lr, max_steps=20_000)
         expect_equal(len(path) - 1, expected_updates,

@@ -48,6 +48,13 @@ def check_evaluate(ex):
     expect_close(acc, 0.5, what="accuracy of scores [[2, 0], [0, 1]] for labels [0, 0]")
     expect_close(loss, 0.7201, rel=1e-3, what="loss of scores [[2, 0], [0, 1]] for labels [0, 0]")
 
+    # Scores in the hundreds: exp(1000) overflows, so a softmax must be computed the stable way.
+    fixed.weight.data[...] = [[500.0, 0.0], [0.0, 500.0]]
+    loss, acc = ex.evaluate(fixed, np.array([[2.0, 0.0], [0.0, 1.0]]), np.array([0, 0]))
+    expect_close(loss, 250.0, rel=1e-9,
+                 what="loss of scores [[1000, 0], [0, 500]] for labels [0, 0] (-log softmax: 0 and 500)")
+    expect_close(acc, 0.5, what="accuracy of scores [[1000, 0], [0, 500]] for labels [0, 0]")
+
     def one_case(seed, n):
         X, y = _data(seed, n)
         model = _Watched(_model(seed))
