@@ -118,18 +118,109 @@ def test_misclassified_digits_have_the_truth_in_their_top_three(run_main):
         assert s["top3"][0] != s["label"] and s["label"] in s["top3"]
 
 
-def test_other_splits_score_below_97(experiment, monkeypatch):
-    """The same MLP scores 96.7% with split seed 1 and 96.9% with seed 2 (the Try-this and the caution)."""
-    results = {}
-    for seed in (1, 2):
-        monkeypatch.setattr(experiment, "SPLIT_SEED", seed)
-        X_train, X_test, y_train, y_test = experiment.load_split()
-        scale = experiment.standardizer(X_train)
-        experiment.manual_seed(0)
-        model = experiment.MLP(64, [256, 128, 10])
-        experiment.train(model, scale(X_train), y_train, experiment.EPOCHS, lr=3e-3)
-        results[seed] = experiment.evaluate(model, scale(X_test), y_test)[1]
-    assert (f"{results[1]:.1%}", f"{results[2]:.1%}") == ("96.7%", "96.9%")
+def test_other_seeds_and_splits_give_about_97_percent(experiment):
+    """Starting seeds 1-4: 97.1, 97.6, 96.9, 97.6%; split seeds 1 and 2: 96.7 and 96.9%: about 97% (96.7-97.6%)."""
+    by_init = [experiment.mlp_test_accuracy(init_seed=s) for s in (1, 2, 3, 4)]
+    by_split = [experiment.mlp_test_accuracy(split_seed=s) for s in (1, 2)]
+    assert [f"{a:.1%}" for a in by_init] == ["97.1%", "97.6%", "96.9%", "97.6%"]
+    assert [f"{a:.1%}" for a in by_split] == ["96.7%", "96.9%"]
+    everything = by_init + by_split + [experiment.mlp_test_accuracy()]
+    assert (f"{min(everything):.1%}", f"{max(everything):.1%}") == ("96.7%", "97.6%")
+
+
+def test_l2_over_seeds(experiment):
+    """Seeds 0-4: final validation loss 0.141-0.179 without a penalty, 0.115-0.134 with L2 1e-3, lower with L2 every time."""
+    A_train, A_test, y_train, y_test = _scaled(experiment)
+    plain = [experiment.small_run(A_train, y_train, A_test, y_test, 0.0, init_seed=s) for s in range(5)]
+    l2 = [experiment.small_run(A_train, y_train, A_test, y_test, 1e-3, init_seed=s) for s in range(5)]
+    assert all(b["val_loss"] < a["val_loss"] for a, b in zip(plain, l2))
+
+    def spread(runs, key, fmt):
+        values = [r[key] for r in runs]
+        return format(min(values), fmt), format(max(values), fmt)
+
+    assert spread(plain, "val_loss", ".3f") == ("0.141", "0.179")
+    assert spread(l2, "val_loss", ".3f") == ("0.115", "0.134")
+    assert [f"{r['val_loss']:.3f}" for r in plain[2:4]] == ["0.144", "0.141"]
+    assert [f"{r['val_loss']:.3f}" for r in l2[2:4]] == ["0.121", "0.115"]
+    assert spread(plain, "test_accuracy", ".1%") == ("94.0%", "94.9%")
+    assert spread(l2, "test_accuracy", ".1%") == ("94.7%", "95.8%")
+
+
+def _scaled(experiment):
+    X_train, X_test, y_train, y_test = experiment.load_split()
+    scale = experiment.standardizer(X_train)
+    return scale(X_train), scale(X_test), y_train, y_test
+
+
+def test_patience_3_would_have_stopped_step_4_early(run_main):
+    """Step 4's no-penalty curve is lowest at epoch 40, but patience 3 would stop at 15, keeping epoch 12 (0.172)."""
+    curve = run_main[0]["small_runs"]["no penalty"]["val_curve"]
+    best, best_epoch, stopped = float("inf"), 0, None
+    for epoch, loss in enumerate(curve, start=1):
+        if loss < best:
+            best, best_epoch = loss, epoch
+        elif epoch - best_epoch >= 3:
+            stopped = epoch
+            break
+    assert (stopped, best_epoch, f"{best:.3f}") == (15, 12, "0.172")
+    assert int(np.argmin(curve)) + 1 == 40
+
+
+def test_early_stopping_with_fit(run_main, experiment):
+    """fit on 200 images, patience 3: epoch 10 (validation 0.152), test 92.2%; seeds 1, 2: epochs 11, 11, 94.4%, 94.2%."""
+    stopped = run_main[0]["early_stopping"]
+    assert stopped["best_epoch"] == 10 and f"{stopped['val_loss']:.3f}" == "0.152"
+    assert f"{stopped['test_accuracy']:.1%}" == "92.2%"
+    A_train, A_test, y_train, y_test = _scaled(experiment)
+    others = [experiment.early_stopping_run(A_train, y_train, A_test, y_test, init_seed=s) for s in (1, 2)]
+    assert [r["best_epoch"] for r in others] == [11, 11]
+    assert [f"{r['test_accuracy']:.1%}" for r in others] == ["94.4%", "94.2%"]
+
+
+def test_two_half_batches_accumulated_make_the_full_batch_step(run_main):
+    """Halves of 32 with loss x 1/2 and no zero_grad between: the same gradient and step as 64 at once, to 1e-12."""
+    accumulated = run_main[0]["accumulation"]
+    assert accumulated["gradient_gap"] < 1e-12 and accumulated["weight_gap"] < 1e-12
+    assert accumulated["largest_step"] > 1e-3  # the step itself is far larger than the gap
+
+
+def test_forgetting_zero_grad_ruins_the_mlp(run_main):
+    """Step 3's loop without zero_grad: test loss 4.94 and 58.2%, against 0.096 and 97.3%."""
+    forgot = run_main[0]["forgot_zero_grad"]
+    assert f"{forgot['test_loss']:.2f}" == "4.94" and f"{forgot['test_accuracy']:.1%}" == "58.2%"
+
+
+def test_mine_with_the_reference_reproduces_every_figure(run_main, monkeypatch):
+    """With LEARNPATH_MINE at the reference solution, main() gives every default figure to 1e-6."""
+    import contextlib
+    import io
+
+    from sections import CURRICULUM
+
+    reference = CURRICULUM.parent / "solutions" / "Phase_3" / "Section_4_Real_Dataset" / "exercise.py"
+    monkeypatch.setenv("LEARNPATH_MINE", str(reference))
+    module = load_experiment(SECTION)
+    with contextlib.redirect_stdout(io.StringIO()):
+        mine = module.main()
+    default = dict(run_main[0])
+    assert mine.pop("mine") is True and default.pop("mine") is False
+    _assert_same(mine, default)
+
+
+def _assert_same(a, b, where="figures"):
+    if isinstance(b, dict):
+        assert set(a) == set(b), where
+        for key in b:
+            _assert_same(a[key], b[key], f"{where}[{key!r}]")
+    elif isinstance(b, (list, tuple)):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            _assert_same(x, y, f"{where}[{i}]")
+    elif isinstance(b, float):
+        assert a == pytest.approx(b, rel=1e-6, abs=1e-9), where
+    else:
+        assert a == b, where
 
 
 def test_try_raw_pixels_and_longer_training(experiment):
@@ -235,7 +326,7 @@ def test_experiment_runs_alone_in_its_folder():
     """`python experiment.py` exits 0, prints all six steps and fits 80 columns."""
     result = run_alone(SECTION)
     assert result.returncode == 0, result.stderr
-    assert "Step 6." in result.stdout
+    assert "== Step 8: The mistakes" in result.stdout
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
 
 
@@ -245,9 +336,9 @@ def test_code_quoted_in_the_overview_is_in_the_library():
 
 
 def test_phase_readme_quotes_the_measured_test_accuracy(run_main):
-    """Phase 3's README promises at least 97% and quotes the MLP's measured test accuracy on the fixed split."""
+    """Phase 3's README says about 97% (96.7-97.6% over seeds and splits) and quotes the fixed split's figure."""
     from sections import CURRICULUM
 
     accuracy = run_main[0]["mlp_test_accuracy"]
-    readme = (CURRICULUM / "Phase_3" / "README.md").read_text(encoding="utf-8")
-    assert accuracy >= 0.97 and f"({accuracy:.1%} on the course's fixed split" in readme
+    readme = " ".join((CURRICULUM / "Phase_3" / "README.md").read_text(encoding="utf-8").split())
+    assert "about 97% of a held-out test set right (96.7% to 97.6%" in readme and f"{accuracy:.1%} on the course's fixed split" in readme
