@@ -181,8 +181,27 @@ def test_early_stopping_with_fit(run_main, experiment):
 def test_two_half_batches_accumulated_make_the_full_batch_step(run_main):
     """Halves of 32 with loss x 1/2 and no zero_grad between: the same gradient and step as 64 at once, to 1e-12."""
     accumulated = run_main[0]["accumulation"]
-    assert accumulated["gradient_gap"] < 1e-12 and accumulated["weight_gap"] < 1e-12
-    assert accumulated["largest_step"] > 1e-3  # the step itself is far larger than the gap
+    assert accumulated["gradient_gap"] < 1e-16 and accumulated["weight_gap"] < 1e-16
+    assert f"{accumulated['largest_step']:.3f}" == "0.006"  # the step itself, far larger than the gap
+
+
+def test_try_accumulation_without_the_half(tmp_path):
+    """Without the * 0.5 the accumulated gradient is twice the full one: the weights differ by the whole step."""
+    import importlib.util
+
+    from sections import section_dir
+
+    source = (section_dir(SECTION) / "experiment.py").read_text(encoding="utf-8")
+    assert source.count("* 0.5).backward()") == 1
+    edited = tmp_path / "experiment_no_half.py"
+    edited.write_text(source.replace("* 0.5).backward()", ").backward()"), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("experiment_3_4_no_half", edited)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    X_train, _, y_train, _ = module.load_split()
+    A_train = module.standardizer(X_train)(X_train)
+    result = module.accumulation_check(A_train[:64], y_train[:64])
+    assert result["weight_gap"] == pytest.approx(result["largest_step"], rel=1e-9)
 
 
 def test_forgetting_zero_grad_ruins_the_mlp(run_main):
@@ -292,7 +311,7 @@ def test_quiz_l2_gradient():
 
 
 def test_quiz_early_stopping_answer_is_the_reference_solution():
-    """The reference fit() on scripted losses 0.9, 0.5, 0.6, 0.7, 0.1 with patience 2 returns epoch 2 (choice d)."""
+    """The reference fit() on scripted losses 0.8, 0.6, 0.65, 0.55, 0.7, 0.75, 0.3, patience 2, returns epoch 4."""
     import importlib.util
     from pathlib import Path
 
@@ -300,7 +319,7 @@ def test_quiz_early_stopping_answer_is_the_reference_solution():
     spec = importlib.util.spec_from_file_location("reference_3_4", path)
     reference = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(reference)
-    losses, trained = [0.9, 0.5, 0.6, 0.7, 0.1], []
+    losses, trained = [0.8, 0.6, 0.65, 0.55, 0.7, 0.75, 0.3], []
     reference.train_epoch = lambda model, optimizer, X, y, batch_size, seed: trained.append(seed)
     reference.evaluate = lambda model, X, y: (losses[len(trained) - 1], 0.0)
 
@@ -312,10 +331,27 @@ def test_quiz_early_stopping_answer_is_the_reference_solution():
             self.restored = state["epoch"]
 
     model = Frozen()
-    best = reference.fit(model, None, None, None, None, None, epochs=5, patience=2)
-    assert (best, trained, model.restored) == (2, [1, 2, 3, 4], 2)
+    best = reference.fit(model, None, None, None, None, None, epochs=7, patience=2)
+    assert (best, trained, model.restored) == (4, [1, 2, 3, 4, 5, 6], 4)
     question = quiz_questions(SECTION)["early-stopping-result"]
-    assert question["answer"] == "d" and question["choices"]["d"]["text"].startswith("The model after epoch 2")
+    assert question["answer"] == "d" and question["choices"]["d"]["text"].startswith("The model after epoch 4")
+
+
+def test_quiz_accumulation_scale(experiment):
+    """Four micro-batches of 16, each loss times the key (1/4), accumulate to the gradient of the batch of 64."""
+    A_train, _, y_train, _ = _scaled(experiment)
+    X, y = A_train[:64], y_train[:64]
+    key = float(quiz_questions(SECTION)["accumulation-scale"]["answer"])
+    experiment.manual_seed(0)
+    model = experiment.MLP(64, [256, 128, 10])
+    model.zero_grad()
+    cross_entropy(model(X), y).backward()
+    full = [p.grad.copy() for p in model.parameters()]
+    model.zero_grad()
+    for start in range(0, 64, 16):
+        (cross_entropy(model(X[start:start + 16]), y[start:start + 16]) * key).backward()
+    assert all(np.allclose(p.grad, g, rtol=0, atol=1e-12) for p, g in zip(model.parameters(), full))
+    _assert_matches_key("accumulation-scale", 16 / 64)
 
 
 # ----------------------------------------------------------------------
