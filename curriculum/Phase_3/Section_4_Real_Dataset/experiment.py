@@ -170,6 +170,16 @@ def early_stopping_run(A_train, y_train, A_test, y_test, init_seed: int = 0, par
             "test_accuracy": parts.evaluate(model, A_test, y_test)[1]}
 
 
+def linear_test_accuracy(init_seed: int = 0) -> float:
+    """Step 2's linear baseline from another starting seed: its test accuracy (for the tests)."""
+    X_train, X_test, y_train, y_test = load_split()
+    scale = standardizer(X_train)
+    manual_seed(init_seed)
+    model = Linear(64, 10)
+    train(model, scale(X_train), y_train, EPOCHS, lr=1e-2, label=f"linear, seed {init_seed}")
+    return evaluate(model, scale(X_test), y_test)[1]
+
+
 def mlp_test_accuracy(init_seed: int = 0, split_seed: int = SPLIT_SEED) -> float:
     """Step 3's MLP from another starting seed or on another split: its test accuracy (for the tests)."""
     X, y = load_digits()
