@@ -184,6 +184,8 @@ def main() -> dict:
     # Momentum and Adam step through these two functions: this file's, or with --mine the learner's.
     parts = lab.mine(__file__, momentum_step=momentum_step, adam_step=adam_step)
     figures["mine"] = parts.mine
+    if parts.mine:
+        lab.say("Momentum and Adam run on your momentum_step and adam_step from exercise.py.")
 
     def momentum(lr, mu):
         return lambda ps: Momentum(ps, parts.momentum_step, lr=lr, mu=mu)

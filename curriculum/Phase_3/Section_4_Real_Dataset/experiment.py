@@ -223,6 +223,8 @@ def main() -> dict:
     # evaluate, train_epoch and fit: this file's, or with --mine the learner's.
     parts = lab.mine(__file__, evaluate=evaluate, train_epoch=train_epoch, fit=fit)
     figures["mine"] = parts.mine
+    if parts.mine:
+        lab.say("Training runs on your evaluate, train_epoch and fit from exercise.py.")
 
     # Step 1. The data and the split, fixed by a seed so every run tests on the same 450 images.
     lab.step("The data and the split")
