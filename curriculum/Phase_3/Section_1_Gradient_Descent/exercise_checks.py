@@ -53,6 +53,7 @@ def _compare_paths(got, expected, what):
 @task("descend", "The descent loop with a stopping rule",
       hints=["Start the list with the start point; every update appends one point.",
              "Look at f of the last point before each update: below target, or not finite, means stop.",
+             "Take the gradient once per update, at the point you are leaving, and move every coordinate with it.",
              "A for loop over range(max_steps) can never make more than max_steps updates."])
 def check_descend(ex):
     parabola = ex.descend(lambda p: p[0] * p[0], lambda p: (2 * p[0],), (1.0,), 0.25, target=0.1)

@@ -65,8 +65,8 @@ def check_output_delta(ex):
 
 @task("hidden-delta", "The delta of the hidden layer",
       hints=["Each hidden unit j fed the output through the weight W2[j, 0]: its share is delta2 times that weight.",
-             ("For all units and rows at once that is one matrix product of delta2 with W2;"
-              " transpose so that (n, 1) meets (1, hidden)."),
+             ("For all units, rows and outputs at once that is one matrix product of delta2 with W2:"
+              " which of the two needs transposing so that (n, outputs) meets (outputs, hidden)?"),
              "Then multiply by the hidden sigmoid's slope, H (1 - H), entry by entry."])
 def check_hidden_delta(ex):
     _expect_array(ex.hidden_delta(np.array([[-0.25]]), np.array([[2.0], [-1.0]]), np.array([[0.5, 0.5]])),
@@ -93,7 +93,8 @@ def check_hidden_delta(ex):
 
 @task("weight-grads", "From deltas to weight gradients",
       hints=["A weight W[i, j] multiplies input i and feeds unit j: its gradient sums input_i * delta_j over the rows.",
-             "That sum over rows is a matrix product: (layer input)^T @ delta.",
+             ("That sum over rows is one matrix product of the layer's input with its delta;"
+              " the result must be shaped like the weight matrix."),
              "A bias is added to every row, so its gradient is the delta summed over the rows (axis 0)."])
 def check_weight_gradients(ex):
     X, H = np.array([[1.0, 2.0]]), np.array([[0.5, 0.5]])

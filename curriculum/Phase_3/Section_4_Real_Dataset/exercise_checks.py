@@ -196,7 +196,7 @@ def _expected_fit(losses, patience):
 @task("fit", "Early stopping on a validation set",
       hints=["Track the best validation loss so far, its epoch and model.state_dict() at that epoch.",
              "Stop when the current epoch is `patience` epochs past the best one.",
-             "Strictly lower counts as better; after the loop, model.load_state_dict(best)."])
+             "Strictly lower counts as better; after the loop, the model must hold the best epoch's parameters again."])
 def check_fit(ex):
     best, trained, weights_from = _scripted(ex, [0.9, 0.5, 0.6, 0.7, 0.1])
     expect_equal(best, 2, what="fit's best epoch for validation losses 0.9, 0.5, 0.6, 0.7, 0.1 with patience 2")
