@@ -284,6 +284,30 @@ def test_try_raw_pixels_and_longer_training(experiment):
     assert f"{mlp_accuracy(scale(X_train), scale(X_test), 20)[1]:.1%}" == "97.1%"
 
 
+def test_try_raw_pixels_and_longer_training_over_seeds(experiment):
+    """Seeds 0-4: raw 94.2-98.2%, /16 94.9-96.4%, standardised 96.9-97.6% (10 epochs), 97.1-97.6% (20 epochs)."""
+    X_train, X_test, y_train, y_test = experiment.load_split()
+    scale = experiment.standardizer(X_train)
+
+    def spread(A, B, epochs):
+        accuracies = []
+        for seed in range(5):
+            experiment.manual_seed(seed)
+            model = experiment.MLP(64, [256, 128, 10])
+            experiment.train(model, A, y_train, epochs, lr=3e-3)
+            accuracies.append(experiment.evaluate(model, B, y_test)[1])
+        return accuracies
+
+    raw = spread(X_train, X_test, 10)
+    sixteenths = spread(X_train / 16, X_test / 16, 10)
+    standard = spread(scale(X_train), scale(X_test), 10)
+    longer = spread(scale(X_train), scale(X_test), 20)
+    shown = [(f"{min(a):.1%}", f"{max(a):.1%}") for a in (raw, sixteenths, standard, longer)]
+    assert shown == [("94.2%", "98.2%"), ("94.9%", "96.4%"), ("96.9%", "97.6%"), ("97.1%", "97.6%")]
+    assert all(s > d for s, d in zip(standard, sixteenths))
+    assert any(r > s for r, s in zip(raw, standard))
+
+
 def test_one_epoch_is_22_steps(experiment):
     """1,347 = 21 * 64 + 3: minibatches gives 22 batches, the last of 3."""
     sizes = [len(idx) for idx in experiment.minibatches(1347, 64, seed=0)]
