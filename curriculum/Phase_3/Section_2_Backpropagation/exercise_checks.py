@@ -47,6 +47,13 @@ def _expect_array(got, expected, what: str):
     expect_close(got, expected, what=what, rel=1e-9, abs=1e-12)
 
 
+def _expect_unchanged(given: dict, originals: dict, call: str):
+    """The arrays a task was given must be as they were: it returns new ones."""
+    for name, array in given.items():
+        expect_close(array, originals[name], rel=0, abs=0,
+                     what=f"{name} after {call} (it must not change the arrays it is given)")
+
+
 @task("output-delta", "The delta of the output layer",
       hints=["The loss is a mean over n rows: d/dP of mean((P - Y)**2) is 2 (P - Y) / n.",
              "The chain rule multiplies that by dP/dZ2, the sigmoid's slope P (1 - P)."])
@@ -57,7 +64,10 @@ def check_output_delta(ex):
     def one_case(seed, n):
         X, Y, weights = _network(seed, n)
         t = _tensor_pass(X, Y, weights)
-        _expect_array(ex.output_delta(t["P"].data, Y), t["Z2"].grad,
+        P, Y_given = t["P"].data.copy(), Y.copy()
+        delta2 = ex.output_delta(P, Y_given)
+        _expect_unchanged({"P": P, "Y": Y_given}, {"P": t["P"].data, "Y": Y}, "output_delta")
+        _expect_array(delta2, t["Z2"].grad,
                       f"output_delta on a random batch of {n} rows (seed {seed}) vs the Tensor engine's dloss/dZ2")
 
     for_all(st.integers(0, 10_000), st.integers(1, 8), max_examples=25)(one_case)
@@ -81,7 +91,9 @@ def check_hidden_delta(ex):
     def one_case(seed, n, hidden, outputs):
         X, Y, weights = _network(seed, n, hidden, outputs)
         t = _tensor_pass(X, Y, weights)
-        got = ex.hidden_delta(t["Z2"].grad, weights["W2"], t["H"].data)
+        args = {"delta2": t["Z2"].grad.copy(), "W2": weights["W2"].copy(), "H": t["H"].data.copy()}
+        got = ex.hidden_delta(args["delta2"], args["W2"], args["H"])
+        _expect_unchanged(args, {"delta2": t["Z2"].grad, "W2": weights["W2"], "H": t["H"].data}, "hidden_delta")
         _expect_array(got, t["Z1"].grad,
                       f"hidden_delta on {n} rows, {hidden} hidden unit{'' if hidden == 1 else 's'}, "
                       f"{outputs} output{'' if outputs == 1 else 's'} (seed {seed}) vs the Tensor engine's dloss/dZ1")
@@ -107,7 +119,10 @@ def check_weight_gradients(ex):
     def one_case(seed, n, hidden, outputs):
         X, Y, weights = _network(seed, n, hidden, outputs)
         t = _tensor_pass(X, Y, weights)
-        got = ex.weight_gradients(X, t["H"].data, t["Z1"].grad, t["Z2"].grad)
+        args = {"X": X.copy(), "H": t["H"].data.copy(), "delta1": t["Z1"].grad.copy(), "delta2": t["Z2"].grad.copy()}
+        got = ex.weight_gradients(args["X"], args["H"], args["delta1"], args["delta2"])
+        _expect_unchanged(args, {"X": X, "H": t["H"].data, "delta1": t["Z1"].grad, "delta2": t["Z2"].grad},
+                          "weight_gradients")
         shape = (f"{n} rows, {hidden} hidden unit{'' if hidden == 1 else 's'}, "
                  f"{outputs} output{'' if outputs == 1 else 's'} (seed {seed})")
         for name in ("W1", "b1", "W2", "b2"):
