@@ -377,7 +377,7 @@ def test_node_counts_of_the_scalar_forward_pass():
     """Step 1's counts, walked in the real graph: 32 x 42 = 1,344 weighted-sum nodes and 1,024 relu nodes."""
     import random
 
-    from learnpath.nn import MLP as ScalarMLP
+    from learnpath.nn import ScalarMLP
     from learnpath.nn.data import load_digits
 
     experiment = load_experiment(SECTION)
