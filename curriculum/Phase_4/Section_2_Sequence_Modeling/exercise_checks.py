@@ -156,12 +156,13 @@ def check_softmax_temperature(ex):
         # A batch of tables, 4 axes: every reduction must stay on the last one.
         logits = rng.standard_normal((2, 3, 4, 5)) * scale
         kept = logits.copy()
+        expected = reference_softmax(logits, temperature)
         got = np.asarray(ex.softmax_with_temperature(logits, temperature))
+        expect_close(logits, kept, what="the caller's logits after softmax_with_temperature (they must not change)")
         expect_equal(got.shape, logits.shape, what=f"the shape of softmax_with_temperature on a {logits.shape} array")
-        expect_close(got, reference_softmax(logits, temperature),
+        expect_close(got, expected,
                      what=f"softmax_with_temperature(random (2, 3, 4, 5) scores of size about {scale} (seed {seed}),"
                           f" {temperature!r})")
-        expect_close(logits, kept, what="the caller's logits after softmax_with_temperature (they must not change)")
 
     for_all(st.integers(0, 10_000), st.floats(0.25, 4.0), st.sampled_from([1.0, 30.0, 1000.0]),
             max_examples=40)(one_case)
