@@ -308,3 +308,8 @@ def test_try_one_draw_per_name():
     assert lengths.mean() == pytest.approx(40.62, abs=5e-3)
     assert int((lengths == 50).sum()) == 1615
     assert names[0].startswith("minenenene") and names[1].startswith("tustustus") and names[4] == "e" * 50
+
+
+def test_end_is_likeliest_after_six_letters(run_main):
+    """'.' is the likeliest next token of the learned table after a, e, h, i, n and x (the overview's step 3)."""
+    assert run_main[0]["stop_is_likeliest"] == ["a", "e", "h", "i", "n", "x"]

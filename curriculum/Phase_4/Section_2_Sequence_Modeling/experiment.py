@@ -239,9 +239,10 @@ def main(argv: list[str] | None = None) -> dict:
     figures["mean_sample_length"] = {t: float(np.mean([len(n) for n in v])) for t, v in many.items()}
     figures["mean_train_length"] = float(train_lengths.mean())
     lengths = figures["mean_sample_length"]
+    figures["stop_is_likeliest"] = [ALPHABET[i] for i in range(1, VOCAB) if logits[i].argmax() == 0]
     lab.say(f"Mean length of {SAMPLES:,} samples: {lengths[1.0]:.2f} at T = 1, {lengths[0.5]:.2f} at T = 0.5 "
             f"(train names: {figures['mean_train_length']:.2f}). At T = 0.5 the likeliest token wins more "
-            "often, and after many letters the likeliest is '.'.")
+            f"often, and after {', '.join(figures['stop_is_likeliest'])} the likeliest next token is '.'.")
 
     lab.step("How temperature spreads the first letter")
     figures["first_letter_entropy"] = {
