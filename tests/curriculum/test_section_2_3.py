@@ -142,10 +142,15 @@ _assert_matches_key = numeric_key_check(SECTION)
 
 
 def test_quiz_sigmoid_peak_slope():
-    """Value.sigmoid's gradient at 0 is the key."""
-    x = Value(0.0)
+    """Value.sigmoid's gradient at ln 3 is the key (and 0.25 at 0 is larger)."""
+    import math
+
+    x = Value(math.log(3.0))
     x.sigmoid().backward()
-    _assert_matches_key("sigmoid-peak-slope", x.grad)
+    _assert_matches_key("sigmoid-slope-at-ln3", x.grad)
+    peak = Value(0.0)
+    peak.sigmoid().backward()
+    assert peak.grad == 0.25 > x.grad
 
 
 def test_quiz_tanh_slope_from_output():

@@ -133,8 +133,8 @@ _assert_matches_key = numeric_key_check(SECTION)
 
 
 def test_quiz_bce_confident_miss():
-    """BCE of p = 0.1 with label 1 is the key."""
-    _assert_matches_key("bce-confident-miss", binary_cross_entropy(Value(0.1), 1).data)
+    """BCE of p = 0.3 with label 1 is the key."""
+    _assert_matches_key("bce-confident-miss", binary_cross_entropy(Value(0.3), 1).data)
 
 
 def test_quiz_mse_sigmoid_slope():
