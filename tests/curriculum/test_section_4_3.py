@@ -214,7 +214,8 @@ def test_mine_runs_the_learners_functions(monkeypatch, tmp_path):
     source = source.replace("    weights = softmax_rows(mask_future(attention_scores(q, k)))",
                             "    CALLS.append(1)\n    weights = softmax_rows(mask_future(attention_scores(q, k)))")
     copy = tmp_path / "exercise.py"
-    copy.write_text("CALLS = []\n" + source, encoding="utf-8")
+    copy.write_text(source.replace("from learnpath.nn import Tensor\n", "from learnpath.nn import Tensor\n\nCALLS = []\n"),
+                    encoding="utf-8")
     monkeypatch.setenv("LEARNPATH_MINE", str(copy))
     experiment = load_experiment(SECTION)
     parts = experiment.the_attention()

@@ -154,7 +154,7 @@ def main() -> dict:
     whose = "your attention" if figures["mine"] else "the library's attention"
 
     # Step 1: the two tasks, on one example.
-    lab.step("Step 1. The task: read 6 digits, then write the answer one digit at a time")
+    lab.step("The task: read 6 digits, then write the answer one digit at a time")
     show = " ".join(map(str, example))
     lab.say(f"  reverse {show} -> {' '.join(map(str, targets_for('reverse', example[None])[0]))}\n"
             f"  sort    {show} -> {' '.join(map(str, targets_for('sort', example[None])[0]))}")
@@ -163,8 +163,7 @@ def main() -> dict:
 
     for task in ("reverse", "sort"):
         # Steps 2 and 4: train on fresh random sequences, score on 1,000 it never saw.
-        step = 2 if task == "reverse" else 4
-        lab.step(f"Step {step}. Learn to {task}")
+        lab.step(f"Learn to {task}")
         lab.say(f"A GPT with {N_LAYER} block, {N_HEAD} heads, width {N_EMBD}, with {whose} in its block; "
                 f"AdamW, {STEPS[task]} steps of {BATCH} random sequences.")
         model, losses, seen = train(task, STEPS[task])
@@ -179,7 +178,7 @@ def main() -> dict:
                 f"{show} -> {' '.join(map(str, figures[task]['example']))}.")
         if task == "reverse":
             # Step 3: row j writes answer digit j, which is input digit 5 - j: where is each row's peak?
-            lab.step("Step 3. Where does it look?")
+            lab.step("Where does it look?")
             lab.say(f"The attention of the positions that write the answer (rows), over the whole sequence "
                     f"(columns), averaged over the {N_HEAD} heads.")
             writers, rows, columns = attention_picture(model, example)
@@ -191,7 +190,7 @@ def main() -> dict:
                     f"it: {', '.join(f'{w:.3f}' for w in figures['reverse']['peak_weights'])}.")
 
     # Step 5: the backward pass of the attention the model used, against measured slopes.
-    lab.step(f"Step 5. A gradient check through {whose} (float64)")
+    lab.step(f"A gradient check through {whose} (float64)")
     error = attention_gradient_check()
     figures["gradcheck_error"] = error
     lab.say(f"backward() against measured slopes: the largest relative error is {error:.1e}.")

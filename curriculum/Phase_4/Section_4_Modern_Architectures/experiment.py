@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> dict:
     figures: dict = {"run": run, "mine": parts.mine}
 
     # Step 1: every parameter, by hand, before the model exists; step 3 asks the model to agree.
-    lab.step(f"Step 1. The model: GPT, {run.n_layer} block(s), {run.n_head} heads, width {run.n_embd}")
+    lab.step(f"The model: GPT, {run.n_layer} block(s), {run.n_head} heads, width {run.n_embd}")
     lab.say("On 27 tokens and 16 positions. Its parameters, part by part:")
     parts_count = parameters_by_part(vocab=27, block_size=16, n_layer=run.n_layer, n_embd=run.n_embd)
     by_hand = sum(parts_count.values())
@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> dict:
     figures["by_hand"] = by_hand
 
     # Step 2: the same formula, at the size of a real model.
-    lab.step("Step 2. The same formula at GPT-2 small's sizes")
+    lab.step("The same formula at GPT-2 small's sizes")
     figures["gpt2_small"] = gpt2_small_parameters()
     lab.say(f"12 blocks, width 768, 1,024 positions, 50,257 tokens, the head tied to the token embedding: "
             f"{figures['gpt2_small']:,} parameters.")
@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> dict:
     # Step 3: train, and score on names the model never trained on.
     whose = "your GPT, your loss and your training step" if parts.mine else "the library's GPT"
     label = "several minutes" if run is LONG else "about 10 seconds"
-    lab.step(f"Step 3. Train on the names ({label})")
+    lab.step(f"Train on the names ({label})")
     lab.say(f"Training {whose}: AdamW, {run.steps:,} steps of {run.batch} names, gradients clipped to a "
             f"global norm of {MAX_NORM:g}.")
     result = train(run, report_every=500 if run is LONG else 0)
@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> dict:
             "4.2's bigram 2.4515, a uniform guess 3.2958).")
 
     # Step 4: the model writes names, one character at a time, until it writes the end token.
-    lab.step("Step 4. New names, sampled one character at a time (temperature 1)")
+    lab.step("New names, sampled one character at a time (temperature 1)")
     lab.say(words_within(" ", result["samples"]))
     return figures
 
