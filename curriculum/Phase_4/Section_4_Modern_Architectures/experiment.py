@@ -248,8 +248,8 @@ def main(argv: list[str] | None = None) -> dict:
     same = "the same as" if result["parameters"] == by_hand else "DIFFERENT from"
     lab.say(f"The model counts its own parameters: {result['parameters']:,}, {same} the count by hand.")
     print(loss_curve(result["losses"], title=f"training loss (minibatches of {run.batch} names)", height=10))
-    lab.say(f"Dev loss {result['dev_loss']:.4f} nats per character (on the same dev names: 4.1's MLP 2.1168, "
-            "4.2's bigram 2.4515, a uniform guess 3.2958).")
+    lab.say(f"Dev loss {result['dev_loss']:.4f} nats per character (on the same dev names: the counted bigram "
+            "2.4515, the character MLP 2.1168, a uniform guess 3.2958).")
 
     # Step 4: the model writes names, one character at a time, until it writes the end token.
     lab.step("New names, sampled one character at a time (temperature 1)")
