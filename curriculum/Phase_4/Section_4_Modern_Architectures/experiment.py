@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     # Step 3: train, and score on names the model never trained on.
     whose = "your GPT, your loss and your training step" if parts.mine else "the library's GPT"
-    label = "several minutes" if run is LONG else "about 10 seconds"
+    label = "several minutes" if run is LONG else "a few seconds"
     lab.step(f"Train on the names ({label})")
     lab.say(f"Training {whose}: AdamW, {run.steps:,} steps of {run.batch} names, gradients clipped to a "
             f"global norm of {MAX_NORM:g}.")
