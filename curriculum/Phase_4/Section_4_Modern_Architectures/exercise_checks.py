@@ -69,11 +69,12 @@ def random_ids(seed: int, batch: int, time: int) -> np.ndarray:
 
 @task("embeddings", "Token plus position embeddings, positions cut to the sequence's length",
       hints=[
-          "wte(ids) gives each token's vector, (batch, time, width). The positions' vectors are the first "
-          "`time` rows of wpe's table, one per position, the same for every row of the batch.",
-          "Broadcasting adds a (time, width) table to every (time, width) slice of the batch: no loop needed.",
-          "A sequence shorter than block_size uses only the first rows of the position table: cut it to the "
-          "length of ids, not to block_size.",
+          "Two tables: one row per token (wte) and one row per position (wpe). A position's vector is the sum "
+          "of its token's row and its position's row.",
+          "Broadcasting adds a (time, width) array to every (time, width) slice of a (batch, time, width) one: "
+          "no loop over the batch is needed.",
+          "A sequence shorter than block_size uses only the first rows of the position table: as many rows as "
+          "ids has columns, not block_size.",
       ])
 def check_embeddings(ex):
     model = ex.GPT(2, 3, 1, 1, 2, rng=np.random.default_rng(0))
@@ -151,7 +152,7 @@ def _first_wrong_part(ex) -> str | None:
 
 @task("forward", "The GPT's forward pass: embeddings, blocks, final norm, head",
       hints=[
-          "Start from self.embed(ids); pass the result through every block of self.blocks, in order.",
+          "Start from your embeddings (task embeddings), then let every block transform them, in order.",
           "The head reads the stream through the final layer norm, ln_f.",
           "A sequence longer than block_size has no position vectors: raise ValueError before anything else.",
       ])
