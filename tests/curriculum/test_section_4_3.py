@@ -12,7 +12,7 @@ import pytest
 
 from learnpath.nn import MultiHeadAttention, Tensor
 from learnpath.nn import functional as F
-from learnpath.answers import _text_matches
+from learnpath.quiz.answers import grade_question
 from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "4.3"
@@ -228,18 +228,18 @@ def test_mine_runs_the_learners_functions(monkeypatch, tmp_path):
                                    "bottom-left corner", "bottom left to top right", "Anti diagonal."])
 def test_quiz_reverse_pattern_accepts(typed):
     """The line of the reversing model's peaks runs '/': its right names are accepted."""
-    assert _text_matches(_question("reverse-pattern"), typed)
+    assert grade_question(_question("reverse-pattern"), typed).correct
 
 
 @pytest.mark.parametrize("typed", ["backslash diagonal", "main diagonal", "diagonal", "top left to bottom right",
                                    "the leading diagonal", "bottom right to top left", "a vertical line"])
 def test_quiz_reverse_pattern_rejects(typed):
     """The main diagonal (copying, '\\') and other lines are not accepted."""
-    assert not _text_matches(_question("reverse-pattern"), typed)
+    assert not grade_question(_question("reverse-pattern"), typed).correct
 
 
 def _question(question_id: str):
-    from learnpath.quizfile import load_quiz
+    from learnpath.quiz.file import load_quiz
 
     quiz = load_quiz(section_dir(SECTION) / "quiz.yaml")
     return next(q for q in quiz.questions if q.id == question_id)
