@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from learnpath.nn import MLP, Tensor, Value
+from learnpath.nn import ScalarMLP, Tensor, Value
 from learnpath.nn.losses import hinge, l2_penalty
 
 from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone
@@ -126,7 +126,7 @@ def test_value_and_tensor_engines_take_the_same_first_steps(experiment):
     X, y = experiment.make_moons(100, noise=0.1, seed=0)
     signs = 2.0 * y - 1.0
     random.seed(1337)
-    model = MLP(2, [16, 16, 1])
+    model = ScalarMLP(2, [16, 16, 1])
     params = experiment.moons_tensors_from(model)
     for k in range(3):
         scores = [model([Value(float(a)), Value(float(b))]) for a, b in X]
@@ -287,11 +287,11 @@ def test_code_quoted_in_the_overview_is_in_the_library():
 
 
 def test_our_mlp_draws_micrograds_starting_weights():
-    """After random.seed(1337), our MLP(2, [16, 16, 1]) holds exactly micrograd's 337 starting parameters."""
+    """After random.seed(1337), our ScalarMLP(2, [16, 16, 1]) holds exactly micrograd's 337 starting parameters."""
     from micrograd.nn import MLP as MicrogradMLP  # a test dependency (pyproject.toml), the reference engine
 
     random.seed(1337)
     theirs = [p.data for p in MicrogradMLP(2, [16, 16, 1]).parameters()]
     random.seed(1337)
-    ours = [p.data for p in MLP(2, [16, 16, 1]).parameters()]
+    ours = [p.data for p in ScalarMLP(2, [16, 16, 1]).parameters()]
     assert len(ours) == 337 and ours == theirs

@@ -14,7 +14,7 @@ import random
 
 import numpy as np
 
-from learnpath.nn import MLP, Tensor, Value
+from learnpath.nn import ScalarMLP, Tensor, Value
 from learnpath.nn.data import make_moons, make_xor
 from learnpath.nn.losses import hinge, l2_penalty
 from learnpath.nn.optim import SGD, LinearDecay
@@ -142,7 +142,7 @@ def read_hidden_units(weights) -> list[dict]:
     return units
 
 
-def moons_tensors_from(model: MLP) -> list[Tensor]:
+def moons_tensors_from(model: ScalarMLP) -> list[Tensor]:
     """The weights of a Value MLP as Tensors [W1, b1, W2, b2, ...], W of shape (inputs, neurons)."""
     params = []
     for layer in model.layers:
@@ -164,7 +164,7 @@ def moons_scores(params: list[Tensor], X: np.ndarray) -> Tensor:
 def train_moons(init_seed: int, X: np.ndarray, y: np.ndarray, steps: int = 100):
     """micrograd's demo recipe: MLP(2, [16, 16, 1]), hinge loss + 1e-4 L2, lr 1.0 - 0.9 k / 100."""
     random.seed(init_seed)
-    model = MLP(2, [16, 16, 1])  # draws the same starting weights as micrograd after the same seed
+    model = ScalarMLP(2, [16, 16, 1])  # draws the same starting weights as micrograd after the same seed
     params = moons_tensors_from(model)
     signs = 2.0 * y - 1.0  # labels 0/1 become -1/+1 for the hinge loss
     optimizer = SGD(params, lr=LinearDecay(1.0, 0.1, steps))
