@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from learnpath.nn import Tensor, clip_grad_norm_, init, no_grad
+from learnpath.nn import Tensor, clip_grad_norm_, no_grad
 from learnpath.nn import functional as F
+from learnpath.nn import gpt as library
 from learnpath.nn.attention import MultiHeadAttention
 from learnpath.nn.layers import GELU, Embedding, LayerNorm, Linear, Module
 
@@ -30,15 +31,16 @@ PAD = -1  # fills a row of token ids after its name has ended; never a real toke
 class Block(Module):
     """One transformer block: causal self-attention, then a 4x wide MLP, each on a residual branch."""
 
-    def __init__(self, n_embd: int, n_head: int, *, dtype=np.float64, rng=None) -> None:
+    def __init__(self, n_embd: int, n_head: int, *, block_size: int | None = None, dtype=np.float64,
+                 rng=None) -> None:
         super().__init__()
         self.norm1 = LayerNorm(n_embd, dtype=dtype)
-        self.self_attn = MultiHeadAttention(n_embd, n_head, causal=True, dtype=dtype, rng=rng)
+        # causal: the layer keeps a (block_size, block_size) mask, as a buffer
+        self.self_attn = MultiHeadAttention(n_embd, n_head, causal=True, block_size=block_size, dtype=dtype, rng=rng)
         self.norm2 = LayerNorm(n_embd, dtype=dtype)
         self.linear1 = Linear(n_embd, 4 * n_embd, dtype=dtype, rng=rng)  # the MLP widens...
         self.activation = GELU()
         self.linear2 = Linear(4 * n_embd, n_embd, dtype=dtype, rng=rng)  # ...and narrows back
-        self.linear2.residual_projection = True  # GPT-2 starts it smaller: see init.gpt2_init_
 
     def forward(self, x: Tensor) -> Tensor:
         """The block on x (batch, time, width), pre-norm as in GPT-2.
@@ -62,10 +64,13 @@ class GPT(Module):
         self.vocab_size, self.block_size = vocab_size, block_size
         self.wte = Embedding(vocab_size, n_embd, dtype=dtype, rng=rng)  # one vector per token
         self.wpe = Embedding(block_size, n_embd, dtype=dtype, rng=rng)  # one vector per position
-        self.blocks = [Block(n_embd, n_head, dtype=dtype, rng=rng) for _ in range(n_layer)]
+        self.blocks = [Block(n_embd, n_head, block_size=block_size, dtype=dtype, rng=rng) for _ in range(n_layer)]
         self.ln_f = LayerNorm(n_embd, dtype=dtype)
         self.lm_head = Linear(n_embd, vocab_size, bias=False, dtype=dtype, rng=rng)
-        init.gpt2_init_(self, n_layer, rng)  # GPT-2's starting weights, as the library's GPT
+        # GPT-2's starting weights, drawn in the library GPT's order: its _init_weights applied
+        # to every module, the layers that add to the residual stream starting smaller.
+        adds_to_stream = [m for b in self.blocks for m in (b.self_attn.out_proj, b.linear2)]
+        self.apply(lambda m: library.GPT._init_weights(m, n_layer, any(m is a for a in adds_to_stream), rng))
 
     def embed(self, ids: np.ndarray) -> Tensor:
         """Each position's starting vector: its token's row of wte plus its position's row of wpe.
