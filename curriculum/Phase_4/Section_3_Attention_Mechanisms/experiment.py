@@ -156,7 +156,8 @@ def main() -> dict:
     # Step 1: the two tasks, on one example.
     lab.step("The task: read 6 digits, then write the answer one digit at a time")
     show = " ".join(map(str, example))
-    lab.say(f"  reverse {show} -> {' '.join(map(str, targets_for('reverse', example[None])[0]))}\n"
+    lab.say(f"The two tasks, on one example:\n"
+            f"  reverse {show} -> {' '.join(map(str, targets_for('reverse', example[None])[0]))}\n"
             f"  sort    {show} -> {' '.join(map(str, targets_for('sort', example[None])[0]))}")
     lab.say("The model reads the 6 digits and the answer so far (causal attention: never ahead) and predicts "
             "the next digit; only the 6 answer digits are scored.")
@@ -186,7 +187,7 @@ def main() -> dict:
             peaks = writers.argmax(axis=1).tolist()
             figures["reverse"]["peaks"] = peaks
             figures["reverse"]["peak_weights"] = [float(writers[j, peaks[j]]) for j in range(LENGTH)]
-            lab.say(f"Each row's strongest column: {peaks}. Answer digit j is input digit 5 - j. The weight on "
+            lab.say(f"Each row's strongest column: {peaks}. Answer digit j is input digit 5-j. The weight on "
                     f"it: {', '.join(f'{w:.3f}' for w in figures['reverse']['peak_weights'])}.")
 
     # Step 5: the backward pass of the attention the model used, against measured slopes.

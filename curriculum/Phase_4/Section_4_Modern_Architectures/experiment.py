@@ -182,8 +182,9 @@ def train(run: Run, report_every: int = 0, seed: int = SEED) -> dict:
                 dev_curve.append((step + 1, dev_loss(parts, model, dev_rows)))
                 elapsed = time.perf_counter() - start
                 left = elapsed / (step + 1) * (run.steps - step - 1)
-                lab.say(f"  step {step + 1:5,}/{run.steps:,}  train {np.mean(losses[-report_every:]):.4f}"
-                        f"  dev {dev_curve[-1][1]:.4f}  {elapsed / 60:4.1f} min, about {left / 60:.1f} min left")
+                print(f"  step {step + 1:5,}/{run.steps:,}  train {np.mean(losses[-report_every:]):.4f}"
+                      f"  dev {dev_curve[-1][1]:.4f}  {elapsed / 60:4.1f} min, about {left / 60:.1f} min left",
+                      flush=True)  # a line of figures, kept as it is
     seconds = time.perf_counter() - start
     start_ids = np.zeros((10, 1), dtype=np.int64)  # '.': a name starts here
     sampled = parts.generate(model, start_ids, rows.shape[1] - 2, rng=np.random.default_rng(7),
@@ -224,11 +225,11 @@ def main(argv: list[str] | None = None) -> dict:
 
     # Step 1: every parameter, by hand, before the model exists; step 3 asks the model to agree.
     lab.step(f"The model: GPT, {run.n_layer} block(s), {run.n_head} heads, width {run.n_embd}")
-    lab.say("On 27 tokens and 16 positions. Its parameters, part by part:")
     parts_count = parameters_by_part(vocab=27, block_size=16, n_layer=run.n_layer, n_embd=run.n_embd)
     by_hand = sum(parts_count.values())
     table = [f"  {name:42} {count:9,}" for name, count in parts_count.items()]
-    lab.say("\n".join([*table, f"  {'total, by hand':42} {by_hand:9,}"]))
+    lab.say("\n".join(["On 27 tokens and 16 positions. Its parameters, part by part:", *table,
+                       f"  {'total, by hand':42} {by_hand:9,}"]))
     figures["by_hand"] = by_hand
 
     # Step 2: the same formula, at the size of a real model.
