@@ -80,8 +80,12 @@ def check_embeddings(ex):
     model = ex.GPT(2, 3, 1, 1, 2, rng=np.random.default_rng(0))
     model.wte.weight.data[...] = [[1.0, 1.0], [2.0, 2.0]]
     model.wpe.weight.data[...] = [[10.0, 0.0], [20.0, 0.0], [30.0, 0.0]]
-    got = model.embed(np.array([[1, 0]]))
     what = "embed([[1, 0]]) with wte rows [1, 1], [2, 2] and wpe rows [10, 0], [20, 0], [30, 0]"
+    try:
+        got = model.embed(np.array([[1, 0]]))
+    except ValueError as error:
+        raise Mismatch(what + " (2 positions, a position table of 3 rows)",
+                       expected="[[[12, 2], [21, 1]]]", got=f"ValueError: {error}") from None
     expect_tensor(got, what)
     expect_close(np.asarray(got.data), np.array([[[12.0, 2.0], [21.0, 1.0]]]), what=what)
 
@@ -172,7 +176,12 @@ def _check_forward(ex):
     def one_case(seed, batch, time, n_layer):
         mine, library = twin_models(ex, seed, n_layer)
         ids = random_ids(seed, batch, time)
-        got = mine(ids)
+        try:
+            got = mine(ids)
+        except ValueError as error:
+            raise Mismatch(f"GPT.forward on ids of shape ({batch}, {time}) with block_size {BLOCK_SIZE}",
+                           expected=f"logits of shape ({batch}, {time}, {VOCAB}): up to block_size tokens fit",
+                           got=f"ValueError: {error}") from None
         expect_tensor(got, "GPT.forward")
         expected = library(ids)
         where = f"ids of shape ({batch}, {time}), {n_layer} block(s) (seed {seed})"
@@ -374,12 +383,18 @@ def check_generate(ex):
         original = ids.copy()
         expected = library_generate(ScoreTable(seed, block_size, scale=scale), ids.copy(), new, block_size,
                                     temperature, top_k, rng=np.random.default_rng(100 + seed), stop_token=stop)
-        got = ex.generate(model, ids, new, temperature, top_k, rng=np.random.default_rng(100 + seed),
-                          stop_token=stop)
         what = (f"generate on {rows} rows starting {original.tolist()}, {new} new tokens, block_size {block_size}, "
                 f"temperature {temperature}, top_k {top_k}, stop_token {stop}"
                 + (f", logits of size about {scale:g}" if scale > 10 else "")
                 + f" (a stand-in model; rng = np.random.default_rng({100 + seed}))")
+        try:
+            got = ex.generate(model, ids, new, temperature, top_k, rng=np.random.default_rng(100 + seed),
+                              stop_token=stop)
+        except ValueError as error:
+            if "longer than block_size" not in str(error):
+                raise
+            raise Mismatch(f"the context generate gave the model, in {what}",
+                           expected=f"at most the last {block_size} tokens of each row", got=str(error)) from None
         expect_equal(original.tolist(), ids.tolist(), what=f"the caller's ids after {what}")
         got = np.asarray(got)
         if got.shape != expected.shape:
