@@ -224,7 +224,19 @@ def _library_loss(model, rows: np.ndarray) -> Tensor:
     return F.cross_entropy(model(inputs), targets, ignore_index=-100)
 
 
-class InputWatcher:
+class StandIn:
+    """What a stand-in model shares with a real one besides being called: the train/eval switches."""
+
+    training = False
+
+    def eval(self):
+        return self
+
+    def train(self, mode: bool = True):
+        return self
+
+
+class InputWatcher(StandIn):
     """A stand-in model: remembers what it was given, refuses ids outside the vocabulary."""
 
     block_size = 32
@@ -321,7 +333,8 @@ def check_train_step(ex):
             batch = _name_rows([3, 1, 5, 2], 10 * seed + step)
             got = ex.train_step(mine, my_optimizer, batch, max_norm)
             expected = _right_step(right, right_optimizer, batch, max_norm)
-            what = f"train_step number {step + 1} with max_norm {max_norm} (AdamW, lr 0.01, weight decay 0.01)"
+            what = (f"train_step number {step + 1} with max_norm {max_norm} (AdamW, lr 0.01, weight decay 0.01; "
+                    "before the first step every .grad held 3.0, left over from an earlier backward())")
             if not isinstance(got, float):
                 raise Mismatch(f"what {what} returns", expected="the loss as a plain Python float",
                                got=f"a {type(got).__name__}")
@@ -334,7 +347,7 @@ def check_train_step(ex):
 # generate
 
 
-class ScoreTable:
+class ScoreTable(StandIn):
     """A stand-in model: the next token's logits depend on the last two tokens, and it refuses too long a context."""
 
     def __init__(self, seed: int, block_size: int, vocab: int = 6, scale: float = 2.0):
@@ -405,7 +418,7 @@ def check_generate(ex):
                            got=max(model.lengths))
 
     # Across many draws the frequencies follow softmax(logits / temperature).
-    class TwoTokens:
+    class TwoTokens(StandIn):
         block_size = 1
 
         def __call__(self, ids):
