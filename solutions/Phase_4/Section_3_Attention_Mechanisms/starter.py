@@ -57,8 +57,8 @@ def mask_future(scores: Tensor) -> Tensor:
     Example: [[1, 2, 3], [4, 5, 6], [7, 8, 9]] becomes
     [[1, -inf, -inf], [4, 5, -inf], [7, 8, 9]].
     """
-    # TODO: a (T, T) table of the allowed pairs, turned into numbers that leave
-    # the allowed scores alone and make the others -inf when combined with them.
+    # TODO: the same scores with -inf above the diagonal, as a Tensor the gradient
+    # still flows through to the scores that stay.
     raise NotImplementedError("mask_future is not written yet")
 
 
@@ -72,8 +72,8 @@ def softmax_rows(scores: Tensor) -> Tensor:
     Examples: [0, ln 3] gives [0.25, 0.75]; [1000, 1000] gives [0.5, 0.5];
     [2, -inf] gives [1, 0].
     """
-    # TODO: shift each row so that its largest score is 0 (that changes no
-    # weight), then exponentiate and normalise.
+    # TODO: weights that sum to 1 along each row, finite for scores of 1000,
+    # exactly 0 where a score is -inf.
     raise NotImplementedError("softmax_rows is not written yet")
 
 
@@ -101,7 +101,7 @@ def split_heads(x: Tensor, n_head: int) -> Tensor:
     Example: x = [[[0, 1, 2, 3], [4, 5, 6, 7]]] (B = 1, T = 2, C = 4) with
     2 heads gives head 0 = [[0, 1], [4, 5]] and head 1 = [[2, 3], [6, 7]].
     """
-    # TODO: give each head its own axis, then move that axis in front of the positions.
+    # TODO: out[b, h] is head h's slice of every position of x[b].
     raise NotImplementedError("split_heads is not written yet")
 
 
@@ -113,7 +113,7 @@ def merge_heads(x: Tensor) -> Tensor:
     Example: head 0 = [[0, 1], [4, 5]] and head 1 = [[2, 3], [6, 7]] (B = 1)
     give [[[0, 1, 2, 3], [4, 5, 6, 7]]].
     """
-    # TODO: undo split_heads, step by step in the reverse order.
+    # TODO: the inverse of split_heads: position t holds every head's row t, head 0 first.
     raise NotImplementedError("merge_heads is not written yet")
 
 

@@ -51,7 +51,7 @@ class Block(Module):
         added to the stream it read, which is never normalised itself.
         Same shape in and out.
         """
-        # TODO: two lines, one per half: each adds its branch's output to what it read.
+        # TODO: both halves, each adding its branch's output to the stream it read.
         raise NotImplementedError("Block.forward is not written yet")
 
 
