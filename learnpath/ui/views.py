@@ -1,0 +1,345 @@
+"""What each command shows a person: the records of the use cases, laid out with console.py.
+
+The commands (learnpath/cli/) decide which view to call; console.py knows how
+to draw a line, a table or Markdown. This module is the layout in between, one function per
+thing a command prints, so a change to how a quiz result reads is made here
+and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Union
+
+from learnpath.ui import console
+
+if TYPE_CHECKING:
+    from learnpath.catalog import Catalog, Section
+    from learnpath.course.status import NextSection, SectionStatus
+    from learnpath.errors import LearnpathError
+    from learnpath.exercises.files import TaskInfo
+    from learnpath.exercises.grading import ExerciseReport
+    from learnpath.exercises.starter import Solution
+    from learnpath.quiz.model import Question, Quiz, QuizResult
+    from learnpath.quiz.schedule import Card
+    from learnpath.record.attempts import BestAttempt
+    from learnpath.record.progress import SectionState
+    from learnpath.sandbox import RunResult
+    from learnpath.study.experiment import ExperimentRun
+    from learnpath.study.review import ReviewOutlook, ReviewPlan
+
+
+def section_list(rows: Sequence[SectionStatus], catalog: Catalog | None = None) -> None:
+    """`learnpath list`: one table per phase, with each phase's progress, then the whole course's."""
+    tables = []
+    for phase_title in dict.fromkeys(row.section.phase_title for row in rows):
+        in_phase = [row for row in rows if row.section.phase_title == phase_title]
+        done = sum(row.state.done for row in in_phase)
+        cells = [
+            (
+                row.section.id,
+                row.section.title,
+                console.tick_mark(row.state.experiment),
+                "-" if row.state.exercise is None else console.tick_mark(row.state.exercise),
+                _quiz_cell(row.state, row.best),
+                console.tick_mark(row.state.done),
+            )
+            for row in in_phase
+        ]
+        tables.append((phase_title, cells, f"{done} of {len(in_phase)} done"))
+    console.section_table(tables)
+    console.say()
+    if catalog is not None:
+        from learnpath.course.status import course_progress
+
+        progress = course_progress(catalog, list(rows) if len(rows) == len(catalog.sections) else None)
+        console.course_progress(progress.done, progress.total)
+    console.note(f"{console.tick_mark(True)} done, {console.tick_mark(False)} not yet, - no exercise in "
+                 "that section. `learnpath next` says what to do next.")
+
+
+def _quiz_cell(state: SectionState, best: BestAttempt | None = None) -> str:
+    """The best score written in PROGRESS.md with a tick; else the best failed attempt in the
+    log with a cross, so a learner sees how close they came; else a dot."""
+    if state.quiz is not None:
+        mark = f"{console.points(state.quiz.score)}/{console.points(state.quiz.total)}"
+        return f"{mark} {console.tick_mark(True)}" if state.quiz_passed else mark
+    if not state.quiz_passed and best is not None:
+        return f"{console.points(best.score)}/{console.points(best.total)} {console.cross()}"
+    return console.tick_mark(state.quiz_passed)
+
+
+def next_section(found: NextSection | None, catalog: Catalog) -> None:
+    """`learnpath next`: the section to study and the commands for the steps left in it;
+    after the last section, the whole course looked back on."""
+    from learnpath.course.status import course_progress, statuses
+
+    if found is None:
+        if catalog.sections:
+            course_finished(catalog, statuses(catalog))
+        else:
+            console.say(f"No sections yet under {catalog.curriculum}.")
+        return
+    progress = course_progress(catalog)
+    console.course_progress(progress.done, progress.total)
+    console.say()
+    section = found.section
+    console.note(section.phase_title)
+    console.heading(f"Next: {section.id}  {section.title}")
+    if found.summary:
+        console.say()
+        console.course_text(found.summary)
+    console.say()
+    if found.steps:
+        console.say("Steps left:")
+        console.steps((step.what, step.command) for step in found.steps)
+    else:
+        console.say(f"Every step of {section.id} is done.")
+    if found.mine and found.exercise:
+        console.say()
+        console.note(f"Your exercise passed: run the experiment on your own code with "
+                     f"learnpath run {section.id} --mine")
+
+
+def course_finished(catalog: Catalog, rows: Sequence[SectionStatus]) -> None:
+    """The end of the course: what was built, phase by phase, with the learner's own quiz
+    scores, and where to go from here."""
+    console.success(f"Every one of the {len(rows)} sections is done: the course is complete.")
+    console.course_progress(len(rows), len(rows))
+    console.say()
+    console.say("What you built, phase by phase (your best quiz scores):")
+    for phase_title in dict.fromkeys(row.section.phase_title for row in rows):
+        in_phase = [row for row in rows if row.section.phase_title == phase_title]
+        console.heading(f"  {phase_title}")
+        for row in in_phase:
+            quiz = row.state.quiz
+            mark = (f"{console.points(quiz.score)}/{console.points(quiz.total)}" if quiz is not None
+                    else "passed")
+            console.say(f"    {row.section.id}  {row.section.title}  ({mark})")
+    first, last = rows[0].section, rows[-1].section
+    console.say()
+    console.paragraph(
+        f"From {first.title} ({first.id}) to {last.title} ({last.id}), every model you trained "
+        "ran on the library you read, in learnpath/nn/. Where to go next:")
+    console.steps([
+        ("Keep what you learnt", "learnpath review"),
+        ("Run the last experiment again, with more steps (its \"Try this\" says how)",
+         f"learnpath run {last.id}"),
+        ("Rebuild one model in PyTorch and compare it with yours", "https://pytorch.org/tutorials/"),
+        ("Read the papers behind it: Attention Is All You Need (2017); "
+         "Language Models are Unsupervised Multitask Learners (GPT-2, 2019)",
+         "each overview's Further reading"),
+    ])
+
+
+def quiz_start(quiz: Quiz) -> None:
+    console.heading(f"Quiz: {len(quiz.questions)} questions, pass mark {quiz.pass_mark:.0%}.")
+    console.note("Answer each one; ? shows a hint, Ctrl-D stops without recording anything.")
+
+
+def review_start(count: int) -> None:
+    console.heading(f"Review: {count} question(s) you missed before, most overdue first.")
+    console.note("? shows a hint, Ctrl-D stops without recording anything.")
+
+
+def stopped_early() -> None:
+    console.say()
+    console.note("Stopped before the end: nothing was graded, ticked or logged.")
+
+
+def quiz_results(quiz: Quiz, result: QuizResult) -> None:
+    """Each question of a graded answers file: right, or what was said and what the answer is."""
+    from learnpath.quiz.model import format_answer
+
+    for item in result.results:
+        question = quiz.question(item.id)
+        if item.correct:
+            console.success(f"{console.tick_mark(True)} {item.id}")
+            continue
+        yours = "no answer" if item.your_answer is None else format_answer(question, item.your_answer)
+        console.say(f"{console.cross()} {item.id}: you said {yours}; the answer is "
+                    f"{format_answer(question, item.answer)} "
+                    f"({console.points(item.points)}/{console.points(item.max_points)})")
+        for why in item.whys:
+            console.course_text(why, indent=4)
+        if item.explanation:
+            console.course_text(item.explanation, indent=4)
+
+
+def quiz_verdict(section: Section, result: QuizResult, *, partial: bool = False,
+                 seed: int | None = None, recorded: bool = True) -> None:
+    console.score_line(result.score, result.total, result.pass_mark, result.passed)
+    if not recorded:
+        console.note("--dry-run: graded only. Nothing was written: no attempt logged, no box "
+                     "ticked, review unmoved.")
+    elif partial:
+        count = len(result.results)
+        console.note(f"Graded {count} question{'s' if count != 1 else ''} on their own and logged "
+                     "for review; the quiz box is not ticked.")
+    elif result.passed:
+        console.note(f"Quiz box of {section.id} ticked in PROGRESS.md. Next: learnpath next")
+    else:
+        missed = next((item.id for item in result.results if not item.correct), "QUESTION_ID")
+        console.note(f"Try again with `learnpath quiz {section.id}`; "
+                     f"`learnpath hint {section.id} {missed}` gives a hint for one you missed.")
+    if seed is not None:
+        console.note(f"Shuffled with seed {seed}: `learnpath quiz {section.id} --seed {seed}` "
+                     "asks it so again.")
+
+
+def quiz_revealed(section: Section, quiz: Quiz) -> None:
+    """Every question with its answer, explanation and hints, as one Markdown document."""
+    from learnpath.quiz.model import format_answer
+
+    lines = [f"# Quiz {section.id}: {section.title}", ""]
+    for number, q in enumerate(quiz.questions, start=1):
+        lines += [f"## {number}. {q.id} ({q.type.value})", "", q.prompt.strip(), ""]
+        whys = dict(q.whys)
+        lines += [f"- **{key})** {text}" + (f" *(why: {whys[key]})*" if key in whys else "")
+                  for key, text in q.choices]
+        if q.type.value == "text":  # an author checking the quiz wants every wording accepted
+            accepted = " / ".join(f"`{text}`" for text in q.answer)
+            pattern = f", or matching `{q.accept}`" if q.accept else ""
+            lines += ["", f"**Answer:** {accepted}{pattern}", "", q.explanation.strip(), ""]
+        else:
+            lines += ["", f"**Answer:** {format_answer(q, q.answer)}", "", q.explanation.strip(), ""]
+        for k, h in enumerate(q.hints, start=1):
+            lines += [f"> Hint {k}: {h}", ""]
+    console.markdown("\n".join(lines), page=True)
+
+
+def hint(section: Section, question: Union[Question, TaskInfo], level: int, text: str | None) -> None:
+    from learnpath.exercises.files import TaskInfo
+
+    if text is None:
+        if isinstance(question, TaskInfo):
+            console.say(f"Task {question.id} has no hints; `learnpath exercise {section.id}` shows "
+                        "what your code gives.")
+        else:
+            console.say(f"Question {question.id} has no hints; its explanation comes after you answer.")
+        return
+    hints = question.hints
+    console.hint_line(level, len(hints), text)
+    if level < len(hints):
+        console.note(f"Another: learnpath hint {section.id} {question.id} --level {level + 1}")
+
+
+def review_results(plan: ReviewPlan, results: Mapping[str, QuizResult], *, from_file: bool) -> None:
+    if from_file:
+        for sid, result in results.items():
+            console.heading(f"{sid} {plan.sections[sid].title}")
+            quiz_results(plan.quizzes[sid], result)
+    score = sum(result.score for result in results.values())
+    total = sum(result.total for result in results.values())
+    console.paragraph(f"Review: {console.points(score)} of {console.points(total)} points. A question "
+                      "you miss comes back tomorrow; one you get right waits longer each time.")
+
+
+def _when(day: date, today: date) -> str:
+    days = (day - today).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return f"tomorrow ({day.isoformat()})"
+    return f"in {days} days ({day.isoformat()})"
+
+
+def coming_back(later: Sequence[Card]) -> None:
+    """When the missed questions not due yet come back: the next day, and how many then."""
+    from datetime import date
+
+    if not later:
+        console.note("No missed question is waiting: nothing comes back for review.")
+        return
+    first = later[0].due
+    on_first = sum(card.due == first for card in later)
+    rest = len(later) - on_first
+    then = f", {rest} more later" if rest else ""
+    console.note(f"Next review: {on_first} question{'s' if on_first != 1 else ''} "
+                 f"{_when(first, date.today())}{then}.")
+
+
+def nothing_to_review(outlook: ReviewOutlook) -> None:
+    console.success("Nothing to review today: no missed question is due.")
+    coming_back(outlook.later)
+
+
+def check_report(catalog: Catalog, problems: Sequence[LearnpathError], *, ran: bool) -> None:
+    from learnpath.course.check import relative_where
+
+    for problem in problems:
+        where = relative_where(problem.path, catalog.root)
+        line = f":{problem.line}" if problem.line is not None else ""
+        text = problem.message + (f". {problem.fix}" if problem.fix else "")
+        console.say(f"{where}{line}: {text}" if where else text)
+    if problems:
+        console.warning(f"{len(problems)} problem(s) in {len(catalog.sections)} sections.")
+    else:
+        also = " and every experiment ran" if ran else ""
+        console.success(f"All {len(catalog.sections)} sections check out{also}.")
+
+
+def experiment_outcome(section: Section, run: ExperimentRun, timeout: float) -> int:
+    """Say how the experiment ended; return the exit code the command should end with."""
+    from learnpath.sandbox import RunOutcome
+
+    result = run.result
+    if result.may_survive and result.outcome is not RunOutcome.TIMED_OUT:
+        console.warning(f"Note: {result.may_survive}.")
+    if result.outcome is RunOutcome.SUCCEEDED:
+        console.success(f"Experiment {section.id} finished in {result.seconds:.1f} s: "
+                        "its box is ticked in PROGRESS.md.")
+        step = "exercise" if section.has_exercise else "quiz"  # build it, then be asked
+        console.note(f"Next: learnpath {step} {section.id}")
+        return 0
+    if result.outcome is RunOutcome.TIMED_OUT:
+        console.error(f"experiment {section.id} was still running after {timeout:g} s and was "
+                      f"{_stopped_how(result)}; nothing ticked. Pass --timeout SECONDS to give it longer")
+        return 1
+    if result.outcome is RunOutcome.INTERRUPTED:
+        console.error(f"experiment {section.id} stopped by Ctrl-C; nothing ticked")
+        return 130
+    console.error(f"experiment {section.id} failed (exit code {result.exit_code}); nothing ticked. "
+                  "Read the message above, fix experiment.py, and run it again")
+    return result.exit_code if result.exit_code else 1
+
+
+def _stopped_how(result: RunResult) -> str:
+    if result.may_survive:
+        return f"stopped, but {result.may_survive}"
+    return "stopped with everything it started"
+
+
+def exercise_report(catalog: Catalog, section: Section, report: ExerciseReport) -> None:
+    """Each task of the exercise with its status, what went wrong, and what to do next."""
+    from learnpath.ui.exercise_report import lines, next_hint
+
+    console.heading(f"Exercise {section.id}  {section.title}")
+    console.note(str(section.exercise.relative_to(catalog.root)))
+    console.say()
+    console.styled_lines(lines(report, width=console.screen_width()))
+    if report.passed:
+        console.note(
+            f"The exercise box of {section.id} is ticked in PROGRESS.md. "
+            f"Compare with the reference: learnpath solution {section.id}. "
+            f"Then: learnpath quiz {section.id}")
+        return
+    console.note(
+        f"Edit exercise.py and check again with `learnpath exercise {section.id}` "
+        f"(--watch checks on each save). A hint: {next_hint(report)}")
+
+
+def solution(catalog: Catalog, section: Section, shown: Solution) -> None:
+    """The learner's exercise.py above the reference, as one Markdown page."""
+    yours = shown.yours if shown.yours is not None else "(your exercise.py is missing)\n"
+    forced = ("> Shown with --force, before your exercise passed: this is the answer.\n\n"
+              if not shown.passed else "")
+    document = (
+        f"# Exercise {section.id}: your code and the reference\n\n{forced}"
+        f"## Yours: {shown.yours_path.relative_to(catalog.root).as_posix()}\n\n"
+        f"```python\n{yours.rstrip()}\n```\n\n"
+        f"## The reference: {shown.reference_path.relative_to(catalog.root).as_posix()}\n\n"
+        f"```python\n{shown.reference.rstrip()}\n```\n"
+    )
+    console.markdown(document, page=True)
