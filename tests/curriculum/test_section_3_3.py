@@ -412,3 +412,17 @@ def test_experiment_runs_alone_in_its_folder():
 def test_code_quoted_in_the_overview_is_in_the_library():
     """Every line the overview quotes appears in learnpath/nn/optim.py."""
     assert quoted_lines_missing(SECTION, ["learnpath/nn/optim.py"]) == []
+
+
+def test_tuned_momentum_rounded_is_slower(experiment):
+    """Exactly 4/121 and (9/11)**2: 81 updates; rounded to 0.0331 and 0.669: 113, the steep factor 0.818 -> 0.885."""
+    assert experiment.valley_steps(lambda ps: SGD(ps, lr=4 / 121, momentum=(9 / 11) ** 2)) == 81
+    assert experiment.valley_steps(lambda ps: SGD(ps, lr=0.0331, momentum=0.669)) == 113
+
+    def worst_factor(lr, mu, curvature):
+        return max(abs(np.roots([1.0, -(1.0 + mu - lr * curvature), mu])))
+
+    assert f"{worst_factor(4 / 121, (9 / 11) ** 2, 100.0):.3f}" == "0.818"
+    assert f"{worst_factor(0.0331, 0.669, 100.0):.3f}" == "0.885"
+    text = " ".join((section_dir(SECTION) / "overview.md").read_text().split())
+    assert "it needs 113 updates, not 81" in text and "from 0.818 to 0.885 per step" in text
