@@ -29,9 +29,10 @@ def descend(
     """Walk downhill from `start` and return every point visited, `start` first.
 
     One update moves every coordinate against its own slope, by lr times that
-    slope, all the slopes taken at the point being left. Before each update, look at f(point): stop (without updating) if it is
-    below `target` (converged) or is not a finite number (inf or nan: the walk
-    has diverged; `math.isfinite` tells). Never make more than `max_steps`
+    slope, all the slopes taken at the point being left. Before each update,
+    look at f(point): stop (without updating) if it is below `target`
+    (converged) or is not a finite number (inf or nan: the walk has diverged;
+    `math.isfinite` tells). Never make more than `max_steps`
     updates. So the returned list holds at most max_steps + 1 points, and
     len(path) - 1 is the number of updates made.
 
