@@ -29,6 +29,10 @@ from learnpath.errors import LearnpathError, NoTerminalError
 from learnpath.typer_speed import defer_option_checks
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130  # bad input is 2: LearnpathError.exit_code
+# a million seconds (11.6 days) is more than any run needs and far inside what a clock can add up
+MAX_TIMEOUT = 1e6
+# the attempt log stores seeds as JSON integers a 64-bit reader takes back (record/attempts)
+MAX_SEED = 2**63 - 1
 
 # Click's UsageError, found through a public subclass rather than a private module path
 UsageError = next(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "UsageError")
@@ -242,7 +246,7 @@ def run_command(
     ctx: typer.Context,
     section_id: SectionId,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds before the experiment is stopped.")
+        float, typer.Option("--timeout", min=0.1, max=MAX_TIMEOUT, help="Seconds before the experiment is stopped.")
     ] = 120.0,
     mine: Annotated[bool, typer.Option(
         "--mine", help="Run the experiment on your own exercise.py (once its checks pass).")] = False,
@@ -277,7 +281,7 @@ def exercise_command(
     watch_mode: Annotated[bool, typer.Option(
         "--watch", help="Run the checks again each time exercise.py is saved; q or Ctrl-C stops.")] = False,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds the checks may take in all.")
+        float, typer.Option("--timeout", min=0.1, max=MAX_TIMEOUT, help="Seconds the checks may take in all.")
     ] = 20.0,
     as_json: JsonFlag = False,
 ) -> None:
@@ -396,7 +400,7 @@ def quiz_command(
     ] = True,
     seed: Annotated[
         Optional[int],
-        typer.Option("--seed", min=0, help="Ask in the order of this seed again (the attempt log "
+        typer.Option("--seed", min=0, max=MAX_SEED, help="Ask in the order of this seed again (the attempt log "
                      "records each attempt's seed).", show_default=False),
     ] = None,
     only_given: Annotated[
@@ -580,7 +584,7 @@ def check_command(
         "main() in experiment.py, 8-12 questions of 3+ types with a hint on each, keys spread "
         "over positions, no choice named by letter, questions that stand alone.")] = False,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds each experiment may take with --run.")
+        float, typer.Option("--timeout", min=0.1, max=MAX_TIMEOUT, help="Seconds each experiment may take with --run.")
     ] = 120.0,
     as_json: JsonFlag = False,
 ) -> None:

@@ -9,6 +9,7 @@ NO_COLOR is set or when the output is not a terminal (a pipe, a file, a test).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from typing import Any, Iterable, Sequence
@@ -138,7 +139,8 @@ def warning(text: str) -> None:
 
 def error(text: str) -> None:
     """The one red line on stderr that every failure of the tool ends in."""
-    shown = f"error: {text}"
+    # one line whatever it quotes: a path pasted with its newline shows the newline as \\n
+    shown = "error: " + "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
     # a person reads it wrapped at word boundaries; a pipe or a log gets the one line whole
     shown = _fitted(shown) if is_terminal(sys.stderr) else shown
     print(_paint(shown, _RED, sys.stderr), file=sys.stderr, flush=True)
@@ -347,14 +349,69 @@ def points(value: float | None) -> str:
 
 def _inline(text: str):
     """Course text (a choice, a hint, a why) as Markdown on a terminal: `code` and **bold**
-    drawn, backticks gone. Elsewhere the text as written, like `markdown`."""
+    drawn, backticks gone, code-like names kept (see `literal_names`). Elsewhere the text as
+    written, like `markdown`."""
     from rich.text import Text
 
     if not is_terminal():
         return Text(text)
     from rich.markdown import Markdown
 
-    return Markdown(text)
+    return Markdown(literal_names(text))
+
+
+_FENCED_BLOCK = re.compile(r"(?ms)^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+# **bold** and *emphasis* as authors write them: the stars hug a word, with a space or
+# punctuation (or the line's edge) outside them. x*w1 + x*w2 or *args is no emphasis.
+_STRONG = re.compile(r"(?<![\w*\\])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])")
+_EMPHASIS = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]*?)(?<=[^\s*])\*(?![\w*])")
+
+
+def literal_names(text: str) -> str:
+    """Course Markdown with every `_` and every `*` that is not **bold** or *emphasis*
+    escaped, so a Python course's names stay as written: __iadd__, *args, a_b_c, x*w1 + x*w2.
+
+    Code spans and fenced code blocks are left alone (Markdown shows them literally already).
+    Authors emphasise with stars, never underscores (docs/quiz-format.md).
+    """
+    kept: list[str] = []  # code, set aside while the rest is escaped
+
+    def keep(match: re.Match) -> str:
+        kept.append(match.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
+    marks: list[str] = []  # emphasis the author meant, its inside escaped
+
+    def mark(match: re.Match, stars: str) -> str:
+        marks.append(f"{stars}{_escaped(match.group(1))}{stars}")
+        return f"\x01{len(marks) - 1}\x01"
+
+    text = _FENCED_BLOCK.sub(keep, text)
+    text = _CODE_SPAN.sub(keep, text)
+    text = _STRONG.sub(lambda m: mark(m, "**"), text)
+    text = _EMPHASIS.sub(lambda m: mark(m, "*"), text)
+    text = _escaped(text)
+    text = re.sub("\x01(\\d+)\x01", lambda m: marks[int(m.group(1))], text)
+    return re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
+
+
+def _escaped(text: str) -> str:
+    """`_` and `*` as literal characters in Markdown (placeholders untouched)."""
+    return re.sub(r"(?<!\\)([_*])", r"\\\1", text)
+
+
+def rendered(text: str, *, width: int = 80) -> str:
+    """Course text as a terminal shows it (Markdown drawn, no styles): for tests and checks."""
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    console = Console(file=StringIO(), width=width, no_color=True, color_system=None,
+                      highlight=False, force_terminal=False)
+    console.print(Markdown(literal_names(text)))
+    return console.file.getvalue()
 
 
 def course_text(text: str, *, indent: int = 0) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from learnpath.errors import QuizError
 from learnpath.files import NotReadable, read_capped
 from learnpath.quiz import (
+    number_text,
     DEFAULT_PASS_MARK,
     DEFAULT_POINTS,
     DEFAULT_TOLERANCE,
@@ -460,7 +461,8 @@ def _scalar_text(mapping: LineDict, key: str) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
-        return mapping.raw.get(key, str(value))
+        raw = mapping.raw.get(key)
+        return raw if raw is not None else number_text(value)
     return None
 
 

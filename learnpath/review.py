@@ -28,7 +28,7 @@ from typing import Any
 from learnpath.attempts import Attempt, read_attempts
 from learnpath.errors import AnswersError
 from learnpath.answers import answer_from_yaml, grade_question, read_answer_mapping, result_of
-from learnpath.quiz import Answer, Quiz, QuizResult
+from learnpath.quiz import Answer, Quiz, QuizResult, number_text
 
 BOX_INTERVALS_DAYS = (1, 2, 4, 8, 16)
 TOP_BOX = len(BOX_INTERVALS_DAYS)
@@ -142,7 +142,7 @@ def parse_review_answers(
     answers: dict[QuestionKey, Answer | None] = {}
     for key in data:
         line = data.line_of(key)
-        section_id, slash, question_id = str(key).partition("/")
+        section_id, slash, question_id = (key if isinstance(key, str) else number_text(key) if isinstance(key, int) else str(key)).partition("/")
         if not isinstance(key, str) or not slash:
             raise AnswersError(f"{key!r} doesn't say which section it answers", path=name,
                                line=line, fix="write keys as <section id>/<question id>, "

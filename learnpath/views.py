@@ -177,18 +177,21 @@ def quiz_revealed(section, quiz) -> None:
 
     lines = [f"# Quiz {section.id}: {section.title}", ""]
     for number, q in enumerate(quiz.questions, start=1):
-        lines += [f"## {number}. {q.id} ({q.type.value})", "", q.prompt.strip(), ""]
+        literal = console.literal_names  # the author's dunders and *args stay as written
+        lines += [f"## {number}. {q.id} ({q.type.value})", "", literal(q.prompt.strip()), ""]
         whys = dict(q.whys)
-        lines += [f"- **{key})** {text}" + (f" *(why: {whys[key]})*" if key in whys else "")
+        lines += [f"- **{key})** {literal(text)}"
+                  + (f" *(why: {literal(whys[key])})*" if key in whys else "")
                   for key, text in q.choices]
         if q.type.value == "text":  # an author checking the quiz wants every wording accepted
             accepted = " / ".join(f"`{text}`" for text in q.answer)
             pattern = f", or matching `{q.accept}`" if q.accept else ""
-            lines += ["", f"**Answer:** {accepted}{pattern}", "", q.explanation.strip(), ""]
+            lines += ["", f"**Answer:** {accepted}{pattern}", "", literal(q.explanation.strip()), ""]
         else:
-            lines += ["", f"**Answer:** {format_answer(q, q.answer)}", "", q.explanation.strip(), ""]
+            lines += ["", f"**Answer:** {format_answer(q, q.answer)}", "",
+                      literal(q.explanation.strip()), ""]
         for k, h in enumerate(q.hints, start=1):
-            lines += [f"> Hint {k}: {h}", ""]
+            lines += [f"> Hint {k}: {literal(h)}", ""]
     console.markdown("\n".join(lines), page=True)
 
 
@@ -244,8 +247,17 @@ def coming_back(later) -> None:
 
 
 def nothing_to_review(outlook) -> None:
-    console.success("Nothing to review today: no missed question is due.")
-    coming_back(outlook.later)
+    """One line: nothing is due, and when the next missed question comes back, if one does."""
+    from datetime import date
+
+    later = outlook.later
+    if not later:
+        console.success("Nothing to review: no missed question is due or waiting.")
+        return
+    first = later[0].due
+    on_first = sum(card.due == first for card in later)
+    console.success(f"Nothing to review today; {on_first} question{'s' if on_first != 1 else ''} "
+                    f"come{'s' if on_first == 1 else ''} back {_when(first, date.today())}.")
 
 
 def check_report(catalog, problems, *, ran: bool) -> None:
