@@ -287,8 +287,8 @@ def exercise_command(
 ) -> None:
     """Check your exercise.py task by task; all tasks passing ticks its exercise box in PROGRESS.md.
 
-    The checks run in a child process, in the section folder, stopped after
-    --timeout seconds; nothing your code does can reach PROGRESS.md.
+    The checks run in a child process, in a scratch folder, stopped after
+    --timeout seconds; an accident in your code can't change PROGRESS.md.
     """
     from learnpath.exercises.session import WatchEnd, check_and_record, watch
 
@@ -495,7 +495,7 @@ def hint_command(
     ctx: typer.Context,
     section_id: SectionId,
     question_id: Annotated[str, typer.Argument(
-        metavar="QUESTION_ID", help="A quiz question's id, e.g. leaf-grad, or an exercise task's, e.g. mul-grad.")],
+        metavar="QUESTION_ID", help="A quiz question's id, e.g. value-memory, or an exercise task's, e.g. mul-grad.")],
     level: Annotated[int, typer.Option("--level", min=1, help="Which hint: 1 is the gentlest.")] = 1,
     as_json: JsonFlag = False,
 ) -> None:
@@ -521,7 +521,7 @@ def review_command(
 
     Answered right, a question comes back later and later; missed, it comes back
     tomorrow. An answers file keys questions as `<section id>/<question id>`,
-    e.g. `1.1/leaf-grad: b`. With --json and no --answers: what is due now and
+    e.g. `1.1/value-memory: b`. With --json and no --answers: what is due now and
     when the rest comes back (nothing is asked or recorded).
     """
     from datetime import date

@@ -216,11 +216,11 @@ class _QuizReader:
         text = _scalar_text(item, "id")
         if text is None:
             self.problem(item.line_of("id"), f"{owner}: the id must be text, not "
-                                             f"{describe(item['id'])}", "write e.g. id: leaf-grad")
+                                             f"{describe(item['id'])}", "write e.g. id: value-memory")
             return None
         if not _ID.fullmatch(text):
             self.problem(item.line_of("id"), f"{owner}: the id {show(text)} may use only a-z, 0-9 and -",
-                         "write e.g. id: leaf-grad")
+                         "write e.g. id: value-memory")
             return None
         return text
 

@@ -131,7 +131,7 @@ def parse_review_answers(
     quizzes_by_section: Mapping[str, Quiz],
     asked: Iterable[QuestionKey] | None = None,
 ) -> dict[QuestionKey, Answer | None]:
-    """Read a review answers file keyed `"<section id>/<question id>"` (e.g. `1.1/leaf-grad: b`).
+    """Read a review answers file keyed `"<section id>/<question id>"` (e.g. `1.1/value-memory: b`).
 
     Errors name the file and line: a key without a slash, an unknown section or
     question, a question not among those `asked` (it would be silently left
@@ -146,7 +146,7 @@ def parse_review_answers(
         if not isinstance(key, str) or not slash:
             raise AnswersError(f"{key!r} doesn't say which section it answers", path=name,
                                line=line, fix="write keys as <section id>/<question id>, "
-                                              "e.g. 1.1/leaf-grad: b")
+                                              "e.g. 1.1/value-memory: b")
         quiz = quizzes_by_section.get(section_id)
         if quiz is None:
             raise AnswersError(f"there is no section {section_id!r} to review", path=name,

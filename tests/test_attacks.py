@@ -87,13 +87,12 @@ def test_an_attempt_log_lock_that_is_a_folder_is_found_before_the_quiz(course, c
     assert ".attempts.jsonl.lock" in result.stderr
 
 
-def test_a_backup_folder_that_is_a_file_is_found_before_reset(tmp_path, cli):
+def test_a_backup_folder_that_is_a_file_is_found_before_reset(course, cli):
     """`reset --exercise` names .learnpath/backups when it can't hold the copy, before touching anything."""
     sys.path.insert(0, str(REPO / "tests" / "exercises"))
     from little_exercise import add_exercise, solved
 
-    from conftest import make_course
-    root = make_course(tmp_path / "c")
+    root = course
     exercise = add_exercise(root)
     exercise.learner(solved())
     (root / ".learnpath").mkdir()
@@ -166,7 +165,7 @@ def test_example_ids_in_messages_are_real_ids_of_the_course():
     assert not [name for name in found if name not in ids]
 
 
-def test_the_readme_promise_holds_as_written(tmp_path, cli):
+def test_the_readme_promise_holds_as_written(course, cli):
     """What README says of learner code and PROGRESS.md is what holds: an accident in exercise.py
     (a relative write, an exit, a crash) can't change PROGRESS.md or leave files in the course."""
     readme = (REPO / "README.md").read_text()
@@ -175,10 +174,9 @@ def test_the_readme_promise_holds_as_written(tmp_path, cli):
     sys.path.insert(0, str(REPO / "tests" / "exercises"))
     from little_exercise import add_exercise, solved
 
-    from conftest import make_course
-    root = make_course(tmp_path / "c")
+    root = course
     exercise = add_exercise(root)
-    cli(root, "list")
+    assert cli(root, "run", "1.1").exit_code == 0  # PROGRESS.md exists, one box ticked
     progress_before = (root / "PROGRESS.md").read_bytes()
     exercise.learner(solved(double="    open('PROGRESS.md', 'w').write('oops')\n"
                                    "    open('core', 'w').write('x')\n    return x * x"))

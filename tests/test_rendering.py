@@ -154,13 +154,12 @@ def test_review_says_nothing_due_once(course, cli):
     assert len(result.stdout.strip().splitlines()) == 1
 
 
-def test_exercise_shows_the_task_being_checked_on_a_terminal_only(tmp_path, cli):
+def test_exercise_shows_the_task_being_checked_on_a_terminal_only(course, cli):
     """On a terminal `exercise` names each task as it is checked; piped or --json, nothing extra."""
     sys.path.insert(0, str(REPO / "tests" / "exercises"))
     from little_exercise import add_exercise
 
-    from conftest import make_course
-    root = make_course(tmp_path / "c")
+    root = course
     add_exercise(root)
     out = _spawn(root, "exercise", "1.1", env={"NO_COLOR": "1"})
     assert "checking double" in out and "checking cube-slope" in out
@@ -169,10 +168,9 @@ def test_exercise_shows_the_task_being_checked_on_a_terminal_only(tmp_path, cli)
     assert json.loads(cli(root, "exercise", "1.1", "--json").stdout)["section"] == "1.1"
 
 
-def test_the_last_screen_suggests_the_long_run_as_a_runnable_command(tmp_path, cli):
+def test_the_last_screen_suggests_the_long_run_as_a_runnable_command(course, cli):
     """Once the course is done, `next` suggests `learnpath run ID --timeout 900 -- --long`."""
-    from conftest import make_course
-    root = make_course(tmp_path / "c")
+    root = course
     cli(root, "list")
     progress = root / "PROGRESS.md"
     progress.write_text(progress.read_text().replace("- [ ]", "- [x]"))
@@ -188,14 +186,13 @@ def _suggested(text: str) -> list[str]:
     return [command.strip().rstrip(".") for command in found]
 
 
-def test_every_command_the_views_suggest_runs_as_printed(tmp_path, cli, answers):
+def test_every_command_the_views_suggest_runs_as_printed(course, cli, answers):
     """Each `learnpath ...` that list, next, show, quiz, review and exercise print parses as printed
     (no usage error), run against the same course."""
     sys.path.insert(0, str(REPO / "tests" / "exercises"))
     from little_exercise import add_exercise
 
-    from conftest import make_course
-    root = make_course(tmp_path / "c")
+    root = course
     add_exercise(root)
     outputs = [cli(root, *args, input=text) for args, text in [
         (("list",), None), (("next",), None), (("next", "1.2"), None), (("run", "1.1"), None),

@@ -1,7 +1,7 @@
 """Runs an exercise's checks against one or more versions of exercise.py, in a child process.
 
 `python -m learnpath.exercises.child SPEC.json` is started by grading.py, in
-the section folder, in a process group of its own and under a timeout (the
+a scratch folder, with core dumps off, in a process group of its own and under a timeout (the
 machinery of `learnpath run`, in runner.py). Whatever the learner's code does
 (loop for ever, exit, print megabytes, fail to import) happens here, never in
 the tool.
@@ -61,6 +61,7 @@ class CappedOutput(io.TextIOBase):
 def main(argv: list[str]) -> int:
     spec = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
     sys.dont_write_bytecode = True  # nothing written beside the learner's file
+    _no_core_dumps()
     with open(spec["results"], "a", encoding="utf-8", buffering=1) as results:
 
         def emit(**event) -> None:
@@ -161,6 +162,16 @@ def run_task(task, module, filename: str, stubs: dict, seconds: float, budget: f
     if result["status"] == "failed" and ran:
         result["ran"] = ran
     return {key: value for key, value in result.items() if value is not None}
+
+
+def _no_core_dumps() -> None:
+    """A crash of the learner's code (a NumPy segfault, os.abort) leaves no `core` file anywhere."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):  # not on this system: nothing to turn off
+        pass
 
 
 # ---- loading a version of exercise.py -------------------------------------------

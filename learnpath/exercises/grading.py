@@ -1,6 +1,6 @@
 """Grade exercise.py task by task: run the checks in a child process and read back what happened.
 
-The child (child.py) runs in the section folder, in its own process group,
+The child (child.py) runs in a scratch folder of its own, in its own process group,
 under a timeout: the rules of `learnpath run`, through runner.run_child. It
 writes one JSON line per event to a results file in a temporary folder (which
 also holds Hypothesis's scratch files, so nothing is written beside the
@@ -128,7 +128,7 @@ def _read_source(path: Path) -> str:
         raise ExerciseError(f"can't read exercise.py ({error.strerror})", path=path,
                             fix="Check that it is a readable file") from None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # an editor's byte-order mark, which Python accepts too
     except UnicodeDecodeError as error:
         raise ExerciseError("exercise.py is not UTF-8 text", path=path,
                             line=data[: error.start].count(b"\n") + 1,
@@ -161,7 +161,9 @@ def run_checks(files: ExerciseFiles, variants: list[Variant], *, seconds: float)
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
         outcome = run_child(
             [sys.executable, "-m", "learnpath.exercises.child", str(spec_path)],
-            cwd=files.section.path, timeout=seconds + START_SECONDS, capture=True,
+            # a scratch working folder: what the learner's code writes by a relative path
+            # (a log, a plot, PROGRESS.md by mistake) lands there and is removed with it
+            cwd=_scratch(folder), timeout=seconds + START_SECONDS, capture=True,
             output_limit=RAW_OUTPUT_LIMIT,
             env={"HYPOTHESIS_STORAGE_DIRECTORY": str(folder / "hypothesis"),
                  "PYTHONDONTWRITEBYTECODE": "1"},
@@ -173,6 +175,12 @@ def run_checks(files: ExerciseFiles, variants: list[Variant], *, seconds: float)
     if outcome.outcome is RunOutcome.INTERRUPTED:
         raise KeyboardInterrupt
     return _collect(files, variants, declared, events, outcome, seconds)
+
+
+def _scratch(folder: Path) -> Path:
+    scratch = folder / "scratch"
+    scratch.mkdir()
+    return scratch
 
 
 def _read_events(path: Path) -> list[dict]:
