@@ -311,11 +311,16 @@ def exercise_command(
             console.error(str(error))
             console.note("Still watching: fix that and save exercise.py again; q or Ctrl-C stops.")
 
-        end = watch(catalog, section, show=redraw, problem=trouble, timeout=timeout)
+        end = watch(catalog, section, show=redraw, problem=trouble, timeout=timeout,
+                    on_task=_task_progress())
         console.say()
         console.note("Stopped watching." if end is WatchEnd.QUIT else "Stopped watching (Ctrl-C).")
         return
-    checked = check_and_record(catalog, section, timeout=timeout)
+    try:
+        checked = check_and_record(catalog, section, timeout=timeout,
+                                   on_task=None if as_json else _task_progress())
+    finally:
+        console.status(None)
     if as_json:
         from learnpath import records
 
@@ -324,6 +329,18 @@ def exercise_command(
         _show_exercise(catalog, section, checked)
     if not checked.report.passed:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _task_progress():
+    """`checking mse-gradients (1 of 2)...` on stderr while the checks run (a terminal only)."""
+    if not console.is_terminal(sys.stderr):
+        return None
+
+    def on_task(task_id: str, number: int, total: int) -> None:
+        of = f" ({number} of {total})" if total else ""
+        console.status(f"checking {task_id}{of}{console.symbol('…')}")
+
+    return on_task
 
 
 def _show_exercise(catalog: Catalog, section: Section, checked) -> None:

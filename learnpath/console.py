@@ -326,6 +326,16 @@ def fitted(text: str) -> str:
     return textwrap.fill(text, width=width(), break_on_hyphens=False)
 
 
+def status(text: str | None) -> None:
+    """One live line on stderr, rewritten in place (`None` clears it); only on a terminal, so
+    a pipe, a log or --json output never sees it."""
+    if not is_terminal(sys.stderr):
+        return
+    shown = "" if text is None else _cut(text, screen_width() - 1)
+    sys.stderr.write("\r\x1b[K" + (_paint(shown, _DIM, sys.stderr) if shown else ""))
+    sys.stderr.flush()
+
+
 def clear_screen() -> None:
     """Clear the terminal and put the cursor at the top (only on a terminal)."""
     if is_terminal():

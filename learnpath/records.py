@@ -60,6 +60,12 @@ def section_status(status, catalog: Catalog) -> dict:
         "best_attempt": None if status.best is None else {
             "score": status.best.score, "total": status.best.total, "passed": status.best.passed,
             "date": status.best.when.date().isoformat()},
+        # how often exercise.py was checked (0 if never), and the best check's tasks passing
+        "exercise_runs": 0 if status.exercise_runs is None else status.exercise_runs.runs,
+        "best_exercise_run": None if status.exercise_runs is None else {
+            "tasks_passing": status.exercise_runs.best_passing, "tasks": status.exercise_runs.tasks,
+            "passed": status.exercise_runs.passed,
+            "last": status.exercise_runs.last.date().isoformat()},
     })
 
 
@@ -225,6 +231,7 @@ def exercise_result(report, root, *, recorded: bool) -> dict:
                 "input": task.input,
                 "where": _place(task.where, root),
                 "ran": [_place(where, root) for where in task.ran],
+                "blocked_by": task.blocked_by,
                 "output": task.output,
             }
             for task in report.tasks

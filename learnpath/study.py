@@ -460,14 +460,25 @@ class ExerciseChecked:
     ticked: bool  # this check ticked the exercise box (every task passed)
 
 
-def check_exercise(catalog: Catalog, section: Section, *, timeout: float) -> ExerciseChecked:
-    """Grade the learner's exercise.py in a child process; every task passing ticks its box."""
+def check_exercise(catalog: Catalog, section: Section, *, timeout: float,
+                   on_task: Callable[[str, int, int], None] | None = None) -> ExerciseChecked:
+    """Grade the learner's exercise.py in a child process; every task passing ticks its box.
+
+    Each check goes into the attempt log (each task's status and the time taken), so the
+    learner's tries have a history. `on_task(task_id, number, total)` hears each task start.
+    """
+    from learnpath.attempts import append_exercise_run
     from learnpath.exercises.files import exercise_files
     from learnpath.exercises.grading import grade
     from learnpath.progress import tick_exercise
 
-    ready_to_record(catalog, attempt_log=False)
-    report = grade(exercise_files(catalog, section), timeout=timeout, curriculum=catalog.curriculum)
+    ready_to_record(catalog)
+    report = grade(exercise_files(catalog, section), timeout=timeout, curriculum=catalog.curriculum,
+                   on_task=on_task)
+    if report.tasks:
+        _write("the attempt log", lambda: append_exercise_run(
+            catalog.root, section.id, [(task.id, task.status.value) for task in report.tasks],
+            seconds=report.seconds))
     if not report.passed:
         return ExerciseChecked(report, ticked=False)
     try:

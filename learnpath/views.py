@@ -24,7 +24,7 @@ def section_list(rows: Sequence, catalog=None) -> None:
                 row.section.id,
                 row.section.title,
                 console.tick(row.state.experiment),
-                "-" if row.state.exercise is None else console.tick(row.state.exercise),
+                _exercise_cell(row.state, row.exercise_runs),
                 _quiz_cell(row.state, row.best),
                 console.tick(row.state.done),
             )
@@ -40,6 +40,16 @@ def section_list(rows: Sequence, catalog=None) -> None:
         console.course_progress(progress.done, progress.total)
     console.note(f"{console.tick(True)} done, {console.tick(False)} not yet, - no exercise in "
                  "that section. `learnpath next` says what to do next.")
+
+
+def _exercise_cell(state, runs=None) -> str:
+    """A tick once the exercise passed; before that, the most tasks a logged check passed
+    (`1/3`), so a learner sees how far they got; a dot if never checked; - if no exercise."""
+    if state.exercise is None:
+        return "-"
+    if state.exercise or runs is None or not runs.tasks:
+        return console.tick(state.exercise)
+    return f"{runs.best_passing}/{runs.tasks}"
 
 
 def _quiz_cell(state, best=None) -> str:

@@ -159,9 +159,98 @@ def run_task(task, module, filename: str, stubs: dict, seconds: float, budget: f
         restore()
     result["seconds"] = round(time.monotonic() - started, 3)
     result["output"] = output.summary()
+    # the task functions it called, first call first: the parent tells from them when a
+    # task fails only because another task's function it calls fails
+    result["called"] = [entry["function"] for entry in ran] or None
     if result["status"] == "failed" and ran:
-        result["ran"] = ran
+        left = seconds - (time.monotonic() - started)
+        result["ran"] = _lines_that_ran(task, module, filename, left) or _fallback_places(ran, module)
     return {key: value for key, value in result.items() if value is not None}
+
+
+# places shown for a failure: the last lines of the learner's file that ran, newest last
+PLACES_KEPT = 3
+# a loop's own line runs once more when the loop ends; the line that computed is in its body
+_LOOP_HEADS = ("for ", "while ", "async for ")
+
+
+def _lines_that_ran(task, module, filename: str, seconds: float) -> list[dict]:
+    """Run the failing check once more, tracing only the learner's file, and return the last
+    line each of its functions executed (each place once, the line that ran last at the end).
+
+    A failed comparison happens after the learner's function returned, so its traceback
+    never names their line; the trace does. Only failures pay for it (the first run is
+    untraced), and Hypothesis replays the failing example first, from its database.
+    """
+    if seconds < 0.05:
+        return []
+    last: dict[types.CodeType, tuple[int, int]] = {}
+    order = iter(range(1 << 62))
+    header: dict[int, bool] = {}  # line -> it only steers a loop (`for x in ...:` checked at its end)
+
+    def in_learner_frame(frame, event, arg):
+        if event == "line":
+            line = frame.f_lineno
+            if line not in header:
+                header[line] = linecache.getline(filename, line).lstrip().startswith(_LOOP_HEADS)
+            if not header[line] or frame.f_code not in last:
+                last[frame.f_code] = (next(order), line)
+        return in_learner_frame
+
+    def on_call(frame, event, arg):
+        return in_learner_frame if frame.f_code.co_filename == filename else None
+
+    try:
+        with _captured(CappedOutput()), _alarm(seconds):
+            sys.settrace(on_call)
+            try:
+                task.check(module)
+            finally:
+                sys.settrace(None)
+    except KeyboardInterrupt:
+        raise
+    except OutOfTime:
+        return []
+    except BaseException:  # noqa: BLE001 - the failure itself, expected this time too
+        pass
+    # one place per function: a comprehension or a lambda counts as the function it is in
+    latest: dict[str | None, tuple[int, int]] = {}
+    for code, (when, line) in last.items():
+        name = _function_name(code)
+        if name not in latest or when > latest[name][0]:
+            latest[name] = (when, line)
+    places = []
+    for name, (_, line) in sorted(latest.items(), key=lambda item: item[1][0]):
+        text = linecache.getline(filename, line).strip()
+        if text:
+            places.append({"function": name, "line": line, "code": text})
+    return places[-PLACES_KEPT:]
+
+
+def _function_name(code: types.CodeType) -> str | None:
+    """The learner's function a code object belongs to: `mse_gradients` for its list
+    comprehension, `Value.__mul__.<locals>._backward` for a closure it defines."""
+    parts = getattr(code, "co_qualname", code.co_name).split(".")
+    while len(parts) > 1 and parts[-1].startswith("<") and parts[-1] != "<locals>":
+        parts.pop()
+        if parts[-1] == "<locals>":
+            parts.pop()
+    name = ".".join(parts)
+    return None if name in ("<module>", "<lambda>") else name
+
+
+def _fallback_places(ran: list[dict], module) -> list[dict]:
+    """Without a trace (no time left): each function's last line, which is most often its return."""
+    places = []
+    for entry in ran:
+        line, text = entry["line"], ""
+        code = entry.get("code_object")
+        if code is not None:
+            numbers = [number for _, _, number in code.co_lines() if number is not None]
+            line = max(numbers, default=line)
+            text = linecache.getline(code.co_filename, line).strip()
+        places.append({"function": entry["function"], "line": line, "code": text or None})
+    return places
 
 
 def _no_core_dumps() -> None:
@@ -274,7 +363,8 @@ def _recording(owner, attribute: str, original, qualified: str, ran: list[dict])
     @functools.wraps(original)
     def first_call(*args, **kwargs):
         setattr(owner, attribute, original)
-        ran.append({"function": qualified, "line": original.__code__.co_firstlineno})
+        ran.append({"function": qualified, "line": original.__code__.co_firstlineno,
+                    "code_object": original.__code__})
         return original(*args, **kwargs)
 
     return first_call

@@ -39,7 +39,8 @@ def require_exercise(section: Section) -> None:
                             "lists the steps of each section")
 
 
-def check_and_record(catalog: Catalog, section: Section, *, timeout: float = DEFAULT_TIMEOUT) -> Checked:
+def check_and_record(catalog: Catalog, section: Section, *, timeout: float = DEFAULT_TIMEOUT,
+                     on_task: Callable[[str, int, int], None] | None = None) -> Checked:
     """Grade the learner's exercise.py; if every task passes, tick the exercise box.
 
     PROGRESS.md is checked before the checks run (so a broken file is reported
@@ -48,7 +49,7 @@ def check_and_record(catalog: Catalog, section: Section, *, timeout: float = DEF
     from learnpath import study
 
     require_exercise(section)
-    done = study.check_exercise(catalog, section, timeout=timeout)
+    done = study.check_exercise(catalog, section, timeout=timeout, on_task=on_task)
     return Checked(done.report, done.ticked)
 
 
@@ -65,6 +66,7 @@ def watch(
     problem: Callable[[LearnpathError], None] = lambda error: None,
     timeout: float = DEFAULT_TIMEOUT,
     poll: float = POLL_SECONDS,
+    on_task: Callable[[str, int, int], None] | None = None,
 ) -> WatchEnd:
     """Check now, then again each time exercise.py is saved, until q or Ctrl-C.
 
@@ -81,7 +83,7 @@ def watch(
         with _keys() as pressed:
             while True:
                 try:
-                    show(check_and_record(catalog, section, timeout=timeout))
+                    show(check_and_record(catalog, section, timeout=timeout, on_task=on_task))
                 except LearnpathError as error:
                     problem(error)
                 seen = _stamp(path)
