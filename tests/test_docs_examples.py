@@ -37,6 +37,8 @@ SKIPPED = {
                                                  "proves that arguments after -- reach the experiment",
     "learnpath run 1.3 --mine": "1.3's experiment takes the learner's parts from the third edition of "
                                 "Phase 1 on; tests/exercises/test_run_mine.py proves --mine",
+    "learnpath run ID --mine": "AGENTS.md names it for a section whose experiment takes the learner's "
+                               "parts; tests/exercises/test_run_mine.py proves --mine",
     "learnpath reset": "named in prose (\"never run `learnpath reset`\"), not a command line",
 }
 # examples that need a person at a terminal: without one they must refuse in one line (exit 2)

@@ -44,10 +44,6 @@ class ExerciseFiles:
     mutants: Path
     blind_mutants: Path
 
-    @property
-    def solution_folder(self) -> Path:
-        return self.reference.parent
-
 
 def exercise_files(catalog: Catalog, section: Section) -> ExerciseFiles:
     """The exercise paths of `section` (the solution side mirrors its place under curriculum/)."""
@@ -61,14 +57,6 @@ def exercise_files(catalog: Catalog, section: Section) -> ExerciseFiles:
         mutants=mirrored / MUTANTS_FILE,
         blind_mutants=mirrored / BLIND_MUTANTS_FILE,
     )
-
-
-def has_exercise(section: Section) -> bool:
-    """Whether the section has an exercise (its folder holds exercise.py)."""
-    try:
-        return (section.path / EXERCISE_FILE).is_file()
-    except OSError:
-        return False
 
 
 @dataclass(frozen=True)
@@ -195,3 +183,36 @@ def stub_functions(source: str, filename: str = "<exercise>") -> dict[str, int]:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and raises_not_implemented(item):
                     stubs[f"{node.name}.{item.name}"] = item.lineno
     return stubs
+
+
+def function_span(source: str, qualified: str) -> tuple[int, int, int] | None:
+    """(first line, last line, indent) of `name` or `Class.name` in `source`, decorators included."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    body = tree.body
+    *owners, name = qualified.split(".")
+    for owner in owners:  # walk down into the classes named before the function
+        found = [node for node in body if isinstance(node, ast.ClassDef) and node.name == owner]
+        if not found:
+            return None
+        body = found[0].body
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            return first, node.end_lineno or node.lineno, node.col_offset
+    return None
+
+
+def function_source(source: str, qualified: str) -> str | None:
+    """The text of `name` or `Class.name` in `source` (decorators included, dedented), or None."""
+    import textwrap
+
+    span = function_span(source, qualified)
+    if span is None:
+        return None
+    first, last, _ = span
+    return textwrap.dedent("".join(source.splitlines(keepends=True)[first - 1:last]))

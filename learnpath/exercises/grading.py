@@ -99,15 +99,15 @@ class RunOfChecks:
     seconds: float
 
 
-def grade(files: ExerciseFiles, *, timeout: float = DEFAULT_TIMEOUT, curriculum: Path,
-          on_task: Callable[[str, int, int], None] | None = None) -> ExerciseReport:
+def grade_exercise(files: ExerciseFiles, *, timeout: float = DEFAULT_TIMEOUT, curriculum: Path,
+                   on_task: Callable[[str, int, int], None] | None = None) -> ExerciseReport:
     """Run the section's checks against the learner's exercise.py.
 
     `on_task(task_id, number, total)` is called as each task starts (for a progress line).
     """
-    from learnpath.runner import _inside_curriculum
+    from learnpath.sandbox import inside_curriculum
 
-    exercise = _inside_curriculum_or_missing(files.exercise, curriculum, _inside_curriculum)
+    exercise = _inside_curriculum_or_missing(files.exercise, curriculum, inside_curriculum)
     source = _read_source(exercise)
     stubs = {}
     pristine = files.starter if files.starter.is_file() else None
@@ -151,7 +151,7 @@ def run_checks(files: ExerciseFiles, variants: list[Variant], *, seconds: float,
     Raises ExerciseError for a checks file that doesn't load, and
     KeyboardInterrupt if the learner pressed Ctrl-C (the child is stopped first).
     """
-    from learnpath.runner import RunOutcome, run_child
+    from learnpath.sandbox import RunOutcome, run_child
 
     declared = read_tasks(files.checks)  # also proves the file is there and parses
     folder = Path(tempfile.mkdtemp(prefix="learnpath-exercise-"))
@@ -244,7 +244,7 @@ def _read_events(path: Path) -> list[dict]:
 
 
 def _collect(files, variants, declared, events, outcome, seconds) -> RunOfChecks:
-    from learnpath.runner import RunOutcome
+    from learnpath.sandbox import RunOutcome
 
     for event in events:
         if event["event"] == "checks-error":
@@ -338,7 +338,7 @@ def _wanted(variant: Variant, order: list[str]) -> list[str]:
 
 
 def _stop_cause(outcome, seconds: float) -> str:
-    from learnpath.runner import RunOutcome
+    from learnpath.sandbox import RunOutcome
 
     if outcome.outcome is RunOutcome.TIMED_OUT:
         return (f"still running after {seconds:g} s and stopped: is there a loop that never ends "

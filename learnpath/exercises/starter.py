@@ -16,7 +16,7 @@ from pathlib import Path
 
 from learnpath.catalog import Catalog, Section
 from learnpath.exercises.files import ExerciseError, exercise_files
-from learnpath.locking import atomic_write
+from learnpath.record.locking import atomic_write
 
 BACKUP_DIR = Path(".learnpath") / "backups"
 
@@ -29,20 +29,40 @@ class Solution:
     reference: str
     yours_path: Path
     reference_path: Path
+    tasks: tuple = ()  # TaskCode for each task function of the starter, in file order
 
 
-def solution(catalog: Catalog, section: Section, *, force: bool = False) -> Solution:
-    """The reference solution and the learner's code, if the exercise passed or `force` is set.
+@dataclass(frozen=True)
+class TaskCode:
+    """One task function (a stub of the starter): the learner's version and the reference's."""
 
-    ExerciseError (naming the command that earns it) otherwise.
+    function: str  # `name` or `Class.name`
+    yours: str | None  # None when the learner's file no longer defines it (or can't be parsed)
+    reference: str | None
+
+
+def task_code(starter: str, yours: str | None, reference: str) -> tuple[TaskCode, ...]:
+    """The task functions of the exercise, each as the learner wrote it and as the reference does."""
+    from learnpath.exercises.files import function_source, stub_functions
+
+    try:
+        names = sorted(stub_functions(starter), key=stub_functions(starter).get)
+    except SyntaxError:
+        return ()
+    return tuple(TaskCode(name, function_source(yours, name) if yours is not None else None,
+                          function_source(reference, name)) for name in names)
+
+
+def solution(catalog: Catalog, section: Section, *, passed: bool, force: bool = False) -> Solution:
+    """The reference solution and the learner's code, if the exercise `passed` or `force` is set.
+
+    ExerciseError (naming the command that earns it) otherwise. Whether it
+    passed is the record's to say (study/exercise.py reads it).
     """
-    from learnpath.progress import read_progress
-
     files = exercise_files(catalog, section)
     if not section.has_exercise and not files.reference.is_file():
         raise ExerciseError(f"section {section.id} has no exercise", path=section.exercise,
                             fix="Only sections with an exercise.py have a solution to show")
-    passed = read_progress(catalog.progress_path, catalog.sections)[section.id].exercise is True
     if not passed and not force:
         raise ExerciseError(
             f"the solution of {section.id} opens once your exercise passes",
@@ -57,7 +77,12 @@ def solution(catalog: Catalog, section: Section, *, force: bool = False) -> Solu
         yours = files.exercise.read_text(encoding="utf-8", errors="replace")
     except OSError:
         yours = None
-    return Solution(section.id, passed, yours, reference, files.exercise, files.reference)
+    try:
+        starter = files.starter.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        starter = ""  # without the starter the task functions are unknown: whole files only
+    return Solution(section.id, passed, yours, reference, files.exercise, files.reference,
+                    task_code(starter, yours, reference))
 
 
 @dataclass(frozen=True)

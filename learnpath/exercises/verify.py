@@ -29,7 +29,7 @@ from learnpath.exercises.files import (
     TaskInfo,
     defined_names,
     exercise_files,
-    has_exercise,
+    function_span,
     read_tasks,
 )
 
@@ -63,28 +63,6 @@ class Mutant:
         return replace_function(reference, self.function, self.code or "")
 
 
-def function_span(source: str, qualified: str) -> tuple[int, int, int] | None:
-    """(first line, last line, indent) of `name` or `Class.name` in `source`, decorators included."""
-    import ast
-
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    body = tree.body
-    *owners, name = qualified.split(".")
-    for owner in owners:  # walk down into the classes named before the function
-        found = [node for node in body if isinstance(node, ast.ClassDef) and node.name == owner]
-        if not found:
-            return None
-        body = found[0].body
-    for node in body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            return first, node.end_lineno or node.lineno, node.col_offset
-    return None
-
-
 def replace_function(source: str, qualified: str, code: str) -> str:
     """`source` with the function `qualified` swapped for `code`, indented to its place."""
     import textwrap
@@ -96,15 +74,6 @@ def replace_function(source: str, qualified: str, code: str) -> str:
     lines = source.splitlines(keepends=True)
     new = textwrap.indent(textwrap.dedent(code).rstrip("\n") + "\n", " " * indent)
     return "".join(lines[:first - 1]) + new + "".join(lines[last:])
-
-
-def verify_curriculum(catalog: Catalog, *, run: bool = False) -> list[LearnpathError]:
-    """Every problem with every exercise of the course, in section order."""
-    problems: list[LearnpathError] = []
-    for section in catalog.sections:
-        if has_exercise(section):
-            problems += verify_exercise(catalog, section, run=run)
-    return problems
 
 
 def verify_exercise(catalog: Catalog, section: Section, *, run: bool = False,

@@ -276,13 +276,15 @@ def main() -> dict:
         chain_dy_dx=x.grad,
     )
 
-    # Step 6. backward() twice. Ours zeroes every grad first; a version that
-    # skips that step keeps adding to what the last call left behind.
+    # Step 6. backward() twice. Ours computes each pass afresh at the inner nodes
+    # and adds it into the inputs (the leaves), as PyTorch does, so the inputs'
+    # gradients double; a version that never zeroes anything keeps adding at the
+    # inner nodes too, and the excess compounds.
     print("Step 6: calling backward() twice on the README expression")
     a, b, g = readme_expression(-4.0, 2.0)
     g.backward()
     g.backward()
-    print(f"  ours, twice:            dg/da = {a.grad:.4f}, dg/db = {b.grad:.4f}  (unchanged)")
+    print(f"  ours, twice:            dg/da = {a.grad:.4f}, dg/db = {b.grad:.4f}  (doubled: the inputs accumulate)")
     figures.update(twice_da=a.grad, twice_db=b.grad)
     a, b, g = readme_expression(-4.0, 2.0)
     backward_without_zeroing(g)
@@ -310,19 +312,21 @@ def main() -> dict:
     figures.update(naive_shallow_twice=shallow, naive_deeper_twice=deeper)
 
     # Accumulating on purpose. Two losses share the weight w; the gradient of their
-    # sum is the sum of their gradients. With this engine you add the losses into one
-    # Value and call backward() once, instead of calling it once per loss.
+    # sum is the sum of their gradients: one backward() on the sum gives it, and so
+    # do two backward() calls, one per loss, since each adds into w.grad.
     w = Value(0.5, label="w")
     first_loss = (w * 3.0 - 1.0) ** 2
     first_loss.backward()
     from_first = w.grad
+    w.grad = 0.0  # clear it, to see the second loss's gradient alone
     second_loss = (w * -2.0 + 4.0) ** 2
     second_loss.backward()
     from_second = w.grad
+    w.grad = 0.0
     (first_loss + second_loss).backward()
     print("  Two losses sharing w = 0.5: (3w - 1)**2 and (4 - 2w)**2.")
     print(f"  their gradients one at a time: {from_first:g} and {from_second:g}; backward() on their sum: {w.grad:g}")
-    print("  (This engine zeroes on every call, so to add up gradients, add up the outputs first.)")
+    print("  (backward() adds into w.grad, so w.grad is cleared before each of these; a training loop clears it too.)")
     figures.update(shared_from_first=from_first, shared_from_second=from_second, shared_sum=w.grad)
     return figures
 
