@@ -1,6 +1,6 @@
 """A learner's answers: read them (typed at a terminal or from a YAML file) and grade them.
 
-Both ways end in the normal forms described in quiz.py. Grading
+Both ways end in the normal forms described in model.py. Grading
 (`grade_question`, `grade`) never raises on a strange answer: anything that
 can't be read is simply wrong.
 """

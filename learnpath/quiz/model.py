@@ -1,10 +1,11 @@
 """The quiz model: questions, choices, answers and graded results, as plain values.
 
-A quiz lives in three modules, one job each:
+A quiz lives in the modules of learnpath/quiz/, one job each:
 
-    quiz.py       this one: what a quiz and a graded attempt are, shuffling, showing
-    quizfile.py   reading and checking a section's quiz.yaml (`load_quiz`, `find_problems`)
+    model.py      this one: what a quiz and a graded attempt are, shuffling, showing
+    file.py       reading and checking a section's quiz.yaml (`load_quiz`, `find_problems`)
     answers.py    reading a learner's answers (typed or from a file) and grading them
+    schedule.py   when a missed question comes back for review (Leitner boxes)
 
 Answers, once read, have one normal form per type:
 

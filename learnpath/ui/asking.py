@@ -1,7 +1,7 @@
 """The interactive quiz: one question at a time, hints on `?`, feedback at once.
 
 This is the conversation with a person at a terminal. Grading itself lives in
-quiz.py; drawing lives in console.py. The reader of typed lines is passed in,
+model.py; drawing lives in console.py. The reader of typed lines is passed in,
 so the loop can be driven by a test as well as by a keyboard.
 """
 
@@ -68,7 +68,7 @@ def _ask_one(question: Question, read: Callable[[str], str]) -> object:
         if line == HINT_KEY:
             if hints_shown < len(question.hints):
                 hints_shown += 1
-                console.hint(hints_shown, len(question.hints), question.hints[hints_shown - 1])
+                console.hint_line(hints_shown, len(question.hints), question.hints[hints_shown - 1])
             else:
                 console.note("No more hints for this one. Have a guess: the explanation follows.")
             continue
