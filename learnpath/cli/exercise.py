@@ -94,8 +94,13 @@ def solution_command(
     section_id: SectionId,
     force: Annotated[bool, typer.Option(
         "--force", help="Show it before your exercise passes. This gives the answer away.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
-    """Show the reference solution of an exercise after yours passes, below your own code."""
+    """Show the reference solution's task functions beside yours, once your exercise passes.
+
+    Side by side on a terminal wide enough, as a unified diff when narrow or piped.
+    Before a pass it refuses (exit 1) unless --force.
+    """
     from learnpath.study.exercise import show_solution
     from learnpath.ui import views
 
@@ -104,4 +109,9 @@ def solution_command(
     if not shown.passed:
         console.warning(f"--force: this shows the answer to exercise {section.id} before it passes. "
                         "Reading it now skips the part of the course that makes the idea stick.")
+    if as_json:
+        from learnpath.ui import records
+
+        console.print_json(records.solution(shown, catalog.root))
+        return
     views.solution(catalog, section, shown)

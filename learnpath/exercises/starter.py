@@ -21,6 +21,12 @@ from learnpath.record.locking import atomic_write
 BACKUP_DIR = Path(".learnpath") / "backups"
 
 
+class NotEarnedYet(ExerciseError):
+    """The solution asked for before the exercise passed: nothing was misused, so exit 1, not 2."""
+
+    exit_code = 1
+
+
 @dataclass(frozen=True)
 class Solution:
     section_id: str
@@ -64,7 +70,7 @@ def solution(catalog: Catalog, section: Section, *, passed: bool, force: bool = 
         raise ExerciseError(f"section {section.id} has no exercise", path=section.exercise,
                             fix="Only sections with an exercise.py have a solution to show")
     if not passed and not force:
-        raise ExerciseError(
+        raise NotEarnedYet(
             f"the solution of {section.id} opens once your exercise passes",
             fix=f"Run `learnpath exercise {section.id}` until every task passes; "
             f"`learnpath hint {section.id} TASK_ID` helps. (--force shows it now and gives the answer away)")
@@ -74,7 +80,7 @@ def solution(catalog: Catalog, section: Section, *, passed: bool, force: bool = 
         raise ExerciseError(f"can't read the reference solution ({error})", path=files.reference,
                             fix="It ships with the course; restore it from the repository") from None
     try:
-        yours = files.exercise.read_text(encoding="utf-8", errors="replace")
+        yours = files.exercise.read_text(encoding="utf-8-sig", errors="replace")
     except OSError:
         yours = None
     try:

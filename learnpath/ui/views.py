@@ -353,7 +353,92 @@ def exercise_report(catalog: Catalog, section: Section, report: ExerciseReport) 
 
 
 def solution(catalog: Catalog, section: Section, shown: Solution) -> None:
-    """The learner's exercise.py above the reference, as one Markdown page."""
+    """Each task function, the learner's beside the reference's on a terminal wide enough, as a
+    unified diff otherwise (narrow, piped); the whole files when the task functions are unknown."""
+    if not shown.tasks:
+        _whole_files(catalog, section, shown)
+        return
+    yours_name = shown.yours_path.relative_to(catalog.root).as_posix()
+    reference_name = shown.reference_path.relative_to(catalog.root).as_posix()
+    console.heading(f"Exercise {section.id}: your task functions and the reference's")
+    if not shown.passed:
+        console.warning("Shown with --force, before your exercise passed: this is the answer.")
+    console.note(f"yours: {yours_name}   reference: {reference_name}")
+    width = console.screen_width()
+    rows: list[tuple[str, str]] = []
+    for task in shown.tasks:
+        yours, reference = task.yours or "", task.reference or ""
+        rows.append(("", "plain"))
+        if task.yours is None:
+            rows.append((f"{task.function}: not in your file (or your file doesn't parse); "
+                         "the reference:", "bold"))
+            rows += [(f"  {line}", "plain") for line in reference.splitlines()]
+        elif _same_code(yours, reference):
+            rows.append((f"{task.function}: the same as the reference", "success"))
+        elif console.is_terminal() and _fits_side_by_side(yours, reference, width):
+            rows += _side_by_side(task.function, yours, reference, width)
+        else:
+            rows += _unified(task.function, yours, reference)
+    console.styled_lines(rows)
+
+
+_GUTTER = " | "
+
+
+def _same_code(a: str, b: str) -> bool:
+    """Equal but for trailing spaces and blank lines (comments count: they are the learner's words)."""
+    def lines(text: str) -> list[str]:
+        return [line.rstrip() for line in text.strip().splitlines() if line.strip()]
+
+    return lines(a) == lines(b)
+
+
+def _fits_side_by_side(a: str, b: str, width: int) -> bool:
+    """Two columns are worth it when each is at least 40 wide, or every line fits whole."""
+    column = (width - len(_GUTTER)) // 2
+    longest = max((len(line) for line in (a + "\n" + b).expandtabs(4).splitlines()), default=0)
+    return column >= 40 or longest <= column
+
+
+def _side_by_side(function: str, yours: str, reference: str, width: int) -> list[tuple[str, str]]:
+    """Two columns, lines cropped (never wrapped, so they stay aligned); changed rows marked."""
+    import difflib
+
+    column = (width - len(_GUTTER)) // 2
+    left, right = yours.expandtabs(4).splitlines(), reference.expandtabs(4).splitlines()
+    rows = [(f"{function}: yours".ljust(column) + _GUTTER + "the reference", "bold")]
+    matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(max(i2 - i1, j2 - j1)):
+            a = left[i1 + k] if i1 + k < i2 else ""
+            b = right[j1 + k] if j1 + k < j2 else ""
+            text = _crop(a, column).ljust(column) + _GUTTER + _crop(b, column)
+            rows.append((text.rstrip(), "plain" if tag == "equal" else "warning"))
+    return rows
+
+
+def _crop(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + console.symbol("…")
+
+
+def _unified(function: str, yours: str, reference: str) -> list[tuple[str, str]]:
+    """A unified diff from the learner's function to the reference's."""
+    import difflib
+
+    rows = [(f"{function}: what the reference does differently (- yours, + the reference)", "bold")]
+    diff = difflib.unified_diff(yours.splitlines(), reference.splitlines(),
+                                fromfile=f"yours: {function}", tofile=f"reference: {function}",
+                                lineterm="", n=3)
+    for line in diff:
+        style = ("dim" if line.startswith(("---", "+++", "@@")) else
+                 "warning" if line.startswith("-") else "success" if line.startswith("+") else "plain")
+        rows.append((line, style))
+    return rows
+
+
+def _whole_files(catalog: Catalog, section: Section, shown: Solution) -> None:
+    """The learner's exercise.py above the reference, as one Markdown page (no starter to say
+    which functions are the tasks)."""
     yours = shown.yours if shown.yours is not None else "(your exercise.py is missing)\n"
     forced = ("> Shown with --force, before your exercise passed: this is the answer.\n\n"
               if not shown.passed else "")
