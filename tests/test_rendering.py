@@ -120,7 +120,7 @@ def test_list_in_a_pipe_honours_columns(course):
 def test_no_color_keeps_bold_in_show(course):
     """NO_COLOR drops colour, not bold: a heading of `show` is still bold."""
     out = _spawn(course, "show", "1.1", env={"NO_COLOR": "1"})
-    assert "\x1b[1m" in out
+    assert re.search(r"\x1b\[1[;m]", out)
     assert not re.search(r"\x1b\[(?:[0-9;]*;)?3[0-7]m", out)
 
 
@@ -171,7 +171,7 @@ def test_exercise_shows_the_task_being_checked_on_a_terminal_only(course, cli):
 def test_the_last_screen_suggests_the_long_run_as_a_runnable_command(course, cli):
     """Once the course is done, `next` suggests `learnpath run ID --timeout 900 -- --long`."""
     root = course
-    cli(root, "list")
+    assert cli(root, "run", "1.1").exit_code == 0  # PROGRESS.md is written
     progress = root / "PROGRESS.md"
     progress.write_text(progress.read_text().replace("- [ ]", "- [x]"))
     out = cli(root, "next").stdout
@@ -197,7 +197,8 @@ def test_every_command_the_views_suggest_runs_as_printed(course, cli, answers):
     outputs = [cli(root, *args, input=text) for args, text in [
         (("list",), None), (("next",), None), (("next", "1.2"), None), (("run", "1.1"), None),
         (("exercise", "1.1"), None), (("quiz", "1.1", "--answers", "-"), answers.wrong),
-        (("review",), None), (("hint", "1.1", "leaf-grad"), None), (("solution", "1.1"), None)]]
+        (("review",), None), (("hint", "1.1", "leaf-grad"), None), (("solution", "1.1"), None),
+        (("reset", "1.2"), None), (("run", "1.1", "--pause"), None)]]
     suggested = set()
     for result in outputs:
         suggested |= set(_suggested(result.stdout + result.stderr))
@@ -209,6 +210,5 @@ def test_every_command_the_views_suggest_runs_as_printed(course, cli, answers):
         if words[0] == "reset":
             words += ["--yes"]
         result = cli(root, *words, input=answers.wrong)
-        assert result.exit_code != 2 or "error: " not in result.stderr or "usage" not in result.stderr, \
-            (command, result.stderr)
-        assert "See `learnpath" not in result.stderr, (command, result.stderr)
+        # a command that waits for a person refuses in a test (no terminal): it still parsed
+        assert result.exit_code != 2 or "no terminal" in result.stderr, (command, result.stderr)

@@ -104,7 +104,7 @@ def run_command(
 
     catalog, section = open_section(ctx, section_id)
     if pause and not console.stdin_is_terminal():
-        raise NoTerminalError("`learnpath run --pause` waits for Enter, but there is no terminal to "
+        raise NoTerminalError(f"`learnpath run {section.id} --pause` waits for Enter, but there is no terminal to "
                               "press it in", fix=f"Run it without --pause: learnpath run {section.id}")
     where = section.experiment.relative_to(catalog.root)
     label = f"{where} {' '.join(ctx.args)}".rstrip() + (" on your exercise.py" if mine else "")

@@ -82,7 +82,7 @@ def quiz_command(
         if as_json:  # the questions alone, in file order and quiz.yaml's keys, for a tutor to ask
             console.print_json(records.quiz_questions(section, open_quiz(section)))
             return
-        need_terminal("quiz")
+        need_terminal(f"quiz {section.id}")
         if shuffle and seed is None:
             seed = new_seed()
     if not shuffle and seed is not None:

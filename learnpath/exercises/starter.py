@@ -73,7 +73,8 @@ def solution(catalog: Catalog, section: Section, *, passed: bool, force: bool = 
         raise NotEarnedYet(
             f"the solution of {section.id} opens once your exercise passes",
             fix=f"Run `learnpath exercise {section.id}` until every task passes; "
-            f"`learnpath hint {section.id} TASK_ID` helps. (--force shows it now and gives the answer away)")
+            f"`learnpath hint {section.id} {_first_task(files)}` helps. "
+            "(--force shows it now and gives the answer away)")
     try:
         reference = files.reference.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -89,6 +90,17 @@ def solution(catalog: Catalog, section: Section, *, passed: bool, force: bool = 
         starter = ""  # without the starter the task functions are unknown: whole files only
     return Solution(section.id, passed, yours, reference, files.exercise, files.reference,
                     task_code(starter, yours, reference))
+
+
+def _first_task(files) -> str:
+    """The id of the exercise's first task, for a hint command that runs as printed."""
+    from learnpath.exercises.files import read_tasks
+
+    try:
+        tasks = read_tasks(files.checks)
+    except ExerciseError:
+        tasks = []
+    return tasks[0].id if tasks else "TASK_ID"
 
 
 @dataclass(frozen=True)

@@ -198,11 +198,15 @@ def section_table(phases: Sequence[tuple[str, Sequence[Sequence[str]], str]]) ->
     `learnpath list` takes to start (see bench/bench_startup.py), and aligned
     columns need nothing more than padding.
     """
-    screen = screen_width() if is_terminal() else None  # into a pipe, rows are never cut
+    screen = _table_width()
     for index, (title, rows, progress) in enumerate(phases):
         if index:
             print()
         together = screen is None or len(title) + len(progress) + 4 <= screen
+        if screen is not None and len(title) > screen:  # a long phase title wraps at its words
+            import textwrap
+
+            title = "\n".join(textwrap.wrap(title, screen, break_long_words=True))
         print(_paint(title, _BOLD) + ("  " if together else "\n  ") + _paint(f"({progress})", _DIM))
         header, widths = _fitted_columns(rows, screen)
 
@@ -215,6 +219,27 @@ def section_table(phases: Sequence[tuple[str, Sequence[Sequence[str]], str]]) ->
             done = row[-1] == tick(True)
             print(_paint(line(row), _GREEN) if done else line(row))
     sys.stdout.flush()
+
+
+def table_note(text: str) -> None:
+    """A note under a table, wrapped to the table's width (so COLUMNS holds in a pipe too)."""
+    import textwrap
+
+    screen = _table_width()
+    shown = text if screen is None else textwrap.fill(text, screen, break_on_hyphens=False)
+    print(_paint(shown, _DIM), flush=True)
+
+
+def _table_width() -> int | None:
+    """The width a table must fit: the terminal's; in a pipe, COLUMNS when it is set (a
+    program that asks for 60 columns gets 60), else none: rows are never cut."""
+    if is_terminal():
+        return screen_width()
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return None
+    return max(_NARROWEST, columns) if columns > 0 else None
 
 
 _HEADERS = (("id", "section", "experiment", "exercise", "quiz (best)", "done"),
@@ -247,10 +272,8 @@ def markdown(text: str, *, page: bool = False) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
         return
-    from rich.markdown import Markdown
-
     console = _console()
-    document = Markdown(text)
+    document = _markdown(text)
     if page and _pager_works() and _taller_than_screen(console, document):
         # less needs -R to pass colours through; keep any settings the learner has
         os.environ.setdefault("LESS", "-R")
@@ -258,6 +281,24 @@ def markdown(text: str, *, page: bool = False) -> None:
             console.print(document)
     else:
         console.print(document)
+
+
+def _markdown(text: str):
+    """Rich's Markdown, except that code blocks are cropped at the screen's edge, never
+    re-wrapped: a wrapped line of code or of a diagram breaks its alignment, and a learner
+    can widen the terminal (or use `show --plain`) to see a cropped line whole."""
+    from rich.markdown import CodeBlock, Markdown
+    from rich.syntax import Syntax
+
+    class CroppedCodeBlock(CodeBlock):
+        def __rich_console__(self, console, options):
+            yield Syntax(str(self.text).rstrip(), self.lexer_name, theme=self.theme,
+                         word_wrap=False, padding=1)
+
+    class CourseMarkdown(Markdown):
+        elements = {**Markdown.elements, "fence": CroppedCodeBlock, "code_block": CroppedCodeBlock}
+
+    return CourseMarkdown(text)
 
 
 def _pager_works() -> bool:
@@ -359,9 +400,7 @@ def _inline(text: str):
 
     if not is_terminal():
         return Text(text)
-    from rich.markdown import Markdown
-
-    return Markdown(literal_names(text))
+    return _markdown(literal_names(text))
 
 
 _FENCED_BLOCK = re.compile(r"(?ms)^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$")
@@ -410,11 +449,10 @@ def rendered(text: str, *, width: int = 80) -> str:
     from io import StringIO
 
     from rich.console import Console
-    from rich.markdown import Markdown
 
     console = Console(file=StringIO(), width=width, no_color=True, color_system=None,
                       highlight=False, force_terminal=False)
-    console.print(Markdown(literal_names(text)))
+    console.print(_markdown(literal_names(text)))
     return console.file.getvalue()
 
 

@@ -55,8 +55,8 @@ def section_list(rows: Sequence[SectionStatus], catalog: Catalog | None = None) 
 
         progress = course_progress(catalog, list(rows) if len(rows) == len(catalog.sections) else None)
         console.course_progress(progress.done, progress.total)
-    console.note(f"{console.tick(True)} done, {console.tick(False)} not yet, - no exercise in "
-                 "that section. `learnpath next` says what to do next.")
+    console.table_note(f"{console.tick(True)} done, {console.tick(False)} not yet, - no exercise in "
+                       "that section. `learnpath next` says what to do next.")
 
 
 def _exercise_cell(state: SectionState, runs: ExerciseHistory | None = None) -> str:
@@ -134,8 +134,9 @@ def course_finished(catalog: Catalog, rows: Sequence[SectionStatus]) -> None:
         "ran on the library you read, in learnpath/nn/. Where to go next:")
     console.steps([
         ("Keep what you learnt", "learnpath review"),
-        ("Run the last experiment again, with more steps (its \"Try this\" says how)",
-         f"learnpath run {last.id}"),
+        # `--` hands --long to experiment.py; the long run needs far more than the default 120 s
+        ("Run the last experiment again, the long way (more steps; its \"Try this\" says what "
+         "changes)", f"learnpath run {last.id} --timeout 900 -- --long"),
         ("Rebuild one model in PyTorch and compare it with yours", "https://pytorch.org/tutorials/"),
         ("Read the papers behind it: Attention Is All You Need (2017); "
          "Language Models are Unsupervised Multitask Learners (GPT-2, 2019)",
