@@ -28,7 +28,8 @@ from typing import Any
 from learnpath.record.attempts import Attempt, read_attempts
 from learnpath.errors import AnswersError
 from learnpath.quiz.answers import answer_from_yaml, grade_question, read_answer_mapping, result_of
-from learnpath.quiz.model import Answer, Quiz, QuizResult, number_text
+from learnpath.quiz.model import Answer, Quiz, QuizResult
+from learnpath.quiz.values import number_text
 
 BOX_INTERVALS_DAYS = (1, 2, 4, 8, 16)
 TOP_BOX = len(BOX_INTERVALS_DAYS)
