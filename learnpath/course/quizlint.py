@@ -37,6 +37,7 @@ def lint_quiz(quiz: Quiz) -> list[Finding]:
         findings += letter_references(question)
         findings += leans_on_other_questions(question)
         findings += numbers_as_text(question)
+        findings += precision_unstated(question)
     return sorted(findings, key=lambda finding: finding.line or 0)
 
 
@@ -170,3 +171,27 @@ def numbers_as_text(question: Question) -> list[Finding]:
             "Make it type: numeric with answer: <the number> (and a tolerance if needed), so "
             f"1, 1.0 and 1e0 are all right ({STANDARD})")]
     return []
+
+
+# ---- numbers that don't say how exact they must be -----------------------------------
+
+# how a prompt states the precision it wants (docs/quiz-format.md, "Numbers")
+_PRECISION = re.compile(
+    r"\((?:to )?(?:\d+|one|two|three|four|five|six) decimal places?\)"
+    r"|\(exact(?:ly)?\)|\(an? whole number\)|\((?:to )?\d+ significant (?:figures?|digits?)\)",
+    re.I)
+
+
+def precision_unstated(question: Question) -> list[Finding]:
+    """A numeric question must say how exact an answer must be: its prompt states it, e.g.
+    "(to 4 decimal places)", "(exact)", "(a whole number)" or "(3 significant figures)", or it
+    carries rel_tolerance. Otherwise 1.386 for 1.386294 is marked wrong with no warning."""
+    if question.type is not QuestionType.NUMERIC or question.rel_tolerance is not None:
+        return []
+    if _PRECISION.search(question.prompt):
+        return []
+    return [Finding(
+        question.line,
+        f"numeric question {question.id!r} doesn't state the precision it wants",
+        'End its prompt with "(to N decimal places)", "(exact)", "(a whole number)" or '
+        f'"(N significant figures)" to match its tolerance, or give it rel_tolerance ({STANDARD})')]

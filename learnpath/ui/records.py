@@ -147,6 +147,8 @@ def quiz_result(result: QuizResult, *, section: str | None, partial: bool = Fals
                 "answer": item.answer,
                 "explanation": item.explanation,
                 "whys": list(item.whys),
+                # a wrong number that is the key rounded: "close: give 4 decimals", else null
+                "close": item.close,
             }
             for item in result.results
         ],

@@ -172,6 +172,8 @@ def quiz_results(quiz: Quiz, result: QuizResult) -> None:
         console.say(f"{console.cross()} {item.id}: you said {yours}; the answer is "
                     f"{format_answer(question, item.answer)} "
                     f"({console.points(item.points)}/{console.points(item.max_points)})")
+        if item.close:
+            console.note(f"    {item.close}: it was only the rounding")
         for why in item.whys:
             console.course_text(why, indent=4)
         if item.explanation:
