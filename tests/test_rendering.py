@@ -212,3 +212,22 @@ def test_every_command_the_views_suggest_runs_as_printed(course, cli, answers):
         result = cli(root, *words, input=answers.wrong)
         # a command that waits for a person refuses in a test (no terminal): it still parsed
         assert result.exit_code != 2 or "no terminal" in result.stderr, (command, result.stderr)
+
+
+@pytest.mark.parametrize("columns,side_by_side", [(100, True), (60, False)])
+def test_solution_side_by_side_when_wide_a_diff_when_narrow(course, cli, columns, side_by_side):
+    """On a terminal of 100 columns the two versions stand in columns; at 60, a unified diff."""
+    sys.path.insert(0, str(REPO / "tests" / "exercises"))
+    from little_exercise import add_exercise, solved
+
+    exercise = add_exercise(course)
+    exercise.learner(solved(double="    return 2 * x"))
+    assert cli(course, "exercise", "1.1").exit_code == 0
+    lines = _visible(_spawn(course, "solution", "1.1", columns=columns,
+                            env={"NO_COLOR": "1", "PAGER": "cat"}))
+    assert max(len(line) for line in lines) <= columns
+    pair = [line for line in lines if "return 2 * x" in line]
+    if side_by_side:
+        assert pair and " | " in pair[0] and "return x + x" in pair[0]
+    else:
+        assert pair == ["-    return 2 * x"] and "+    return x + x" in lines

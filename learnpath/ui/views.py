@@ -386,6 +386,7 @@ def solution(catalog: Catalog, section: Section, shown: Solution) -> None:
 
 
 _GUTTER = " | "
+_CONTEXT = 2  # lines shown at each end of a long stretch that is the same in both
 
 
 def _same_code(a: str, b: str) -> bool:
@@ -412,6 +413,14 @@ def _side_by_side(function: str, yours: str, reference: str, width: int) -> list
     rows = [(f"{function}: yours".ljust(column) + _GUTTER + "the reference", "bold")]
     matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" and i2 - i1 > 2 * _CONTEXT + 1:  # a long stretch alike: its ends only
+            for k in (*range(_CONTEXT), None, *range(i2 - i1 - _CONTEXT, i2 - i1)):
+                if k is None:
+                    rows.append((f"  ({i2 - i1 - 2 * _CONTEXT} lines the same in both)", "dim"))
+                    continue
+                text = _crop(left[i1 + k], column).ljust(column) + _GUTTER + _crop(right[j1 + k], column)
+                rows.append((text.rstrip(), "plain"))
+            continue
         for k in range(max(i2 - i1, j2 - j1)):
             a = left[i1 + k] if i1 + k < i2 else ""
             b = right[j1 + k] if j1 + k < j2 else ""
