@@ -381,7 +381,7 @@ def solution(catalog: Catalog, section: Section, shown: Solution) -> None:
         elif console.is_terminal() and _fits_side_by_side(yours, reference, width):
             rows += _side_by_side(task.function, yours, reference, width)
         else:
-            rows += _unified(task.function, yours, reference)
+            rows += _unified(task.function, yours, reference, width if console.is_terminal() else None)
     console.styled_lines(rows)
 
 
@@ -433,18 +433,21 @@ def _crop(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + console.symbol("…")
 
 
-def _unified(function: str, yours: str, reference: str) -> list[tuple[str, str]]:
-    """A unified diff from the learner's function to the reference's."""
+def _unified(function: str, yours: str, reference: str, width: int | None) -> list[tuple[str, str]]:
+    """A unified diff from the learner's function to the reference's; on a terminal, code lines
+    are cropped at its edge (never wrapped) and the heading wraps at words."""
     import difflib
 
-    rows = [(f"{function}: what the reference does differently (- yours, + the reference)", "bold")]
+    heading = console.fitted(f"{function}: what the reference does differently "
+                             "(- yours, + the reference)")
+    rows = [(heading, "bold")]
     diff = difflib.unified_diff(yours.splitlines(), reference.splitlines(),
                                 fromfile=f"yours: {function}", tofile=f"reference: {function}",
                                 lineterm="", n=3)
     for line in diff:
         style = ("dim" if line.startswith(("---", "+++", "@@")) else
                  "warning" if line.startswith("-") else "success" if line.startswith("+") else "plain")
-        rows.append((line, style))
+        rows.append((line if width is None else _crop(line, width), style))
     return rows
 
 
