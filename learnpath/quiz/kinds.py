@@ -336,6 +336,7 @@ class Written(float):
 # for a percentage or percent (75% is 75 there) and a fraction anywhere else (75% is 0.75).
 _GROUPED = re.compile(r"[-+]?\d{1,3}(?:([,_ \u00a0\u202f\u2009])\d{3})(?:\1\d{3})*(?:\.\d*)?")
 _DECIMAL_COMMA = re.compile(r"[-+]?\d*,\d+")
+_DOTS_THEN_COMMA = re.compile(r"[-+]?\d{1,3}(?:\.\d{3})+,\d+")  # 16.640,5: dots group, the comma is decimal
 _ASKS_PERCENT = re.compile(r"percent|\bper cent|%", re.I)
 _PLAIN_DECIMALS = re.compile(r"[-+]?\d*\.?(\d*)")
 
@@ -362,6 +363,8 @@ class Numeric(Kind):
             written = written[:-1].rstrip()
         if _GROUPED.fullmatch(written):
             written = re.sub(r"[,_ \u00a0\u202f\u2009]", "", written)
+        elif _DOTS_THEN_COMMA.fullmatch(written):
+            written = written.replace(".", "").replace(",", ".")
         elif _DECIMAL_COMMA.fullmatch(written):
             written = written.replace(",", ".")
         number = read_number(written)
