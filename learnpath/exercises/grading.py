@@ -312,7 +312,10 @@ def _blame_callees(tasks: list[TaskResult]) -> list[TaskResult]:
         function = culprit.called[0]
         sentence = (f"{task.id} calls your {function}, which fails: fix that task first "
                     f"({culprit.id})")
-        message = f"{sentence}. What it saw: {task.message}" if task.message else sentence
+        if task.message and function in task.message and "first" in task.message:
+            message = task.message  # the checks said so already, in their own words
+        else:
+            message = f"{sentence}. What it saw: {task.message}" if task.message else sentence
         blamed.append(replace(task, message=message, blocked_by=culprit.id))
     return blamed
 
