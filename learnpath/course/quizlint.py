@@ -177,7 +177,7 @@ def numbers_as_text(question: Question) -> list[Finding]:
 
 # how a prompt states the precision it wants (docs/quiz-format.md, "Numbers")
 _PRECISION = re.compile(
-    r"\((?:to )?(?:\d+|one|two|three|four|five|six) decimal places?\)"
+    r"\((?:to )?(?:\d+|one|two|three|four|five|six) decimal(?: places?|s)?\)"
     r"|\(exact(?:ly)?\)|\(an? whole number\)|\((?:to )?\d+ significant (?:figures?|digits?)\)",
     re.I)
 
