@@ -108,3 +108,14 @@ def test_check_strict_wants_every_numeric_prompt_to_state_its_precision(course, 
     result = cli(course, "check", "--strict", "--json")
     problems = [p["message"] for p in __import__("json").loads(result.stdout)["problems"]]
     assert not any("slope" in m and "precision" in m for m in problems), problems
+
+
+def test_check_strict_flags_a_tolerance_that_refuses_the_stated_rounding(course, cli):
+    """"(to 3 decimal places)" with tolerance 1e-4 would mark the key rounded to 3 places wrong."""
+    for quiz in course.glob("curriculum/*/*/quiz.yaml"):
+        quiz.write_text(quiz.read_text().replace('"What is d(x*x)/dx at x = 3?"',
+                                                 '"What is d(x*x)/dx at x = 3.125? (to 1 decimal place)"')
+                        .replace("answer: 6\n", "answer: 6.25\n"))
+    problems = [p["message"] for p in __import__("json").loads(
+        cli(course, "check", "--strict", "--json").stdout)["problems"]]
+    assert any("asks for 1 decimal places, but its tolerance 0.001 refuses" in m for m in problems)

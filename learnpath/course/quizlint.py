@@ -188,10 +188,35 @@ def precision_unstated(question: Question) -> list[Finding]:
     carries rel_tolerance. Otherwise 1.386 for 1.386294 is marked wrong with no warning."""
     if question.type is not QuestionType.NUMERIC or question.rel_tolerance is not None:
         return []
-    if _PRECISION.search(question.prompt):
-        return []
+    stated = _PRECISION.search(question.prompt)
+    if stated:
+        return _rounding_refused(question, stated.group(0))
     return [Finding(
         question.line,
         f"numeric question {question.id!r} doesn't state the precision it wants",
         'End its prompt with "(to N decimal places)", "(exact)", "(a whole number)" or '
         f'"(N significant figures)" to match its tolerance, or give it rel_tolerance ({STANDARD})')]
+
+
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _rounding_refused(question: Question, stated: str) -> list[Finding]:
+    """A prompt asking for N decimal places whose tolerance refuses an answer rounded to N
+    places (the key 1.386294 "to 3 decimal places" is 1.386, which a tolerance of 1e-4 marks
+    wrong): the tolerance must be at least half a unit of the N-th decimal."""
+    match = re.search(r"(\d+|one|two|three|four|five|six) decimal", stated, re.I)
+    if match is None:
+        return []
+    word = match.group(1).lower()
+    places = int(word) if word.isdigit() else _WORD_NUMBERS[word]
+    needed = 0.5 * 10.0 ** -places
+    key = float(question.answer)
+    if abs(round(key, places) - key) <= question.tolerance * (1 + 1e-9):
+        return []  # the key rounded to that many places is still inside the tolerance
+    return [Finding(
+        question.line,
+        f"numeric question {question.id!r} asks for {places} decimal places, but its tolerance "
+        f"{question.tolerance:g} refuses the key rounded to {places} places",
+        f"Give it tolerance: {needed:g} (half a unit of the last place asked for), or ask for "
+        f"more places ({STANDARD})")]
