@@ -169,16 +169,16 @@ def run_task(task, module, variant: str, filename: str, stubs: dict[str, int], s
     finally:
         restore()
     called = tuple(entry.function for entry in ran if entry.function)
+    took = time.monotonic() - started
     lines: tuple[Line, ...] = ()
     if ended["status"] == "failed" and ran:
-        took = time.monotonic() - started
         # the traced rerun may use half of what is left, and no more than a few times the
         # first run: the tasks after this one keep their time
         allowed = min((seconds - took) / 2, 1.0 + 4 * took)
         lines = tuple(_lines_that_ran(task, module, filename, allowed) or _fallback_places(ran, module))
     # `called`: the task functions it called, first call first: the tool tells from them when a
     # task fails only because another task's function it calls fails
-    return TaskEnded(variant, task.id, **ended, seconds=round(time.monotonic() - started, 3),
+    return TaskEnded(variant, task.id, **ended, seconds=round(took, 3),
                      output=output.summary(), ran=lines, called=called)
 
 
