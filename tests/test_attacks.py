@@ -161,6 +161,10 @@ def test_example_ids_in_messages_are_real_ids_of_the_course():
         found += re.findall(r"e\.g\.,? `?\d\.\d/([a-z][a-z0-9-]+)", text)
         found += re.findall(r"(?:question's id|task's|id:), e\.g\.,? `?([a-z][a-z0-9-]+)", text)
         found += re.findall(r"write e\.g\. id: ([a-z][a-z0-9-]+)", text)
+    for doc in (REPO / "README.md", REPO / "AGENTS.md"):
+        text = doc.read_text()
+        found += re.findall(r"learnpath hint \d\.\d ([a-z][a-z0-9-]+)", text)
+        found += re.findall(r"`\d\.\d/([a-z][a-z0-9-]+):", text)
     assert found, "the pattern finds the examples"
     assert not [name for name in found if name not in ids]
 
