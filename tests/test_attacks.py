@@ -203,3 +203,18 @@ def test_a_huge_number_anywhere_in_quiz_yaml_is_one_line(course, cli, field):
         assert result.exit_code in (0, 1, 2), (command, result.stdout[-300:], result.stderr[-300:])
         assert "Traceback" not in result.stdout + result.stderr and result.exception is None or \
             isinstance(result.exception, SystemExit), command
+
+
+def test_exercise_checks_the_attempt_log_before_the_checks_run(course, cli, tmp_path):
+    """The attempt log's lock being a folder stops `exercise` before the learner's code runs."""
+    sys.path.insert(0, str(REPO / "tests" / "exercises"))
+    from little_exercise import add_exercise, solved
+
+    exercise = add_exercise(course)
+    marker = tmp_path / "ran"
+    exercise.learner(solved(double=f"    open({str(marker)!r}, 'w').close()\n    return x + x"))
+    (course / ".learnpath").mkdir()
+    (course / ".learnpath" / ".attempts.jsonl.lock").mkdir()
+    result = cli(course, "exercise", "1.1")
+    assert result.exit_code == 2 and ".attempts.jsonl.lock" in result.stderr
+    assert not marker.exists()
