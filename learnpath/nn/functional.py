@@ -299,7 +299,8 @@ def multi_head_self_attention(
     split = a.reshape(batch, time, 3, num_heads, head_dim)
     q, k, v = (split[:, :, i].transpose(0, 2, 1, 3) for i in range(3))
     out, weights, backward = _attention(q, k, v, dropout_p, is_causal, attn_mask, rng)
-    merged = out.transpose(0, 2, 1, 3).reshape(batch, time, embed)  # heads side by side again
+    # heads side by side again
+    merged = out.transpose(0, 2, 1, 3).reshape(batch, time, embed)
 
     def grad_qkv(g: np.ndarray) -> np.ndarray:
         dq, dk, dv = backward(g.reshape(batch, time, num_heads, head_dim).transpose(0, 2, 1, 3))
