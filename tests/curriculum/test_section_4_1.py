@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import math
-import os
 import time
 import types
 from pathlib import Path
@@ -15,7 +12,10 @@ import pytest
 
 from learnpath.nn import Embedding, Linear, Tensor, no_grad
 from learnpath.nn.data import load_names, train_dev_test_split
-from sections import load_experiment, numeric_key_check, quoted_lines_missing, run_alone
+from sections import (
+    assert_same_figures, figures_on_the_reference, load_experiment, numeric_key_check, quoted_lines_missing,
+    run_alone,
+)
 
 SECTION = "4.1"
 REFERENCE = Path(__file__).resolve().parents[2] / "solutions/Phase_4/Section_1_MLP_Scaling_Up/exercise.py"
@@ -134,42 +134,14 @@ def test_samples_quoted_in_the_overview(run_main):
     assert {"cayten", "annah", "shaachael"} <= set(run_main[0]["samples"])
 
 
-def _figures_with(mine: str | None) -> dict:
-    old = os.environ.pop("LEARNPATH_MINE", None)
-    try:
-        if mine:
-            os.environ["LEARNPATH_MINE"] = mine
-        with contextlib.redirect_stdout(io.StringIO()):
-            return load_experiment(SECTION).main()
-    finally:
-        os.environ.pop("LEARNPATH_MINE", None)
-        if old is not None:
-            os.environ["LEARNPATH_MINE"] = old
-
-
-def _same(a, b, where=""):
-    timing = ("ms_per_step", "speed_ratio", "seconds")
-    if isinstance(a, dict):
-        assert a.keys() == b.keys(), where
-        for key in a:
-            if not any(t in str(key) for t in timing):
-                _same(a[key], b[key], f"{where}/{key}")
-    elif isinstance(a, (list, tuple)):
-        assert len(a) == len(b), where
-        for i, (x, y) in enumerate(zip(a, b)):
-            _same(x, y, f"{where}[{i}]")
-    elif isinstance(a, float):
-        assert abs(a - b) <= 1e-6 or a == b, (where, a, b)
-    else:
-        assert a == b, (where, a, b)
-
-
-def test_mine_with_the_reference_reproduces_every_figure(run_main):
-    """With LEARNPATH_MINE at the reference solution, main() gives every default figure to 1e-6, within 30 s."""
+def test_mine_with_the_reference_reproduces_every_figure(run_main, monkeypatch):
+    """With the reference as exercise.py (--mine), main() gives every default figure to 1e-6, within 30 s of CPU."""
     start = time.process_time()
-    mine = _figures_with(str(REFERENCE))
+    mine, _ = figures_on_the_reference(SECTION, monkeypatch)
     assert time.process_time() - start < 30
-    _same(run_main[0], mine)
+    timing = {"scalar_ms_per_step", "tensor_ms_per_step", "speed_ratio", "seconds"}
+    assert_same_figures({k: v for k, v in mine.items() if k not in timing},
+                        {k: v for k, v in run_main[0].items() if k not in timing})
 
 
 def test_mine_runs_the_learners_functions(monkeypatch):
