@@ -313,15 +313,41 @@ def test_quiz_order_by_error():
     assert question["answer"] == by_error
 
 
-def test_quiz_which_error_dominates(run_main):
-    """At h = 1e-11 the central error is 8.66e-05, a million times more than truncation (h**2) explains."""
+def test_quiz_past_the_bottom(run_main):
+    """Only h = 1e-5 brings the central error below 1e-8; h = 1e-13, the forward difference and x**3 do not."""
     figures, _ = run_main
-    error = figures["central_errors"][10]
-    assert f"{error:.2e}" == "8.66e-05"
-    assert error > 1e6 * (1e-11) ** 2
-    question = quiz_questions(SECTION)["which-error-dominates"]
-    assert "rounding" in question["answer"]
-    assert re.fullmatch(question["accept"], "floating point rounding errors")
+    module = load_experiment(SECTION)
+    assert f"{figures['central_errors'][0]:.2e}" == "1.00e-02" and f"{figures['central_errors'][10]:.2e}" == "8.66e-05"
+
+    def central(f, h):
+        return abs((f(3.0 + h) - f(3.0 - h)) / (2 * h) - 27.0)
+
+    cube = module.f
+    assert central(cube, 1e-5) < 1e-8 and f"{central(cube, 1e-5):.0e}" == "2e-10"
+    assert central(cube, 1e-13) > 1e-8 and f"{central(cube, 1e-13):.0e}" == "2e-02"
+    assert f"{abs(module.forward_difference(3.0, 1e-11) - 27.0):.2e}" == "8.66e-05"
+    assert f"{central(lambda x: x**3, 1e-11):.2e}" == "8.66e-05"
+    # the bound quoted in the explanation: eps*|f| / 2h at h = 1e-11
+    assert 2.220446049250313e-16 * 27 == pytest.approx(6e-15, rel=0.01)
+    assert 6e-15 / 2e-11 == pytest.approx(3e-4)
+    single_key_by_text("past-the-bottom",
+                       "Use h = 1e-5: h² is 1e-10 there, and the rounding noise divided by 2h is still small")
+
+
+def test_quiz_numeric_prompts_state_their_precision():
+    """Every numeric prompt ends with its precision, and its tolerance is half a unit of that place."""
+    for question in quiz_questions(SECTION).values():
+        if question["type"] != "numeric":
+            continue
+        match = re.search(r"\((exact|a whole number|to (\d+) decimal places?)\)\W*$", question["prompt"].strip())
+        assert match, question["id"]
+        tolerance = float(question.get("tolerance", 1e-9))
+        if match.group(1) == "exact":
+            assert tolerance <= 1e-6, question["id"]
+        elif match.group(1) == "a whole number":
+            assert tolerance <= 0.5, question["id"]
+        else:
+            assert tolerance == pytest.approx(0.5 * 10.0 ** -int(match.group(2))), question["id"]
 
 
 def test_code_quoted_in_the_overview_is_in_value_py():
