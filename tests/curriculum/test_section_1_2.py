@@ -320,13 +320,45 @@ def test_quiz_deep_recursion():
     assert choice_text("deep-recursion", key).startswith("It stops with RecursionError")
 
 
-def test_quiz_order_name_accepts_the_method_name():
-    """The text answer accepts 'topological order' and, through its pattern, the method's name."""
-    question = quiz_questions(SECTION)["order-name"]
-    assert "topological order" in question["answer"]
-    for typed in ("topological_order()", "a topological ordering", "topologically sorted"):
-        assert re.fullmatch(question["accept"], typed)
-    assert hasattr(Value, "topological_order")
+def test_quiz_listed_twice():
+    """The stack walk without the visited check on pop lists x twice for y = x * 2 + x, and only x."""
+    def walk_without_pop_check(root):
+        order, visited, stack = [], set(), [(root, False)]
+        while stack:
+            node, parents_done = stack.pop()
+            if parents_done:
+                order.append(node)
+                continue
+            visited.add(node)
+            stack.append((node, True))
+            for parent in reversed(node.parents):
+                if parent not in visited:
+                    stack.append((parent, False))
+        return order
+
+    x = Value(1.5, label="x")
+    y = x * 2 + x
+    order = walk_without_pop_check(y)
+    repeated = [node for node in set(order) if order.count(node) > 1]
+    assert repeated == [x] and order.count(x) == 2
+    question = quiz_questions(SECTION)["listed-twice"]
+    assert question["answer"] == [x.label]
+    for right in ("x", "X", "the node x", "input x", "`x`", "x node"):
+        assert re.fullmatch(question["accept"], right.lower()), right
+    for wrong in ("y", "x * 2", "2", "x*2", "the product", "xx"):
+        assert not re.fullmatch(question["accept"], wrong.lower()), wrong
+
+
+def test_quiz_numeric_prompts_state_their_precision():
+    """Every numeric prompt ends with its precision, and its tolerance is at most half a unit of that place."""
+    for question in quiz_questions(SECTION).values():
+        if question["type"] != "numeric":
+            continue
+        match = re.search(r"\((exact|a whole number|to (\d+) decimal places?)\)\W*$", question["prompt"].strip())
+        assert match, question["id"]
+        tolerance = float(question.get("tolerance", 1e-9))
+        limit = {"exact": 1e-6, "a whole number": 0.5}.get(match.group(1))
+        assert tolerance <= (limit if limit is not None else 0.5 * 10.0 ** -int(match.group(2))), question["id"]
 
 
 def test_overview_states_the_push_count_exactly():
