@@ -109,30 +109,84 @@ print(len(order))
                             cwd=section_dir(SECTION).parents[2])
     assert result.returncode == 0, result.stderr[-500:]
     assert result.stdout.strip() == "900000"
-    assert "With Python 3.11 and the limit raised to 10⁶" in overview()
+    assert "with Python 3.11 and the limit raised to 10⁶" in overview()
 
 
-def test_backward_twice_is_stable_and_not_zeroing_compounds(run_main):
-    """Ours gives the same gradients twice; never zeroing gives ~12x on the README graph, 2x at depth 1, 3x at depth 2."""
+def test_backward_twice_doubles_the_leaves_and_micrograds_rule_compounds(run_main):
+    """Twice over the README graph: leaves exactly 2x (277.6676, 1291.1545), g.grad 1, zeroed leaves give the first numbers
+    again; micrograd's rule gives 1700.7143 and 7684.4519 (12.25x and 11.90x); y = 5x doubles under both; z = (2x)*5 gives 20 and 30."""
     figures, printed = run_main
-    assert figures["twice_da"] == pytest.approx(figures["dg_da"], rel=1e-12)
-    assert figures["twice_db"] == pytest.approx(figures["dg_db"], rel=1e-12)
+    assert figures["twice_da"] == pytest.approx(2 * figures["dg_da"], rel=1e-12)
+    assert figures["twice_db"] == pytest.approx(2 * figures["dg_db"], rel=1e-12)
+    assert f"{figures['twice_da']:.4f} {figures['twice_db']:.4f}" == "277.6676 1291.1545"
+    assert figures["twice_g_grad"] == 1.0
+    assert (figures["zeroed_da"], figures["zeroed_db"]) == pytest.approx((figures["dg_da"], figures["dg_db"]), rel=1e-12)
     assert figures["naive_once_da"] == pytest.approx(138.8338, abs=5e-5)
     assert figures["naive_twice_da"] == pytest.approx(1700.7143, abs=5e-5)
     assert figures["naive_twice_db"] == pytest.approx(7684.4519, abs=5e-5)
-    assert 11 < figures["naive_twice_da"] / figures["dg_da"] < 13  # "about 12 times too big, not 2"
-    assert 11 < figures["naive_twice_db"] / figures["dg_db"] < 13
-    assert figures["naive_shallow_twice"] == 10.0
-    assert figures["naive_deeper_twice"] == 30.0
-    for text in ("1700.7143", "7684.4519", "dy/dx = 10", "dz/dx = 30"):
+    assert f"{figures['naive_twice_da'] / figures['dg_da']:.2f}" == "12.25"
+    assert f"{figures['naive_twice_db'] / figures['dg_db']:.2f}" == "11.90"
+    assert (figures["ours_shallow_twice"], figures["naive_shallow_twice"]) == (10.0, 10.0)
+    assert (figures["ours_deeper_twice"], figures["naive_deeper_twice"]) == (20.0, 30.0)
+    for text in ("277.6676", "1291.1545", "2.00x, 2.00x", "1700.7143", "7684.4519", "12.25x, 11.90x"):
         assert text in printed
+    for text in ("277.6676 and 1291.1545 (2.00x)", "1700.7143\n   and 7684.4519", "12.25x and 11.90x", "doubles dz/dx to 20",
+                 "triples it to 30", "(12.25x in step 6)"):
+        assert text in overview(), text
 
 
-def test_two_losses_add_up_in_one_call(run_main):
-    """Losses (3w - 1)**2 and (4 - 2w)**2 at w = 0.5 give 3 and -12 one at a time, and -9 from one backward() on their sum."""
+def test_two_losses_add_up_in_the_shared_weight(run_main):
+    """Losses (3w - 1)**2 and (4 - 2w)**2 at w = 0.5: 3 after the first backward(), -9 after the second, -9 from their sum."""
     figures, printed = run_main
-    assert (figures["shared_from_first"], figures["shared_from_second"], figures["shared_sum"]) == (3.0, -12.0, -9.0)
-    assert "3 and -12" in printed and "on their sum: -9" in printed
+    assert (figures["shared_from_first"], figures["shared_accumulated"], figures["shared_sum"]) == (3.0, -9.0, -9.0)
+    assert "w.grad = 3" in printed and "adds to it: -9" in printed and "gives -9" in printed
+
+
+def test_the_library_follows_pytorchs_rule():
+    """learnpath's Value.backward adds into leaves (two calls double them) and keeps inner nodes at this pass's gradient."""
+    x = Value(3.0)
+    inner = x * 2
+    z = inner * 5
+    z.backward()
+    z.backward()
+    assert (x.grad, inner.grad, z.grad) == (20.0, 5.0, 1.0)
+    x.grad = 5.0
+    z.backward()
+    assert x.grad == 15.0
+
+
+def test_the_reference_backward_reproduces_every_figure(monkeypatch):
+    """With LEARNPATH_MINE at the reference exercise.py, main() runs on it and reproduces every default figure to 1e-6."""
+    import contextlib
+    import io
+
+    from sections import CURRICULUM
+
+    default = load_experiment(SECTION)
+    with contextlib.redirect_stdout(io.StringIO()):
+        expected = default.main()
+    assert expected["mine"] is False
+    reference = CURRICULUM.parent / "solutions/Phase_1/Section_3_Backward_Pass/exercise.py"
+    monkeypatch.setenv("LEARNPATH_MINE", str(reference))
+    mine = load_experiment(SECTION)
+    with contextlib.redirect_stdout(io.StringIO()):
+        got = mine.main()
+    assert got["mine"] is True
+    assert set(got) == set(expected)
+    for key, value in expected.items():
+        if key == "mine":
+            continue
+        if isinstance(value, float):
+            assert got[key] == pytest.approx(value, rel=1e-6, abs=1e-6), key
+        else:
+            assert got[key] == value, key
+
+
+def test_every_backward_in_the_experiment_goes_through_lab_mine():
+    """The experiment calls backward(...) from lab.mine everywhere, never the library's method directly."""
+    source = (section_dir(SECTION) / "experiment.py").read_text(encoding="utf-8")
+    assert "lab.mine(__file__, backward=Value.backward)" in source
+    assert ".backward()" not in source.split("def main()", 1)[1]
 
 
 def test_micrograd_does_not_zero_and_pytorch_doubles_with_retained_graph():
@@ -223,17 +277,18 @@ def test_try_flip_the_parity():
         experiment.recursive_topological_order(y)
 
 
-def test_try_shrink_h_too_far():
-    """With h = 1e-12 the relative errors grow to about 1e-4 (9.6e-05 for dg/da) and the reuse check prints -10.0009."""
-    experiment = load_experiment(SECTION)
-    a, b, g = experiment.readme_expression(-4.0, 2.0)
-    g.backward()
-    numeric_a = experiment.central_difference(lambda x: experiment.readme_expression(x, 2.0)[2].data, -4.0, h=1e-12)
-    numeric_b = experiment.central_difference(lambda x: experiment.readme_expression(-4.0, x)[2].data, 2.0, h=1e-12)
-    assert f"{experiment.relative_error(a.grad, numeric_a):.1e}" == "9.6e-05"
-    assert 3e-5 < experiment.relative_error(b.grad, numeric_b) < 3e-4
-    reuse = experiment.central_difference(lambda x: experiment.reuse_graph(x)[2].data, -1.25, h=1e-12)
-    assert f"{reuse:.4f}" == "-10.0009"
+def test_try_forget_to_zero(tmp_path):
+    """Without `a.grad = b.grad = 0.0` in step 6, the 'leaves zeroed, then once' row shows 416.5015 and 1936.7318."""
+    source = (section_dir(SECTION) / "experiment.py").read_text(encoding="utf-8")
+    assert source.count("    a.grad = b.grad = 0.0\n") == 1
+    script = tmp_path / "experiment.py"
+    script.write_text(source.replace("    a.grad = b.grad = 0.0\n", ""), encoding="utf-8")
+    result = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr[-500:]
+    row = next(line for line in result.stdout.splitlines() if "leaves zeroed, then once" in line)
+    assert row.split()[-2:] == ["416.5015", "1936.7318"]
+    assert "416.5015 and 1936.7318: three times" in overview()
 
 
 # ----------------------------------------------------------------------
@@ -270,6 +325,7 @@ def test_quiz_overwrite_bug():
     a, _, c = experiment.reuse_graph(5.0)
     experiment.backward_overwriting(c)
     _assert_matches_key("overwrite-bug", a.grad)
+    a.grad = 0.0  # a leaf: backward() adds into it
     c.backward()
     assert a.grad == 40.0
 
@@ -298,42 +354,43 @@ def test_quiz_forward_order_bug():
 
 
 def test_quiz_backward_steps_match_the_code():
-    """The keyed order (list, zero, seed, walk) is the order of the lines in Value.backward."""
+    """The keyed order (list, note and zero, seed, walk, add back) is the order of the lines in Value.backward."""
     import inspect
 
     source = inspect.getsource(Value.backward)
     positions = [source.index(text) for text in
-                 ("self.topological_order()", "node.grad = 0.0", "self.grad = 1.0", "for node in reversed(order)")]
+                 ("self.topological_order()", "not node.parents and node.grad", "node.grad = 0.0", "self.grad = 1.0",
+                  "for node in reversed(order)", "leaf.grad = grad + leaf.grad")]
     assert positions == sorted(positions)
     texts = [_choice_text("backward-steps", key) for key in quiz_questions(SECTION)["backward-steps"]["answer"]]
-    assert [t.split()[0] for t in texts] == ["List", "Set", "Set", "Walk"]
+    assert [t.split()[0] for t in texts] == ["List", "Note", "Set", "Walk", "Add"]
     assert "grad to 0" in texts[1] and "grad to 1" in texts[2]
 
 
 def test_quiz_zeroing_facts():
-    """Ours repeats itself, a never-zeroing engine does not exactly double on the README graph, one call on a sum adds losses, micrograd never zeroes."""
+    """Leaves double and inner nodes stay in this engine; micrograd does not exactly double; two losses in a row add up;
+    so a training loop must zero; this engine's inner nodes do not add up."""
     experiment = load_experiment(SECTION)
-    a, _, g = experiment.readme_expression(-4.0, 2.0)
+    a, b, g = experiment.readme_expression(-4.0, 2.0)
     g.backward()
-    first = a.grad
+    first_a, first_b = a.grad, b.grad
+    inner = [node for node in g.topological_order() if node.parents]
+    first_inner = [node.grad for node in inner]
     g.backward()
-    truth_a = a.grad == first
-    a, _, g = experiment.readme_expression(-4.0, 2.0)
-    experiment.backward_without_zeroing(g)
-    once = a.grad
-    experiment.backward_without_zeroing(g)
-    truth_b = a.grad == 2 * once
-    w = Value(0.5)
-    loss = (w * 3 - 1) ** 2 + (w * -2 + 4) ** 2
-    loss.backward()
-    truth_c = w.grad == -9.0
+    truth_a = (a.grad, b.grad) == (2 * first_a, 2 * first_b) and [node.grad for node in inner] == first_inner
     engine = pytest.importorskip("micrograd.engine")
-    x = engine.Value(2.0)
-    y = x * 3
-    y.backward()
-    y.backward()
-    truth_d = x.grad == 6.0
-    truth = {"a": truth_a, "b": truth_b, "c": truth_c, "d": truth_d}
+    x = engine.Value(3.0)
+    z = (x * 2) * 5
+    z.backward()
+    z.backward()
+    truth_b = x.grad == 2 * 10.0
+    w = Value(0.5)
+    ((w * 3 - 1) ** 2).backward()
+    ((w * -2 + 4) ** 2).backward()
+    truth_c = w.grad == 3.0 + -12.0
+    truth_d = truth_c  # adding up across calls is what makes zeroing the loop's job
+    truth_e = not truth_a
+    truth = {"a": truth_a, "b": truth_b, "c": truth_c, "d": truth_d, "e": truth_e}
     assert sorted(quiz_questions(SECTION)["zeroing-facts"]["answer"]) == sorted(k for k, v in truth.items() if v)
 
 
@@ -347,28 +404,46 @@ def test_quiz_naive_twice():
     _assert_matches_key("naive-twice", x.grad)
 
 
-def test_quiz_shared_weight_sum():
-    """(L1 + L2).backward() at w = 0.5 gives -9; backward on L2 alone after L1 leaves -12."""
-    w = Value(0.5)
-    L1 = (w * 3 - 1) ** 2
-    L2 = (w * -2 + 4) ** 2
+def test_quiz_forgot_zero_grad():
+    """L1.backward(), L2.backward(), L1.backward() at w = 2 leave w.grad = 4 - 2 + 4 = 6; micrograd's rule would give 10."""
+    w = Value(2.0)
+    L1 = w * w - 1
+    L2 = (3 - w) ** 2
     L1.backward()
     L2.backward()
-    assert w.grad == -12.0
-    (L1 + L2).backward()
-    _assert_matches_key("shared-weight-sum", w.grad)
+    L1.backward()
+    _assert_matches_key("forgot-zero-grad", w.grad)
+    experiment = load_experiment(SECTION)
+    w = Value(2.0)
+    L1 = w * w - 1
+    L2 = (3 - w) ** 2
+    for loss in (L1, L2, L1):
+        experiment.backward_without_zeroing(loss)
+    assert w.grad == 10.0
 
 
 def test_quiz_recursion_facts():
-    """Exactly the default limit and the heap-allocated stack are keyed true; the other three are false by the experiment."""
+    """The default limit, the heap-allocated stack and 'another order changes only the last bits' are keyed true."""
     experiment = load_experiment(SECTION)
     x, y = experiment.negation_chain(5_000)
     with pytest.raises(RecursionError):
         experiment.recursive_topological_order(y)
-    a, b, g = experiment.readme_expression(-4.0, 2.0)
-    g.backward()
-    assert a.grad == pytest.approx(138.8338, abs=5e-5)  # the same gradients whichever valid order
-    assert sorted(quiz_questions(SECTION)["recursion-facts"]["answer"]) == ["a", "b"]
+    # Two valid reverse topological orders of one graph: x receives shares 0.1, 0.2 and 0.3 in different orders.
+    def build():
+        x = Value(1.0)
+        uses = [x * 0.1, x * 0.2, x * 0.3]
+        return x, uses, uses[0] + uses[1] + uses[2]
+
+    grads = []
+    for permutation in ((0, 1, 2), (2, 1, 0)):
+        x, uses, out = build()
+        sums = [node for node in out.topological_order() if node.parents and node not in uses]
+        walk = list(reversed(sums)) + [uses[i] for i in permutation] + [x]
+        experiment.backward_along(out, walk)
+        grads.append(x.grad)
+    assert grads[0] != grads[1] and grads[0] == pytest.approx(grads[1], rel=1e-15)
+    assert (0.1 + 0.2) + 0.3 == 0.6000000000000001 and 0.1 + (0.2 + 0.3) == 0.6
+    assert sorted(quiz_questions(SECTION)["recursion-facts"]["answer"]) == ["a", "b", "e"]
 
 
 def test_quiz_seed_grad():
@@ -376,3 +451,17 @@ def test_quiz_seed_grad():
     L = Value(3.0) * 4.0
     L.backward()
     _assert_matches_key("seed-grad", L.grad)
+
+
+def test_quiz_numeric_prompts_state_their_precision():
+    """Every numeric prompt ends with its precision, and its tolerance is at most half a unit of that place."""
+    import re
+
+    for question in quiz_questions(SECTION).values():
+        if question["type"] != "numeric":
+            continue
+        match = re.search(r"\((exact|a whole number|to (\d+) decimal places?)\)\W*$", question["prompt"].strip())
+        assert match, question["id"]
+        tolerance = float(question.get("tolerance", 1e-9))
+        limit = {"exact": 1e-6, "a whole number": 0.5}.get(match.group(1))
+        assert tolerance <= (limit if limit is not None else 0.5 * 10.0 ** -int(match.group(2))), question["id"]
