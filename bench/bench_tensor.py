@@ -119,6 +119,7 @@ def run_tensor(X: np.ndarray, y: np.ndarray, fused_l2: bool) -> tuple[float, lis
         else:
             reg = L2_WEIGHT * sum((p * p).sum() for p in params)
         loss = hinge(scores, y) + reg
+        optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         losses.append(loss.item())

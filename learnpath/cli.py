@@ -169,13 +169,24 @@ def _section(ctx: typer.Context, ident: str) -> tuple[Catalog, Section]:
 
 
 @app.command("next")
-def next_command(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+def next_command(
+    ctx: typer.Context,
+    section_id: Annotated[Optional[str], typer.Argument(
+        metavar="[ID]", show_default=False,
+        help="A section to look at instead (1.3 or backward-pass): its steps left and their commands.",
+        autocompletion=_complete_section)] = None,
+    as_json: JsonFlag = False,
+) -> None:
     """What to study next: the first section not done, and the exact commands for its steps."""
     from learnpath import records, views
-    from learnpath.course import next_section
+    from learnpath.course import next_section, section_in_course
 
-    catalog = _catalog(ctx)
-    found = next_section(catalog)
+    if section_id is not None:
+        catalog, section = _section(ctx, section_id)
+        found = section_in_course(catalog, section)
+    else:
+        catalog = _catalog(ctx)
+        found = next_section(catalog)
     if as_json:
         console.print_json(records.next_step(found, catalog))
     else:
@@ -226,22 +237,34 @@ def show_command(
         console.note(f"Next: learnpath run {section.id}")
 
 
-@app.command("run")
+@app.command("run", context_settings={"allow_extra_args": True, "ignore_unknown_options": False})
 def run_command(
     ctx: typer.Context,
     section_id: SectionId,
     timeout: Annotated[
         float, typer.Option("--timeout", min=0.1, help="Seconds before the experiment is stopped.")
     ] = 120.0,
+    mine: Annotated[bool, typer.Option(
+        "--mine", help="Run the experiment on your own exercise.py (once its checks pass).")] = False,
+    pause: Annotated[bool, typer.Option(
+        "--pause", help="Stop after each step of the experiment until you press Enter.")] = False,
 ) -> None:
-    """Run a section's experiment.py; success ticks its experiment box in PROGRESS.md."""
+    """Run a section's experiment.py; success ticks its experiment box in PROGRESS.md.
+
+    Arguments after `--` go to experiment.py itself: learnpath run 4.4 --timeout 900 -- --long
+    """
     from learnpath import study, views
 
     catalog, section = _section(ctx, section_id)
+    if pause and not console.stdin_is_terminal():
+        raise NoTerminalError("`learnpath run --pause` waits for Enter, but there is no terminal to "
+                              "press it in", fix=f"Run it without --pause: learnpath run {section.id}")
     where = section.experiment.relative_to(catalog.root)
+    passed = " ".join(ctx.args)
+    label = f"{where} {passed}".rstrip() + (" on your exercise.py" if mine else "")
     run = study.run_experiment(
-        catalog, section, timeout=timeout,
-        starting=lambda: console.note(f"Running {where} (stops after {timeout:g} s)"))
+        catalog, section, timeout=timeout, args=tuple(ctx.args), mine=mine, pause=pause,
+        starting=lambda: console.note(f"Running {label} (stops after {timeout:g} s)"))
     code = views.experiment_outcome(section, run, timeout)
     if code:
         raise typer.Exit(code)
@@ -380,6 +403,10 @@ def quiz_command(
         bool, typer.Option("--only-given", help="With --answers: grade and log only the questions the "
                            "file answers; review picks them up; the quiz box is never ticked.")
     ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --answers: grade and show the result, but write "
+                           "nothing (no attempt logged, no box ticked, review unmoved).")
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Take a section's quiz: one question at a time on a terminal, or grade --answers FILE.
@@ -398,6 +425,9 @@ def quiz_command(
     if only_given and answers is None:
         raise LearnpathError("--only-given grades an answers file",
                              fix="Pass --answers FILE (or --answers - for stdin) with the questions answered")
+    if dry_run and answers is None:
+        raise LearnpathError("--dry-run grades an answers file without recording it",
+                             fix="Pass --answers FILE (or --answers - for stdin)")
     if answers is not None and seed is not None:
         raise LearnpathError("--seed orders an interactive quiz; an answers file always uses the keys "
                              "as written in quiz.yaml", fix="Leave out --seed")
@@ -419,13 +449,14 @@ def quiz_command(
             views.quiz_revealed(section, quiz)
         return
     taken = study.take_quiz(catalog, section, quiz, answers_file=answers, ask=_ask_quiz,
-                            shuffle_seed=seed, only_given=only_given)
+                            shuffle_seed=seed, only_given=only_given, dry_run=dry_run)
     if as_json:
-        console.print_json(records.quiz_result(taken.result, section=section.id, partial=only_given))
+        console.print_json(records.quiz_result(taken.result, section=section.id, partial=only_given,
+                                               recorded=taken.logged))
     else:
         if answers is not None:
             views.quiz_results(taken.quiz, taken.result)
-        views.quiz_verdict(section, taken.result, partial=only_given, seed=seed)
+        views.quiz_verdict(section, taken.result, partial=only_given, seed=seed, recorded=taken.logged)
     if not taken.result.passed:
         raise typer.Exit(EXIT_FAILED)
 
@@ -630,6 +661,21 @@ def _reset_exercise(ctx: typer.Context, section_id: str, yes: bool) -> None:
     console.success(f"{where} is the starter again.")
     if restored.backup is not None:
         console.note(f"Your version is saved as {restored.backup.relative_to(catalog.root)}")
+
+
+@app.command("mcp")
+def mcp_command(ctx: typer.Context) -> None:
+    """Serve the course to a tutor agent over the Model Context Protocol (stdio).
+
+    Register it with your agent as {"command": "learnpath", "args": ["mcp"]} run in the
+    course folder (or add --root DIR before mcp). Needs: pip install -e '.[mcp]'
+    """
+    try:
+        from learnpath.mcp.server import serve
+    except ImportError as missing:
+        raise LearnpathError(f"the MCP server needs the `mcp` package ({missing.msg})",
+                             fix="Install it with: pip install -e '.[mcp]'") from None
+    serve(find_root(override=ctx.find_root().obj))
 
 
 def main() -> None:

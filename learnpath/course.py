@@ -56,6 +56,8 @@ class NextSection:
     summary: str
     steps: tuple[Step, ...]
     exercise: bool | None = None  # its exercise box; None when the section has no exercise
+    mine: bool = False  # its experiment can run on the learner's exercise (`run ID --mine`)
+    state: Any = None  # the section's boxes (progress.SectionState)
 
 
 def statuses(catalog: Catalog, phase: int | None = None) -> list[SectionStatus]:
@@ -97,9 +99,28 @@ def next_section(catalog: Catalog) -> NextSection | None:
     """The first section not done, with the steps still left in it; None when all is done."""
     for status in statuses(catalog):
         if not status.state.done:
-            return NextSection(status.section, summary(status.section), steps_left(status),
-                               status.state.exercise)
+            return section_view(status)
     return None
+
+
+def section_in_course(catalog: Catalog, section: Section) -> NextSection:
+    """Any section the learner picks (`next ID`), done or not, with the steps left in it."""
+    (status,) = [row for row in statuses(catalog, section.phase) if row.section.id == section.id]
+    return section_view(status)
+
+
+def section_view(status: SectionStatus) -> NextSection:
+    return NextSection(status.section, summary(status.section), steps_left(status),
+                       status.state.exercise, runs_learners_code(status.section), status.state)
+
+
+def runs_learners_code(section: Section) -> bool:
+    """Whether the section's experiment can run on the learner's exercise (`run ID --mine`):
+    it takes its parts through `lab.mine`."""
+    try:
+        return section.has_exercise and "lab.mine(" in section.experiment.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def steps_left(status: SectionStatus) -> tuple[Step, ...]:

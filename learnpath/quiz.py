@@ -218,6 +218,22 @@ def shuffled(quiz: Quiz, seed: int | str) -> Quiz:
                    seed=seed if isinstance(seed, int) else None)
 
 
+def asking_order(question: Question) -> list[str]:
+    """The keys in the order a tutor should show them, quiz.yaml's keys kept.
+
+    The file's order, except for an order question, whose file order may be its
+    answer: that is shown in a fixed other order (the same for every call, so a
+    tutor and a later grading agree), never the answer's.
+    """
+    keys = [key for key, _ in question.choices]
+    if question.type is not QuestionType.ORDER or len(keys) < 2:
+        return keys
+    rng = random.Random(f"ask {question.id}")
+    while keys == list(question.answer):
+        rng.shuffle(keys)
+    return keys
+
+
 def choices_shuffled(quiz: Quiz, seed: int) -> Quiz:
     """The quiz with each question's choices shuffled but the questions left in place.
 
@@ -236,6 +252,10 @@ def shuffle_choices(question: Question, rng: random.Random) -> Question:
         return question
     old = list(question.choices)
     rng.shuffle(old)
+    if question.type is QuestionType.ORDER:
+        # shown in its answer order, an order question would answer itself: draw again
+        while [key for key, _ in old] == list(question.answer) and len(old) > 1:
+            rng.shuffle(old)
     labels = choice_labels(len(old))
     relabel = {old_key: new_key for (old_key, _), new_key in zip(old, labels)}
     choices = tuple((relabel[key], text) for key, text in old)

@@ -96,13 +96,17 @@ def next_step(found, catalog: Catalog | None = None) -> dict:
             {"step": step.kind.value, "what": step.what, "command": step.command}
             for step in found.steps
         ],
+        "done": not found.steps,
+        # the experiment can run on the learner's own exercise code: `ready` once it has passed
+        "mine": None if not found.mine else {
+            "ready": bool(found.exercise), "command": f"learnpath run {section.id} --mine"},
     }
 
 
 # ---- quizzes ------------------------------------------------------------------------
 
 
-def quiz_result(result, *, section: str | None, partial: bool = False) -> dict:
+def quiz_result(result, *, section: str | None, partial: bool = False, recorded: bool | None = None) -> dict:
     """`quiz --answers F --json`: a graded attempt (`result` is a quiz.QuizResult).
 
     `partial` is true for `--only-given`: only the questions answered were graded,
@@ -115,6 +119,7 @@ def quiz_result(result, *, section: str | None, partial: bool = False) -> dict:
         pass_mark=result.pass_mark,
         passed=result.passed,
         partial=partial,
+        **({} if recorded is None else {"recorded": recorded}),
         results=[
             {
                 "id": item.id,
@@ -133,12 +138,19 @@ def quiz_result(result, *, section: str | None, partial: bool = False) -> dict:
 
 
 def question_asked(question) -> dict:
-    """One question as a learner sees it: no answer, explanation, whys or hints."""
+    """One question as a learner sees it: no answer, explanation, whys or hints.
+
+    Choices are listed in the order to show them (`quiz.asking_order`): quiz.yaml's
+    keys, but an order question never in its answer order.
+    """
+    from learnpath.quiz import asking_order
+
+    texts = dict(question.choices)
     record: dict[str, Any] = {
         "id": question.id,
         "type": question.type.value,
         "prompt": question.prompt,
-        "choices": dict(question.choices),
+        "choices": {key: texts[key] for key in asking_order(question)},
         "points": question.points,
     }
     if question.type.value == "numeric":
@@ -274,6 +286,18 @@ def review_outlook(outlook) -> dict:
         "later": later,
         "next_due": min(upcoming) if upcoming else None,
     })
+
+
+def solution(shown, root) -> dict:
+    """`solution --json`: each task function, the learner's beside the reference's."""
+    return {
+        "section": shown.section_id,
+        "passed": shown.passed,
+        "yours": shown.yours_path.relative_to(root).as_posix(),
+        "reference": shown.reference_path.relative_to(root).as_posix(),
+        "tasks": [{"function": task.function, "yours": task.yours, "reference": task.reference}
+                  for task in shown.tasks],
+    }
 
 
 # ---- for authors ------------------------------------------------------------------------

@@ -31,7 +31,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -67,18 +67,26 @@ def run_experiment(
     curriculum: Path | str,
     timeout: float = 120.0,
     capture: bool = False,
+    args: Sequence[str] = (),
+    env: dict[str, str] | None = None,
+    keyboard: bool = False,
 ) -> RunResult:
     """Run `script` and wait for it, at most `timeout` seconds.
+
+    `args` are passed to the script (its sys.argv[1:]) and `env` added to its
+    environment. With `keyboard` (`learnpath run --pause`) the experiment reads
+    the tool's stdin, so the learner can press Enter between its steps.
 
     Output goes straight to the terminal, unless `capture` is set: then stdout
     and stderr are collected together, in the order printed, into `.output`.
     Ctrl-C while waiting (or SIGTERM, or the terminal closing) stops the
-    experiment and returns INTERRUPTED rather than raising. The experiment
-    never reads the terminal: its stdin is empty, so it can't hang on input().
+    experiment and returns INTERRUPTED rather than raising. Without `keyboard`
+    the experiment never reads the terminal: its stdin is empty, so it can't hang on input().
     """
     script = _inside_curriculum(Path(script), Path(curriculum))
     return run_child(
-        [sys.executable, str(script)], cwd=script.parent, timeout=timeout, capture=capture,
+        [sys.executable, str(script), *args], cwd=script.parent, timeout=timeout, capture=capture,
+        env=env, keyboard=keyboard,
         what="the experiment", fix="Check that the section folder and experiment.py can be read",
     )
 
@@ -91,6 +99,7 @@ def run_child(
     capture: bool = False,
     output_limit: int | None = None,
     env: dict[str, str] | None = None,
+    keyboard: bool = False,
     what: str = "the child process",
     fix: str = "Check that the section folder can be read",
 ) -> RunResult:
@@ -110,7 +119,7 @@ def run_child(
             argv,
             cwd=cwd,
             env={**_child_environment(), **(env or {})},
-            stdin=subprocess.DEVNULL,
+            stdin=None if keyboard else subprocess.DEVNULL,
             stdout=subprocess.PIPE if capture else None,
             stderr=subprocess.STDOUT if capture else None,
             start_new_session=True,  # its own session and process group, away from our Ctrl-C

@@ -68,12 +68,37 @@ def _ctrl_c_held() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
+def _mine_ready(catalog: Catalog, section: Section) -> Path:
+    """The learner's exercise.py, once it has passed; otherwise say why `--mine` can't run yet."""
+    from learnpath.course import runs_learners_code
+    from learnpath.progress import read_progress
+
+    if not runs_learners_code(section):
+        raise LearnpathError(
+            f"the experiment of {section.id} does not run on your exercise code",
+            fix=f"Run it as it is: learnpath run {section.id}")
+    state = read_progress(catalog.progress_path, catalog.sections)[section.id]
+    if not state.exercise:
+        raise NotReady(
+            f"--mine runs the experiment on your exercise.py, which has not passed its checks yet",
+            fix=f"Make every task pass first: learnpath exercise {section.id}")
+    return section.path / "exercise.py"
+
+
 def _write(what: str, action: Callable[[], Any]) -> Any:
     """Do one write to the learner's record and note it in the journal."""
     with _ctrl_c_held():
         outcome = action()
         _journal.append(what)
     return outcome
+
+
+class NotReady(LearnpathError):
+    """A step asked for before what it builds on is done (e.g. `run --mine` before the exercise passes).
+
+    Nothing was misused, so the exit code is 1, not the 2 of bad usage."""
+
+    exit_code = 1
 
 
 class RecordingFailed(LearnpathError):
@@ -125,6 +150,7 @@ def take_quiz(
     ask: Callable[[Any], Mapping[str, Any]] | None = None,
     shuffle_seed: int | None = None,
     only_given: bool = False,
+    dry_run: bool = False,
 ) -> QuizTaken:
     """Grade an answers file, or the answers `ask(quiz)` collects at the terminal, and record it.
 
@@ -136,14 +162,21 @@ def take_quiz(
     exactly those, and the quiz box is never ticked, since the rest of the
     quiz was never answered. This is how a tutor grades one answer given in
     conversation.
+
+    With `dry_run` the answers are graded and nothing is written: a tutor can
+    try how an answer reads without logging it twice or moving it in review.
     """
     from learnpath.answers import grade, load_answers
 
-    ready_to_record(catalog)
+    if not dry_run:
+        ready_to_record(catalog)
     given = load_answers(answers_file, quiz) if answers_file is not None else dict(ask(quiz))
-    if only_given:
+    if only_given:  # a question left blank in a template is not graded: drop it with its blank
         quiz = answered_part(quiz, given)
+        given = {qid: answer for qid, answer in given.items() if qid in quiz.ids}
     result = grade(quiz, given)
+    if dry_run:
+        return QuizTaken(quiz, result, logged=False, ticked=False)
     in_file_keys = {qid: quiz.question(qid).in_file_keys(answer) for qid, answer in given.items()}
     logged, ticked = record_quiz(catalog, section, result, given=in_file_keys,
                                  shuffle_seed=shuffle_seed, partial=only_given)
@@ -156,8 +189,9 @@ def answered_part(quiz, given: Mapping[str, Any]):
 
     answered = [q for q in quiz.questions if given.get(q.id) is not None]
     if not answered:
+        example = quiz.questions[0].id if quiz.questions else "QUESTION_ID"
         raise LearnpathError("--only-given found no answered question in the answers file",
-                             fix="Answer at least one question, e.g. `leaf-grad: b`")
+                             fix=f"Answer at least one question, e.g. `{example}: ...`")
     return replace(quiz, questions=tuple(answered))
 
 
@@ -378,8 +412,13 @@ class ExperimentRun:
 
 
 def run_experiment(catalog: Catalog, section: Section, *, timeout: float,
-                   starting: Callable[[], None] = lambda: None) -> ExperimentRun:
-    """Run the section's experiment.py; success ticks its box. `starting()` is called just before."""
+                   starting: Callable[[], None] = lambda: None, args: Sequence[str] = (),
+                   mine: bool = False, pause: bool = False) -> ExperimentRun:
+    """Run the section's experiment.py; success ticks its box. `starting()` is called just before.
+
+    `args` go to experiment.py's command line; `mine` runs it on the learner's exercise.py
+    (only once that exercise has passed); `pause` lets it wait for Enter between its steps.
+    """
     from learnpath.progress import tick_experiment
     from learnpath.runner import RunOutcome
     from learnpath.runner import run_experiment as run_child
@@ -392,9 +431,13 @@ def run_experiment(catalog: Catalog, section: Section, *, timeout: float,
     if not present:
         raise CatalogError(f"{section.experiment} is missing",
                            fix="Run `learnpath check` to see what the section lacks")
+    env = {"LEARNPATH_PAUSE": "1" if pause else "0"}
+    if mine:
+        env["LEARNPATH_MINE"] = str(_mine_ready(catalog, section))
     ready_to_record(catalog, attempt_log=False)
     starting()
-    result = run_child(section.experiment, curriculum=catalog.curriculum, timeout=timeout)
+    result = run_child(section.experiment, curriculum=catalog.curriculum, timeout=timeout,
+                       args=args, env=env, keyboard=pause)
     if result.outcome is not RunOutcome.SUCCEEDED:
         return ExperimentRun(result, ticked=False)
     try:

@@ -74,8 +74,15 @@ def next_section(found, catalog) -> None:
         console.say()
         console.course_text(found.summary)
     console.say()
-    console.say("Steps left:")
-    console.steps((step.what, step.command) for step in found.steps)
+    if found.steps:
+        console.say("Steps left:")
+        console.steps((step.what, step.command) for step in found.steps)
+    else:
+        console.say(f"Every step of {section.id} is done.")
+    if found.mine and found.exercise:
+        console.say()
+        console.note(f"Your exercise passed: run the experiment on your own code with "
+                     f"learnpath run {section.id} --mine")
 
 
 def course_finished(catalog, rows) -> None:
@@ -143,9 +150,13 @@ def quiz_results(quiz, result) -> None:
             console.course_text(item.explanation, indent=4)
 
 
-def quiz_verdict(section, result, *, partial: bool = False, seed: int | None = None) -> None:
+def quiz_verdict(section, result, *, partial: bool = False, seed: int | None = None,
+                 recorded: bool = True) -> None:
     console.score_line(result.score, result.total, result.pass_mark, result.passed)
-    if partial:
+    if not recorded:
+        console.note("--dry-run: graded only. Nothing was written: no attempt logged, no box "
+                     "ticked, review unmoved.")
+    elif partial:
         count = len(result.results)
         console.note(f"Graded {count} question{'s' if count != 1 else ''} on their own and logged "
                      "for review; the quiz box is not ticked.")

@@ -14,7 +14,7 @@ import typer
 from learnpath import __version__
 from learnpath.cli import app
 
-COMMANDS = ["next", "list", "show", "run", "exercise", "solution", "quiz", "hint", "review", "check", "reset"]
+COMMANDS = ["next", "list", "show", "run", "exercise", "solution", "quiz", "hint", "review", "check", "reset", "mcp"]
 
 
 def test_every_command_has_help_text(cli):

@@ -33,11 +33,17 @@ SKIPPED = {
     "learnpath exercise ID --watch": "runs until q is pressed; tests/exercises/test_watch.py drives it",
     "learnpath check --run": "runs every experiment and proves every exercise (minutes); "
                              "tests/curriculum and tests/exercises do that section by section",
+    "learnpath run 4.4 --timeout 900 -- --long": "trains for minutes; tests/exercises/test_run_mine.py "
+                                                 "proves that arguments after -- reach the experiment",
+    "learnpath run 1.3 --mine": "1.3's experiment takes the learner's parts from the third edition of "
+                                "Phase 1 on; tests/exercises/test_run_mine.py proves --mine",
+    "learnpath run ID --mine": "AGENTS.md names it for a section whose experiment takes the learner's "
+                               "parts; tests/exercises/test_run_mine.py proves --mine",
     "learnpath reset": "named in prose (\"never run `learnpath reset`\"), not a command line",
 }
 # examples that need a person at a terminal: without one they must refuse in one line (exit 2)
 NEEDS_A_TERMINAL = {"learnpath quiz 1.1", "learnpath quiz 1.1 --shuffle", "learnpath quiz 1.1 --shuffle --seed 1",
-                    "learnpath reset 1.1", "learnpath reset 1.1 --exercise"}
+                    "learnpath reset 1.1", "learnpath reset 1.1 --exercise", "learnpath run 1.1 --pause"}
 
 
 def exercise_passed(root: Path) -> None:

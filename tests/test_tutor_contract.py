@@ -113,3 +113,28 @@ def test_the_readme_promises_the_tutor_shapes_and_they_hold(course, cli):
     assert set(top) <= set(asked) and set(question) <= set(asked["questions"][0])
     outlook = strict_json(cli(course, "review", "--json").stdout)
     assert {"asked", "score", "total", "sections", "due", "later", "next_due"} <= set(outlook)
+
+
+def test_dry_run_grades_and_writes_nothing(course, cli, tmp_path):
+    """--dry-run grades an answers file (JSON says recorded: false) and leaves every file as it was."""
+    from conftest import RIGHT_ANSWERS
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(RIGHT_ANSWERS)
+    result = cli(course, "quiz", "1.1", "--answers", str(answers), "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["passed"] is True and record["recorded"] is False
+    assert not (course / "PROGRESS.md").exists() or "[x]" not in (course / "PROGRESS.md").read_text()
+    assert not (course / ".learnpath").exists() or not any((course / ".learnpath").rglob("*.jsonl"))
+    text = cli(course, "quiz", "1.1", "--answers", str(answers), "--dry-run").stdout
+    assert "Nothing was written" in text and "ticked in PROGRESS.md" not in text
+
+
+def test_a_blank_answer_in_an_only_given_template_counts_as_unanswered(course, cli, tmp_path):
+    """`pick-ops: ~` beside a real answer: only the answered question is graded and logged."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("leaf-grad: b\npick-ops: ~\nslope:\n")
+    result = cli(course, "quiz", "1.1", "--answers", str(answers), "--only-given", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert [item["id"] for item in json.loads(result.stdout)["results"]] == ["leaf-grad"]

@@ -25,6 +25,7 @@ EXERCISE_FILE = "exercise.py"
 CHECKS_FILE = "exercise_checks.py"
 STARTER_FILE = "starter.py"
 MUTANTS_FILE = "mutants.yaml"
+BLIND_MUTANTS_FILE = "blind_mutants.yaml"  # optional: mutants written without sight of the checks
 
 
 class ExerciseError(LearnpathError):
@@ -41,6 +42,7 @@ class ExerciseFiles:
     reference: Path  # under solutions/
     starter: Path  # the pristine starter under solutions/, for `reset --exercise` and the tests
     mutants: Path
+    blind_mutants: Path
 
     @property
     def solution_folder(self) -> Path:
@@ -57,6 +59,7 @@ def exercise_files(catalog: Catalog, section: Section) -> ExerciseFiles:
         reference=mirrored / EXERCISE_FILE,
         starter=mirrored / STARTER_FILE,
         mutants=mirrored / MUTANTS_FILE,
+        blind_mutants=mirrored / BLIND_MUTANTS_FILE,
     )
 
 
@@ -192,3 +195,36 @@ def stub_functions(source: str, filename: str = "<exercise>") -> dict[str, int]:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and raises_not_implemented(item):
                     stubs[f"{node.name}.{item.name}"] = item.lineno
     return stubs
+
+
+def function_span(source: str, qualified: str) -> tuple[int, int, int] | None:
+    """(first line, last line, indent) of `name` or `Class.name` in `source`, decorators included."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    body = tree.body
+    *owners, name = qualified.split(".")
+    for owner in owners:  # walk down into the classes named before the function
+        found = [node for node in body if isinstance(node, ast.ClassDef) and node.name == owner]
+        if not found:
+            return None
+        body = found[0].body
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            return first, node.end_lineno or node.lineno, node.col_offset
+    return None
+
+
+def function_source(source: str, qualified: str) -> str | None:
+    """The text of `name` or `Class.name` in `source` (decorators included, dedented), or None."""
+    import textwrap
+
+    span = function_span(source, qualified)
+    if span is None:
+        return None
+    first, last, _ = span
+    return textwrap.dedent("".join(source.splitlines(keepends=True)[first - 1:last]))

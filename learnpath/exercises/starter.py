@@ -29,6 +29,28 @@ class Solution:
     reference: str
     yours_path: Path
     reference_path: Path
+    tasks: tuple = ()  # TaskCode for each task function of the starter, in file order
+
+
+@dataclass(frozen=True)
+class TaskCode:
+    """One task function (a stub of the starter): the learner's version and the reference's."""
+
+    function: str  # `name` or `Class.name`
+    yours: str | None  # None when the learner's file no longer defines it (or can't be parsed)
+    reference: str | None
+
+
+def task_code(starter: str, yours: str | None, reference: str) -> tuple[TaskCode, ...]:
+    """The task functions of the exercise, each as the learner wrote it and as the reference does."""
+    from learnpath.exercises.files import function_source, stub_functions
+
+    try:
+        names = sorted(stub_functions(starter), key=stub_functions(starter).get)
+    except SyntaxError:
+        return ()
+    return tuple(TaskCode(name, function_source(yours, name) if yours is not None else None,
+                          function_source(reference, name)) for name in names)
 
 
 def solution(catalog: Catalog, section: Section, *, force: bool = False) -> Solution:
@@ -57,7 +79,12 @@ def solution(catalog: Catalog, section: Section, *, force: bool = False) -> Solu
         yours = files.exercise.read_text(encoding="utf-8", errors="replace")
     except OSError:
         yours = None
-    return Solution(section.id, passed, yours, reference, files.exercise, files.reference)
+    try:
+        starter = files.starter.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        starter = ""  # without the starter the task functions are unknown: whole files only
+    return Solution(section.id, passed, yours, reference, files.exercise, files.reference,
+                    task_code(starter, yours, reference))
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ For every section with an exercise.py:
   (solutions/.../starter.py, the copy `reset --exercise` restores) exist, and
   the starter is byte for byte the exercise.py shipped in the section folder;
 - starter and reference define the same names;
-- mutants.yaml is well formed, each mutant's text is found exactly once in the
-  reference, and every task has at least one mutant.
+- mutants.yaml (and blind_mutants.yaml, when present) is well formed, each
+  mutant's text is found exactly once in the reference (or the function it
+  rewrites exists there), and every task has at least one mutant.
 With `run` (the test suite always runs it), the checks are also run, in one
 child process per exercise:
 - the starter reports every task "not started";
@@ -28,6 +29,7 @@ from learnpath.exercises.files import (
     TaskInfo,
     defined_names,
     exercise_files,
+    function_span,
     has_exercise,
     read_tasks,
 )
@@ -38,14 +40,41 @@ VERIFY_SECONDS = 120.0
 
 @dataclass(frozen=True)
 class Mutant:
+    """A plausible wrong version of the reference, made in one of two ways.
+
+    - `replace`/`with`: one exact piece of the reference's text swapped for another
+      (written by the section's author, who has the reference in front of them);
+    - `function`/`code`: a whole function or method (`Class.method`) of the reference
+      replaced by `code` (written blind, from the starter and the overview alone, by
+      someone who never saw the checks: the form blind_mutants.yaml uses).
+    """
+
     task: str
     name: str
     replace: str
     with_: str
-    line: int  # in mutants.yaml
+    line: int  # in the file it came from
+    path: Path | None = None  # mutants.yaml or blind_mutants.yaml
+    function: str | None = None  # the function form: its qualified name ...
+    code: str | None = None  # ... and its wrong body, written unindented
 
     def apply(self, reference: str) -> str:
-        return reference.replace(self.replace, self.with_, 1)
+        if self.function is None:
+            return reference.replace(self.replace, self.with_, 1)
+        return replace_function(reference, self.function, self.code or "")
+
+
+def replace_function(source: str, qualified: str, code: str) -> str:
+    """`source` with the function `qualified` swapped for `code`, indented to its place."""
+    import textwrap
+
+    span = function_span(source, qualified)
+    if span is None:
+        raise ValueError(f"{qualified} is not defined in the reference")
+    first, last, indent = span
+    lines = source.splitlines(keepends=True)
+    new = textwrap.indent(textwrap.dedent(code).rstrip("\n") + "\n", " " * indent)
+    return "".join(lines[:first - 1]) + new + "".join(lines[last:])
 
 
 def verify_curriculum(catalog: Catalog, *, run: bool = False) -> list[LearnpathError]:
@@ -160,65 +189,103 @@ def _same_names(starter: str, starter_path: Path, reference: str, reference_path
 
 def _read_mutants(files: ExerciseFiles, tasks: list[TaskInfo],
                   reference: str | None) -> tuple[list[Mutant], list[LearnpathError]]:
+    """The authors' mutants.yaml (required) and blind_mutants.yaml (optional), read and checked."""
+    mutants, problems = _read_mutant_file(files.mutants, tasks, reference, required=True)
+    blind, blind_problems = _read_mutant_file(files.blind_mutants, tasks, reference, required=False)
+    mutants += blind
+    problems += blind_problems
+    covered = {mutant.task for mutant in mutants}
+    for info in tasks:
+        if info.id not in covered and not any(p.path == files.mutants for p in problems):
+            problems.append(ExerciseError(
+                f"task {info.id!r} has no mutant, so nothing proves its check can fail",
+                path=files.mutants, fix=f"Add a plausible wrong version for it: - task: {info.id}"))
+    return mutants, problems
+
+
+def _read_mutant_file(path: Path, tasks: list[TaskInfo], reference: str | None, *,
+                      required: bool) -> tuple[list[Mutant], list[LearnpathError]]:
     from learnpath.yamlsource import LineDict, LineList, parse_yaml
 
-    path = files.mutants
-    fix = "Write a list of {task, name, replace, with} (see docs/exercises.md)"
+    fix = ("Write a list of {task, name, replace, with} or {task, name, function, code} "
+           "(see docs/exercises.md)")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return [], [ExerciseError("mutants.yaml is missing", path=path,
+        if not required:
+            return [], []
+        return [], [ExerciseError(f"{path.name} is missing", path=path,
                                   fix="Add at least one plausible wrong version per task: " + fix)]
     except (OSError, UnicodeDecodeError) as error:
-        return [], [ExerciseError(f"mutants.yaml can't be read ({error})", path=path, fix=fix)]
+        return [], [ExerciseError(f"{path.name} can't be read ({error})", path=path, fix=fix)]
     try:
         data = parse_yaml(text, path, ExerciseError, fix=fix)
     except ExerciseError as problem:
         return [], [problem]
     if not isinstance(data, LineList) or not data:
-        return [], [ExerciseError("mutants.yaml must be a non-empty list of mutants", path=path,
+        return [], [ExerciseError(f"{path.name} must be a non-empty list of mutants", path=path,
                                   line=1, fix=fix)]
     known = {info.id for info in tasks}
     mutants: list[Mutant] = []
     problems: list[LearnpathError] = []
     for index, item in enumerate(data):
         line = data.line_of(index)
-        if not isinstance(item, LineDict) or set(item) != {"task", "name", "replace", "with"}:
-            problems.append(ExerciseError("a mutant needs exactly the keys task, name, replace, with",
-                                          path=path, line=line, fix=fix))
+        keys = set(item) if isinstance(item, LineDict) else set()
+        if keys not in ({"task", "name", "replace", "with"}, {"task", "name", "function", "code"}):
+            problems.append(ExerciseError(
+                "a mutant needs exactly the keys task, name, replace, with (or task, name, function, code)",
+                path=path, line=line, fix=fix))
             continue
         if not all(isinstance(item[key], str) for key in item):
-            problems.append(ExerciseError("a mutant's task, name, replace and with are strings",
+            problems.append(ExerciseError("a mutant's values are all strings",
                                           path=path, line=line, fix="Quote the values"))
             continue
-        mutant = Mutant(item["task"], item["name"], item["replace"], item["with"], line)
+        if "function" in item:
+            mutant = Mutant(item["task"], item["name"], "", "", line, path,
+                            function=item["function"], code=item["code"])
+        else:
+            mutant = Mutant(item["task"], item["name"], item["replace"], item["with"], line, path)
         if mutant.task not in known:
             problems.append(ExerciseError(
                 f"mutant {mutant.name!r} names task {mutant.task!r}, which the checks don't declare",
                 path=path, line=line, fix=f"Use one of: {', '.join(sorted(known))}"))
             continue
-        if mutant.replace == mutant.with_:
-            problems.append(ExerciseError(f"mutant {mutant.name!r} replaces its text with itself",
-                                          path=path, line=line, fix="Make `with` the wrong version"))
+        problem = _mutant_fits(mutant, reference, path, line)
+        if problem is not None:
+            problems.append(problem)
             continue
-        if reference is not None:
-            found = reference.count(mutant.replace) if mutant.replace else 0
-            if found != 1:
-                said = "isn't in" if found == 0 else f"is found {found} times in"
-                problems.append(ExerciseError(
-                    f"mutant {mutant.name!r}: its `replace` text {said} the reference",
-                    path=path, line=line,
-                    fix="Quote a piece of solutions/.../exercise.py that occurs exactly once "
-                    "(longer text makes it unique)"))
-                continue
         mutants.append(mutant)
-    covered = {item.get("task") for item in data if isinstance(item, dict)}
-    for info in tasks:
-        if info.id not in covered:
-            problems.append(ExerciseError(
-                f"task {info.id!r} has no mutant, so nothing proves its check can fail",
-                path=path, fix=f"Add a plausible wrong version for it: - task: {info.id}"))
     return mutants, problems
+
+
+def _mutant_fits(mutant: Mutant, reference: str | None, path: Path, line: int) -> LearnpathError | None:
+    """Why `mutant` can't be applied to the reference, or None when it can."""
+    if mutant.function is not None:
+        if reference is None:
+            return None
+        if function_span(reference, mutant.function) is None:
+            return ExerciseError(
+                f"mutant {mutant.name!r}: the reference defines no function {mutant.function!r}",
+                path=path, line=line, fix="Name a function, or Class.method, that the starter defines")
+        try:
+            compile(mutant.apply(reference), str(path), "exec")
+        except SyntaxError as error:
+            return ExerciseError(f"mutant {mutant.name!r}: its code is not valid Python ({error.msg})",
+                                 path=path, line=line, fix="Write the whole function, starting at def")
+        return None
+    if mutant.replace == mutant.with_:
+        return ExerciseError(f"mutant {mutant.name!r} replaces its text with itself",
+                             path=path, line=line, fix="Make `with` the wrong version")
+    if reference is not None:
+        found = reference.count(mutant.replace) if mutant.replace else 0
+        if found != 1:
+            said = "isn't in" if found == 0 else f"is found {found} times in"
+            return ExerciseError(
+                f"mutant {mutant.name!r}: its `replace` text {said} the reference",
+                path=path, line=line,
+                fix="Quote a piece of solutions/.../exercise.py that occurs exactly once "
+                "(longer text makes it unique)")
+    return None
 
 
 def _run_proofs(files: ExerciseFiles, tasks: list[TaskInfo], starter: str, starter_path: Path,
@@ -260,6 +327,6 @@ def _run_proofs(files: ExerciseFiles, tasks: list[TaskInfo], starter: str, start
             problems.append(ExerciseError(
                 f"mutant {mutant.name!r} passes the check of task {mutant.task!r}, "
                 "so that check can't tell this mistake from the right answer",
-                path=files.mutants, line=mutant.line,
+                path=mutant.path or files.mutants, line=mutant.line,
                 fix="Make the check compare on a case where this mistake shows"))
     return problems

@@ -90,10 +90,21 @@ class Module:
         """How many numbers training adjusts."""
         return sum(p.size for p in self.parameters())
 
-    def zero_grad(self) -> None:
-        """Forget every gradient (None, as PyTorch's default): the next backward() starts afresh."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear every parameter's gradient; call it before each backward(), which adds into them.
+
+        None by default, as PyTorch's default set_to_none=True: no array of
+        zeros to fill and then add to (the next backward() stores its own
+        array), and an optimizer skips a parameter whose gradient is None, so
+        a parameter the next loss does not reach is left alone instead of
+        being moved by momentum on a gradient of zero. set_to_none=False
+        fills the existing arrays with zeros instead.
+        """
         for p in self.parameters():
-            p.grad = None
+            if set_to_none or p.grad is None:
+                p.grad = None
+            else:
+                p.grad[...] = 0.0
 
     # --- modes and precision -------------------------------------------
 

@@ -71,11 +71,12 @@ class Module:
         return []
 
     def zero_grad(self) -> None:
-        """Set every parameter's gradient to zero.
+        """Set every parameter's gradient to zero. Call it before each backward().
 
-        Value.backward() zeroes the graph it walks, so a training loop works
-        without this. A parameter the latest loss did not use is outside that
-        graph, though, and keeps the gradient of an earlier backward().
+        backward() adds into the gradients of the parameters (as PyTorch and
+        micrograd do), so without this each step would use the sum of every
+        gradient so far. A Value's gradient is a number, so "cleared" is 0.0
+        here (a Tensor's is None, see layers.Module.zero_grad).
         """
         for p in self.parameters():
             p.grad = 0.0

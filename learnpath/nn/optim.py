@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Callable, Union
 
+from learnpath.nn.value import Value
+
 Schedule = Callable[[int], float]
 LearningRate = Union[float, Schedule]
 
@@ -129,17 +131,23 @@ class Optimizer:
         """The learning rate the next step() will use."""
         return self.schedule(self.steps_taken)
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to zero.
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clear every parameter's gradient; call it before each backward().
 
-        backward() zeroes the gradients of the graph it walks, so most loops
-        work without this. It matters for a parameter the latest loss did not
-        use: backward() never reaches it, so it keeps the gradient of an earlier
-        backward(), and step() would apply that again. Calling zero_grad()
-        before backward(), as PyTorch loops do, rules this out.
+        backward() adds into the parameters' gradients (PyTorch's rule), so a
+        loop that never clears them steps along the sum of every gradient so
+        far. A Tensor's gradient becomes None (PyTorch's default,
+        set_to_none=True: nothing to fill, and step() skips a parameter no
+        later backward() reaches); set_to_none=False fills it with zeros. A
+        Value's gradient is a plain number, so it becomes 0.0.
         """
         for p in self.parameters:
-            p.grad = 0.0 * p.grad if p.grad is not None else None
+            if isinstance(p, Value):
+                p.grad = 0.0
+            elif set_to_none or p.grad is None:
+                p.grad = None
+            else:
+                p.grad[...] = 0.0
 
     def step(self) -> None:
         """Move every parameter once, using its current .grad, then count the step."""
@@ -255,11 +263,6 @@ class AdamW(Optimizer):
         self.m: list = [np.zeros_like(p.data) for p in self.parameters]
         self.v: list = [np.zeros_like(p.data) for p in self.parameters]
         self.t: list[int] = [0] * len(self.parameters)
-
-    def zero_grad(self) -> None:
-        """Forget every gradient (None, as PyTorch's default)."""
-        for p in self.parameters:
-            p.grad = None
 
     def _update(self, i: int, p, lr: float) -> None:
         self.t[i] += 1

@@ -29,8 +29,11 @@ Two ideas appear again and again:
   never recorded as a parent, so no time is spent on its gradient.
 
 The graph is walked exactly as in value.py: the same iterative topological
-sort (no recursion limit), and `backward()` clears the graph's gradients
-first, so calling it twice gives the same answer, not twice the answer.
+sort (no recursion limit), and the same rule for gradients, PyTorch's:
+`backward()` computes this pass's gradients afresh at every inner node and
+*adds* them into the `.grad` of every leaf (a Tensor made by hand: a
+parameter, an input that asked for a gradient). Calling it twice doubles the
+leaves' gradients; a training loop clears them with `zero_grad()` first.
 
 The precision is the data's: float64 by default (what gradient checks need),
 float32 when you hand in float32 arrays or ask for `dtype=np.float32` (half
@@ -488,8 +491,11 @@ class Tensor:
         For a one-element output leave `grad` out (it is 1). For a bigger output
         pass the gradient of some final number with respect to it, shaped like
         it; the result is then the gradient of that final number.
-        Every gradient in the graph is cleared first, so calling backward
-        twice gives the same gradients, not twice them.
+        Leaves (tensors made by hand, such as parameters) accumulate: this
+        pass's gradient is added to what their `.grad` already held, as in
+        PyTorch, so a second backward() over the same graph doubles them and
+        a training loop calls `zero_grad()` before each backward(). Inner
+        nodes hold this pass's gradient only.
         """
         if not self.requires_grad:
             raise RuntimeError(
@@ -509,6 +515,10 @@ class Tensor:
                 raise ValueError(f"backward(grad=...) got shape {seed.shape}, the output has shape {self.data.shape}")
 
         order = self.topological_order()
+        # Put the leaves' earlier gradients aside; this pass starts from nothing everywhere,
+        # so an inner node never passes on what an earlier pass left in it.
+        leaves = [node for node in order if not node._edges]
+        earlier = [leaf.grad for leaf in leaves]
         for node in order:
             node.grad = None
         self.grad = seed
@@ -529,11 +539,19 @@ class Tensor:
                 else:
                     parent.grad = parent.grad + grad
                     own_sums.add(parent)
-        # An input's gradient is the learner's to read and the optimizer's to use:
-        # give each one an array of its own, never a view shared with another node.
-        for node in order:
-            if not node._edges and node not in own_sums:
-                node.grad = np.array(node.grad, dtype=node.data.dtype)
+        for leaf, held in zip(leaves, earlier):
+            if held is not None:
+                # Accumulate, in place as PyTorch does: the leaf's own array grows by this pass
+                # (a new array if the one it held cannot be written, e.g. one a user set).
+                if held.flags.writeable and held.shape == leaf.grad.shape:
+                    held += leaf.grad
+                    leaf.grad = held
+                else:
+                    leaf.grad = held + leaf.grad
+            elif leaf not in own_sums:
+                # The learner's to read and the optimizer's to use: an array of the
+                # leaf's own, never a view shared with another node.
+                leaf.grad = np.array(leaf.grad, dtype=leaf.data.dtype)
 
 
 # ----------------------------------------------------------------------

@@ -20,8 +20,12 @@ Where the design comes from, and how it differs from micrograd's engine.py:
   run walks the graph the same way and prints the same picture.
 - The topological sort uses an explicit stack, not recursion, so a chain of
   a million nodes works (Python's recursion limit is about 1,000 frames).
-- `backward()` first sets every gradient in the graph to zero, so calling it
-  twice gives the same gradients instead of doubling them.
+- `backward()` computes this pass's gradients afresh at every inner node
+  and *adds* them into the leaves (the inputs the graph was built from), as
+  PyTorch does. micrograd adds into every node, inner ones included, so a
+  second backward() over the same graph compounds; here it adds exactly the
+  same amount again. Zeroing the leaves between training steps is the
+  caller's job: `zero_grad()`.
 - `tanh` and `sigmoid` are computed in forms that cannot overflow.
 - The graph walk is written out here even though tensor.py walks its graph
   the same way: sharing one function would send you to a second file to
@@ -195,14 +199,21 @@ class Value:
         return order
 
     def backward(self) -> None:
-        """Fill in `.grad` of every node in the graph with d(self)/d(node).
+        """Add d(self)/d(leaf) into `.grad` of every leaf; give every inner node d(self)/d(node).
 
-        Every gradient in the graph is set to zero first, so the result does
-        not depend on what earlier calls left behind: calling backward twice
-        gives the same gradients, not twice them. (To add up gradients from
-        several outputs, add the outputs into one Value and call backward once.)
+        A leaf is a Value made by hand, not by an operation: a weight, an
+        input. Leaves *accumulate*: what backward() finds is added to what
+        their `.grad` already held, so two losses backpropagated one after the
+        other leave the sum of their gradients, and a second backward() over
+        the same graph doubles the leaves' gradients. That is PyTorch's rule,
+        and why a training loop calls `zero_grad()` before every backward().
+        Inner nodes hold this pass's gradient only (they are not trained;
+        they are kept for pictures of the graph).
         """
         order = self.topological_order()
+        # Put the leaves' earlier gradients aside and start this pass from zero everywhere:
+        # an inner node must not pass on what an earlier pass left in it.
+        earlier = [(node, node.grad) for node in order if not node.parents and node.grad]
         for node in order:
             node.grad = 0.0
         self.grad = 1.0  # d(self)/d(self)
@@ -212,6 +223,9 @@ class Value:
             for parent, local in zip(node.parents, node.local_grads):
                 # The chain rule. `+=` because a node used twice gets gradient from both uses.
                 parent.grad += local * grad
+        # Accumulate: the leaves keep what they had, plus this pass (a leaf that held 0 has nothing to add).
+        for leaf, grad in earlier:
+            leaf.grad = grad + leaf.grad
 
 
 def as_value(x: Value | Number) -> Value:

@@ -218,6 +218,8 @@ def _train_without_bias(experiment, targets):
     weights, bias = [Value(random.uniform(-1, 1)) for _ in range(2)], Value(0.0)
     for _ in range(experiment.STEPS):
         loss = binary_cross_entropy([experiment.neuron(weights, bias, x) for x in experiment.CORNERS], targets)
+        for p in [*weights, bias]:
+            p.grad = 0.0
         loss.backward()
         for p in weights:
             p.data -= experiment.LEARNING_RATE * p.grad

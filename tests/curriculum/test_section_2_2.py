@@ -232,6 +232,7 @@ def test_try_overflow_step_count_at_lr_one():
             loss = mse([w * x + b for x in xs], ys)
         except OverflowError:
             break
+        w.grad = b.grad = 0.0
         loss.backward()
         w.data -= 1.0 * w.grad
         b.data -= 1.0 * b.grad

@@ -107,6 +107,7 @@ def test_sgd_walks_the_same_path_as_the_experiment(experiment):
     expected = experiment.descend(experiment.START, 0.019, max_steps=50)
     for point in expected[1:]:
         loss = (x * x + 100.0 * y * y) / 2.0
+        optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         assert (x.data, y.data) == pytest.approx(point, rel=1e-12, abs=1e-15)

@@ -131,8 +131,11 @@ def test_value_and_tensor_engines_take_the_same_first_steps(experiment):
     for k in range(3):
         scores = [model([Value(float(a)), Value(float(b))]) for a, b in X]
         loss_v = hinge(scores, signs.tolist()) + l2_penalty(model.parameters(), 1e-4)
+        model.zero_grad()
         loss_v.backward()
         loss_t = hinge(experiment.moons_scores(params, X), signs) + l2_penalty(params, 1e-4)
+        for p in params:
+            p.grad = None
         loss_t.backward()
         assert loss_t.item() == pytest.approx(loss_v.data, rel=1e-12)
         for layer_index, layer in enumerate(model.layers):

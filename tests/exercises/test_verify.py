@@ -125,3 +125,43 @@ def test_checks_that_import_the_exercise_themselves_are_refused(exercise):
     exercise.checks.write_text("import exercise\n" + exercise.checks.read_text())
     problems = _problems(exercise, run=False)
     assert len(problems) == 1 and "exercise_checks.py:1: the checks import the exercise" in problems[0]
+
+
+BLIND = '''\
+- task: cube-slope
+  name: forgot the factor 3
+  function: slope_of_cube
+  code: |
+    def slope_of_cube(x):
+        return x ** 2
+'''
+
+
+def test_blind_mutants_replace_a_whole_function_and_must_fail(exercise):
+    """blind_mutants.yaml's function form rewrites the whole function; one that fails its check is a
+    sound proof, one that passes is reported at its own file and line."""
+    blind = exercise.reference.parent / "blind_mutants.yaml"
+    blind.write_text(BLIND)
+    assert _problems(exercise) == []
+    blind.write_text(BLIND + '- task: double\n  name: right after all\n  function: double\n'
+                     '  code: |\n    def double(x):\n        return 2 * x\n')
+    problems = _problems(exercise)
+    assert len(problems) == 1
+    assert "blind_mutants.yaml:7: mutant 'right after all' passes the check of task 'double'" in problems[0]
+
+
+def test_a_blind_mutant_naming_an_unknown_function_is_caught(exercise):
+    """A function the reference doesn't define can't be replaced: said before anything runs."""
+    blind = exercise.reference.parent / "blind_mutants.yaml"
+    blind.write_text(BLIND.replace("function: slope_of_cube", "function: Cube.slope"))
+    problems = _problems(exercise, run=False)
+    assert len(problems) == 1 and "defines no function 'Cube.slope'" in problems[0]
+
+
+def test_replace_function_reindents_a_method():
+    """A method written unindented lands at its class's indentation, decorators and all replaced."""
+    from learnpath.exercises.verify import replace_function
+
+    source = "class A:\n    @staticmethod\n    def f(x):\n        return x\n\n    def g(self):\n        return 1\n"
+    changed = replace_function(source, "A.f", "def f(x):\n    return -x\n")
+    assert changed == "class A:\n    def f(x):\n        return -x\n\n    def g(self):\n        return 1\n"

@@ -103,9 +103,11 @@ def test_same_training_trajectory_with_sgd():
     tensor_opt = SGD(tensor_params(layers), lr=0.05, momentum=0.5)
     for _ in range(5):
         value_loss = losses.mse([model(list(row)) for row in X.tolist()], list(y))
+        value_opt.zero_grad()
         value_loss.backward()
         value_opt.step()
         tensor_loss = losses.mse(tensor_forward(layers, X).reshape(-1), y)
+        tensor_opt.zero_grad()
         tensor_loss.backward()
         tensor_opt.step()
         assert tensor_loss.item() == pytest.approx(value_loss.data, rel=1e-10)

@@ -88,16 +88,38 @@ def test_adam_bias_correction_counts_each_parameters_own_updates():
 
 
 def test_zero_grad(params):
-    """zero_grad leaves every gradient at zero, of the right shape."""
+    """zero_grad clears every gradient: a Value's to 0.0, a Tensor's to None (PyTorch's default) or, asked, to zeros in place."""
     optimizer = SGD(params, lr=0.1)
     set_grads(params, [0.5, 0.25])
     optimizer.zero_grad()
+    if isinstance(params[0], Value):
+        assert [p.grad for p in params] == [0.0, 0.0]
+        return
+    assert params[0].grad is None
+    set_grads(params, [0.5, 0.25])
+    held = params[0].grad
+    optimizer.zero_grad(set_to_none=False)
+    assert params[0].grad is held and list(held) == [0.0, 0.0]
+
+
+def test_a_loop_without_zero_grad_steps_along_the_sum_of_all_gradients(params):
+    """backward() adds into the parameters, so a second step without zero_grad uses both gradients; with it, only the newest."""
+    def loss_of(ps):
+        return (ps[0] * 3.0 + ps[1] * 2.0) if isinstance(ps[0], Value) else (ps[0] * np.array([3.0, 2.0])).sum()
+
+    optimizer = SGD(params, lr=0.1)
+    loss_of(params).backward()
+    loss_of(params).backward()  # forgot optimizer.zero_grad()
     grads = [p.grad for p in params] if isinstance(params[0], Value) else list(params[0].grad)
-    assert grads == [0.0, 0.0]
+    assert grads == [6.0, 4.0]
+    optimizer.zero_grad()
+    loss_of(params).backward()
+    grads = [p.grad for p in params] if isinstance(params[0], Value) else list(params[0].grad)
+    assert grads == [3.0, 2.0]
 
 
 def test_zero_grad_stops_a_stale_gradient_of_a_parameter_the_loss_did_not_use():
-    """backward() only zeroes its own graph, so an unused parameter keeps its old grad; zero_grad() clears it."""
+    """backward() never reaches a parameter outside its graph, so it keeps its old grad; zero_grad() clears it."""
     used, unused = Tensor([1.0]), Tensor([1.0])
     optimizer = SGD([used, unused], lr=0.1)
     (used * unused).sum().backward()
@@ -127,6 +149,7 @@ def test_adam_minimizes_a_quadratic_on_tensors():
     optimizer = Adam([p], lr=0.1)
     for _ in range(300):
         loss = ((p - 3.0) ** 2).sum()
+        optimizer.zero_grad()
         loss.backward()
         optimizer.step()
     np.testing.assert_allclose(p.data, 3.0, atol=1e-2)

@@ -45,8 +45,10 @@ def test_backward_gives_every_input_its_own_gradient_array():
     y = Tensor(np.ones(3))
     (y * 2 + y * 3).sum().backward()  # two uses: 2 + 3
     np.testing.assert_array_equal(y.grad, [5.0, 5.0, 5.0])
-    (y * 2 + y * 3).sum().backward()  # not accumulated across calls
-    np.testing.assert_array_equal(y.grad, [5.0, 5.0, 5.0])
+    held = y.grad
+    (y * 2 + y * 3).sum().backward()  # a leaf accumulates: 5 + 5, added into its own array
+    np.testing.assert_array_equal(y.grad, [10.0, 10.0, 10.0])
+    assert y.grad is held
 
 
 def test_adamw_decays_weights_decoupled_from_the_gradient():

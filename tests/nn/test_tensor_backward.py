@@ -38,16 +38,19 @@ def test_constructors_and_accessors():
     assert "op='+'" in repr(a + b)
 
 
-def test_backward_twice_gives_the_same_gradients():
-    """Calling backward twice on one graph leaves the same gradients, not double (the graph is zeroed first)."""
+def test_backward_twice_doubles_the_leaves_and_recomputes_the_inner_nodes():
+    """A second backward over one graph adds the same gradients into the leaves again (2x); inner nodes hold one pass's."""
     x = Tensor(np.array([1.0, -2.0, 3.0]))
     w = Tensor(np.array([0.5, 0.5, 0.5]))
-    loss = ((x * w).tanh() ** 2).sum()
+    inner = (x * w).tanh()
+    loss = (inner**2).sum()
     loss.backward()
-    first = x.grad.copy(), w.grad.copy()
+    first = x.grad.copy(), w.grad.copy(), inner.grad.copy()
     loss.backward()
-    np.testing.assert_array_equal(x.grad, first[0])
-    np.testing.assert_array_equal(w.grad, first[1])
+    np.testing.assert_array_equal(x.grad, 2 * first[0])
+    np.testing.assert_array_equal(w.grad, 2 * first[1])
+    np.testing.assert_array_equal(inner.grad, first[2])
+    np.testing.assert_array_equal(loss.grad, 1.0)
 
 
 def test_reused_tensor_collects_gradient_from_every_use():
@@ -55,6 +58,7 @@ def test_reused_tensor_collects_gradient_from_every_use():
     a = Tensor(np.array([3.0, -1.0]))
     (a + a).sum().backward()
     np.testing.assert_array_equal(a.grad, [2.0, 2.0])
+    a.grad = None
     (a * a).sum().backward()
     np.testing.assert_array_equal(a.grad, [6.0, -2.0])
 

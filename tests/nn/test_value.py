@@ -55,21 +55,34 @@ def test_reused_node_gets_gradient_from_every_use():
     b = a + a
     b.backward()
     assert a.grad == 2.0
+    a.grad = 0.0
     square = a * a
     square.backward()
     assert a.grad == 6.0
 
 
-def test_backward_twice_gives_the_same_gradients():
-    """Calling backward() a second time gives the same gradients, not double."""
+def test_backward_twice_doubles_the_leaves_and_recomputes_the_inner_nodes():
+    """A second backward() adds the same gradients into the leaves again (2x, as PyTorch); inner nodes hold one pass's."""
     a = Value(1.5)
     b = Value(-2.0)
-    out = (a * b + a.tanh()) * a
+    inner = a * b + a.tanh()
+    out = inner * a
     out.backward()
-    first = (a.grad, b.grad, out.grad)
+    first = (a.grad, b.grad, inner.grad, out.grad)
     out.backward()
-    assert (a.grad, b.grad, out.grad) == first
-    assert first[2] == 1.0
+    assert (a.grad, b.grad) == (2 * first[0], 2 * first[1])
+    assert (inner.grad, out.grad) == (first[2], 1.0)
+
+
+def test_backward_adds_into_what_a_leaf_already_holds():
+    """A leaf's gradient is its earlier gradient plus this pass's; zeroing it first gives this pass's alone."""
+    w = Value(0.5)
+    (w * 3.0).backward()
+    (w * w).backward()
+    assert w.grad == 3.0 + 1.0
+    w.grad = 0.0
+    (w * w).backward()
+    assert w.grad == 1.0
 
 
 @pytest.mark.parametrize("x", [1000.0, -1000.0])

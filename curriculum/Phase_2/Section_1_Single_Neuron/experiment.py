@@ -52,6 +52,8 @@ def train_logistic_neuron(targets: list[int], steps: int = STEPS, lr: float = LE
         predictions = [neuron(weights, bias, x) for x in CORNERS]
         loss = binary_cross_entropy(predictions, targets)
         losses.append(loss.data)
+        for p in [*weights, bias]:
+            p.grad = 0.0  # backward() adds into .grad: clear the last step's first
         loss.backward()
         for p in (*weights, bias):
             p.data -= lr * p.grad  # downhill: against the gradient

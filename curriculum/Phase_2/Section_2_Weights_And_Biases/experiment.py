@@ -65,6 +65,7 @@ def fit_line(xs, ys, use_bias: bool, steps: int = LINE_STEPS, lr: float = LINE_L
         predictions = [w * x + b if use_bias else w * x for x in xs]
         loss = mse(predictions, ys)
         losses.append(loss.data)
+        w.grad = b.grad = 0.0  # backward() adds into .grad: clear the last step's first
         loss.backward()
         w.data -= lr * w.grad
         if use_bias:
@@ -86,6 +87,7 @@ def train_adder(steps: int = ADDITION_STEPS, lr: float = ADDITION_LR, seed: int 
     for _ in range(steps):
         loss = mse([net(x) for x in inputs], targets)
         losses.append(loss.data)
+        net.zero_grad()  # backward() adds into .grad: clear the last step's first
         loss.backward()
         for p in net.parameters():
             p.data -= lr * p.grad

@@ -85,6 +85,8 @@ def train_on_xor(net, steps: int = XOR_STEPS, lr: float = XOR_LR) -> float:
     """Gradient descent on the MSE over XOR's four points; returns the final loss."""
     for _ in range(steps):
         loss = mse([net(x) for x in XOR_INPUTS], XOR_TARGETS)
+        for p in net.parameters():
+            p.grad = 0.0  # backward() adds into .grad: clear the last step's first
         loss.backward()
         for p in net.parameters():
             p.data -= lr * p.grad

@@ -55,6 +55,7 @@ def probability_history(loss_name: str, start: float = START_SCORE, steps: int =
         p = z.sigmoid()
         history.append(p.data)
         loss = mse(p, 1.0) if loss_name == "MSE" else binary_cross_entropy(p, 1.0)
+        z.grad = 0.0  # backward() adds into .grad: clear the last step's first
         loss.backward()
         z.data -= lr * z.grad
     return history
@@ -73,6 +74,7 @@ def fit_with_l2(xs, ys, strength: float, steps: int = L2_STEPS, lr: float = L2_L
     w, b = Value(0.0), Value(0.0)
     for _ in range(steps):
         loss = mse([w * x + b for x in xs], ys) + l2_penalty([w], strength)
+        w.grad = b.grad = 0.0  # backward() adds into .grad: clear the last step's first
         loss.backward()
         w.data -= lr * w.grad
         b.data -= lr * b.grad

@@ -172,6 +172,7 @@ def train_moons(init_seed: int, X: np.ndarray, y: np.ndarray, steps: int = 100):
     for _ in range(steps):
         loss = hinge(moons_scores(params, X), signs) + l2_penalty(params, 1e-4)
         losses.append(loss.item())
+        optimizer.zero_grad()
         loss.backward()
         optimizer.step()
     return model, params, losses

@@ -80,6 +80,7 @@ def race(examples: int = SPEED_EXAMPLES, steps: int = SPEED_STEPS) -> dict:
     for _ in range(steps):
         rows = [scalar(list(x)) for x in X]  # one example at a time, one Value per number
         loss = value_cross_entropy(rows, list(y))
+        optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         scalar_losses.append(loss.data)
@@ -92,6 +93,7 @@ def race(examples: int = SPEED_EXAMPLES, steps: int = SPEED_STEPS) -> dict:
         losses = []
         for _ in range(steps):
             loss = F.cross_entropy(tensor(X), y)  # the whole batch at once
+            optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
@@ -189,6 +191,7 @@ def train_char_mlp(steps: int = STEPS, seed: int = SEED) -> dict:
     for _ in range(steps):
         batch = rng.integers(0, len(X_train), BATCH)
         loss = F.cross_entropy(model(X_train[batch]), Y_train[batch])
+        optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         losses.append(loss.item())

@@ -101,6 +101,7 @@ def train_by_gradient_descent(
         batch = rng.integers(0, len(previous), BATCH)
         logits = F.embedding(previous[batch], W)  # row `previous` of W: the scores for what comes next
         loss = F.cross_entropy(logits, following[batch])
+        optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         losses.append(loss.item())

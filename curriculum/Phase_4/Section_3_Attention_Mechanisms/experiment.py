@@ -68,6 +68,7 @@ def train(task: str, steps: int, seed: int = SEED) -> tuple[GPT, list[float], se
         inputs, targets, digits = training_batch(task, rng)
         seen.update(as_number(digits).tolist())
         loss = F.cross_entropy(model(inputs), targets, ignore_index=IGNORE)
+        optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         losses.append(loss.item())

@@ -120,6 +120,7 @@ def train(run: Run, progress_every: int = 0) -> dict:
         rows = rng.integers(0, len(X), run.batch)
         inputs, targets = drop_padding_columns(X[rows], Y[rows])  # no time spent on all-padding columns
         loss = F.cross_entropy(model(inputs), targets, ignore_index=IGNORE_INDEX)
+        optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
