@@ -67,7 +67,7 @@ def test_saturated_tanh(run_main):
     assert f"{figures['tanh_grad_w']:.6f}" == "0.001349"
     assert f"{figures['tanh_grad_x']:.6f}" == "0.001798"
     assert f"{figures['tanh_grad_b']:.6f}" == "0.000899"
-    saturated = printed.split("saturated: o = tanh(4.2)")[1].split("Step 5")[0]
+    saturated = printed.split("saturated: o = tanh(4.2)")[1].split("A relu neuron")[0]
     bar_lines = [line for line in saturated.splitlines() if "█" in line]
     assert len(bar_lines) == 1 and "g 1 ████" in bar_lines[0]
     # "at most 0.0009 times what reached it"

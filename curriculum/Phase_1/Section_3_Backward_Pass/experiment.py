@@ -174,9 +174,9 @@ def central_difference(function, x: float, h: float = 1e-6) -> float:
 # --------------------------------------------------------------------------
 
 
-def indented(text: str) -> str:
-    """A table or picture, two spaces in, so lab.say prints it exactly as drawn."""
-    return "\n".join("  " + line for line in text.splitlines())
+def show(caption: str, lines: list[str]) -> None:
+    """A caption, in prose, then lines printed exactly as laid out (a table, a picture)."""
+    lab.say("\n".join([caption, *("  " + line for line in lines)]))
 
 
 def main() -> dict:
@@ -190,7 +190,7 @@ def main() -> dict:
     lab.step("The worked example: L = (a*b + 5)**2 at a = 3, b = -0.5")
     a, b, L = worked_example()
     backward(L)
-    lab.say(indented(draw(L)))
+    show("The graph, inputs first, after backward(L):", draw(L).splitlines())
     lab.say(f"dL/da = {a.grad:g} and dL/db = {b.grad:g}, as in the overview's table.")
     figures.update(worked_L=L.data, worked_da=a.grad, worked_db=b.grad)
 
@@ -206,9 +206,10 @@ def main() -> dict:
     rel_da = relative_error(a.grad, numeric_da)
     rel_db = relative_error(b.grad, numeric_db)
     lab.say(f"g = {g.data:.4f}, a graph of {node_count} nodes.")
-    lab.say("             backward()    central difference   relative error\n"
-            f"  dg/da  {a.grad:14.4f}  {numeric_da:19.4f}   {rel_da:.1e}\n"
-            f"  dg/db  {b.grad:14.4f}  {numeric_db:19.4f}   {rel_db:.1e}")
+    show("backward() against central differences:", [
+        "           backward()    central difference   relative error",
+        f"dg/da  {a.grad:14.4f}  {numeric_da:19.4f}   {rel_da:.1e}",
+        f"dg/db  {b.grad:14.4f}  {numeric_db:19.4f}   {rel_db:.1e}"])
     lab.say("One backward pass gave both slopes; the check needed four extra forward passes.")
     figures.update(g=g.data, readme_node_count=node_count, dg_da=a.grad, dg_db=b.grad,
                    numeric_dg_da=numeric_da, numeric_dg_db=numeric_db,
@@ -220,17 +221,19 @@ def main() -> dict:
     lab.say(f"c = 4a^2, so dc/da = 8a = {8 * reuse_at:g}.")
     a, b, c = reuse_graph(reuse_at)
     backward(c)
-    lab.say(indented(draw(c)))
-    lab.say(f"  backward() with +=:    dc/db = {b.grad:g}, dc/da = {a.grad:g}")
+    show("The graph after backward(c):", draw(c).splitlines())
     figures.update(reuse_c=c.data, reuse_db=b.grad, reuse_da=a.grad)
+    with_plus_equals = f"backward() with +=:  dc/db = {b.grad:g}, dc/da = {a.grad:g}"
     a, b, c = reuse_graph(reuse_at)
     backward_overwriting(c)
-    lab.say(f"  the same walk with = : dc/db = {b.grad:g}, dc/da = {a.grad:g}   <- each second use erased the first")
     figures.update(reuse_db_overwriting=b.grad, reuse_da_overwriting=a.grad)
     # Finite differences settle which one is right.
     numeric = central_difference(lambda x: reuse_graph(x)[2].data, reuse_at)
-    lab.say(f"  central difference:    dc/da = {numeric:.4f}")
     figures.update(reuse_da_numeric=numeric)
+    show("Three opinions on the gradients:", [
+        with_plus_equals,
+        f"the walk with = :    dc/db = {b.grad:g}, dc/da = {a.grad:g}   <- 2nd use erased 1st",
+        f"central difference:  dc/da = {numeric:.4f}"])
 
     # Step 4. Order matters. b reaches L twice: directly, and through 4*b.
     # Breadth-first reaches b before 4*b has sent b its share.
@@ -239,13 +242,14 @@ def main() -> dict:
     a, b, L = two_path_graph(3.0)
     backward(L)
     right_da = a.grad
-    lab.say(f"  reverse topological order: dL/db = {b.grad:g}, dL/da = {a.grad:g}")
+    in_order = f"reverse topological order: dL/db = {b.grad:g}, dL/da = {a.grad:g}"
     figures.update(two_path_da=a.grad, two_path_db=b.grad)
     a, b, L = two_path_graph(3.0)
     walk = breadth_first_order(L)
     backward_along(L, walk)
     verdict = "<- wrong" if a.grad != right_da else "(right this time: luck of the order, not a proof)"
-    lab.say(f"  breadth-first order:       dL/db = {b.grad:g}, dL/da = {a.grad:g}   {verdict}")
+    show("The same chain rule, two orders:", [
+        in_order, f"breadth-first order:       dL/db = {b.grad:g}, dL/da = {a.grad:g}   {verdict}"])
     # Where was b in the breadth-first walk? If before the 4*b node, it sent a partial gradient.
     positions = {id(node): index for index, node in enumerate(walk)}
     times_four = next(node for node in L.parents if node is not b)
@@ -262,18 +266,20 @@ def main() -> dict:
     short_length = 500
     _, short_y = negation_chain(short_length)
     short_ok = len(recursive_topological_order(short_y)) == short_length
-    lab.say(f"  recursive walk, {short_length:,} nodes: {'fine' if short_ok else 'FAILED'}")
     x, y = negation_chain(chain_length)
     try:
         recursive_topological_order(y)
         recursion_error = ""
     except RecursionError as error:
         recursion_error = str(error)
-    lab.say(f"  recursive walk, {chain_length:,} nodes: RecursionError: {recursion_error or '(none raised)'}")
     order_length = len(y.topological_order())
     backward(y)
-    lab.say(f"  explicit stack, {chain_length:,} nodes: visited {order_length:,} nodes,"
-            f" y = {y.data:g}, dy/dx = {x.grad:g}")
+    show("Three walks:", [
+        f"recursive walk, {short_length:,} nodes: {'fine' if short_ok else 'FAILED'}",
+        f"recursive walk, {chain_length:,} nodes: {'RecursionError' if recursion_error else '(no error)'}",
+        f"explicit stack, {chain_length:,} nodes: visited {order_length:,} nodes, y = {y.data:g}, dy/dx = {x.grad:g}"])
+    if recursion_error:
+        lab.say(f"The recursive walk's error says: {recursion_error}.")
     flips = chain_length - 1
     parity = "an odd number, so y = -x and dy/dx = -1" if flips % 2 else "an even number, so y = x and dy/dx = 1"
     lab.say(f"{flips:,} sign flips, {parity}.")
