@@ -62,14 +62,15 @@ def expect_topological(order, root: Value, name: str) -> None:
         raise Mismatch(f"{what}: which nodes it lists", expected="exactly the nodes of the graph",
                        got="some node that is not in the graph, or one listed twice")
     if order[-1] is not root:
-        raise Mismatch(f"{what}: its last node", expected=f"the output {root!r}", got=repr(order[-1]))
+        raise Mismatch(f"{what}: its last node", expected=f"the output, {describe(root)}", got=describe(order[-1]))
     position = {node: i for i, node in enumerate(order)}
     for node in order:
         for parent in node.parents:
             if position[parent] > position[node]:
                 raise Mismatch(f"{what}: each node after its parents",
-                               expected=f"{parent!r} before {node!r}",
-                               got=f"{parent!r} at position {position[parent]}, after {node!r} at {position[node]}")
+                               expected=f"{describe(parent)} before {describe(node)}",
+                               got=f"{describe(parent)} at position {position[parent] + 1}, "
+                                   f"after {describe(node)} at {position[node] + 1}")
 
 
 def describe(node: Value) -> str:

@@ -171,6 +171,12 @@ def _check_backward(ex):
     ex.backward(second_loss)
     expect_close(w.grad, 3.0 + -12.0,
                  what="w.grad after backward((3w - 1)**2) then backward((4 - 2w)**2) at w = 0.5 (3 plus -12)")
+    # The output may itself be a leaf: it accumulates its d(x)/d(x) = 1 like any other leaf.
+    x = Value(3.0)
+    x.grad = 2.0
+    ex.backward(x)
+    expect_close(x.grad, 3.0, what="x.grad after backward(x) on a lone input x whose grad was 2 "
+                                   "(x is a leaf, so it accumulates: 2 + dx/dx)")
     # A chain deeper than Python's recursion limit.
     x = Value(1.5)
     node = x

@@ -31,10 +31,11 @@ def backward(root: Value) -> None:
 
     A leaf is a node with no parents (an input, a weight, a constant); an inner node
     was made by an operation. The rule is PyTorch's:
-    - leaves ACCUMULATE: this pass's gradient is added to whatever their grad already
-      held, so a second backward(root) over the same graph doubles every leaf's grad,
-      and two losses backpropagated one after the other leave the sum of their
-      gradients. Clearing them between training steps is the caller's job (zero_grad);
+    - leaves ACCUMULATE (root too, if root is itself a leaf): this pass's gradient is
+      added to whatever their grad already held, so a second backward(root) over the
+      same graph doubles every leaf's grad, and two losses backpropagated one after the
+      other leave the sum of their gradients. Clearing them between training steps is
+      the caller's job (zero_grad);
     - inner nodes hold THIS pass's gradient only: whatever an earlier pass left in
       them must not flow on (that is micrograd's behaviour, where a second pass
       compounds), so after a second call they read exactly as after the first.
