@@ -8,7 +8,8 @@ from learnpath.nn import Value
 
 @task("send-gradient", "send_gradient(node): the chain rule on every edge into a node",
       hints=["For each parent, multiply the node's grad by the local derivative for that parent.",
-             "zip(node.parents, node.local_grads) pairs each parent with its local derivative.",
+             "node.parents and node.local_grads line up: the i-th local derivative belongs to the i-th parent. "
+             "Which built-in walks two sequences side by side?",
              "Use += : a parent used twice (x * x) must collect both shares."])
 def check_send_gradient(ex):
     a, b = Value(2.0), Value(5.0)
@@ -102,7 +103,8 @@ def _send_gradient_is_right(ex) -> bool:
 
 @task("backward", "backward(root): seed, walk in reverse topological order, leaves accumulate",
       hints=["Which node's gradient do you know before anything else, and what is it?",
-             "Walk reversed(root.topological_order()), calling send_gradient on each node.",
+             "Walk the topological order from its end (the output) back to its start, handing each node to "
+             "send_gradient.",
              "Before the walk, an inner node (one with parents) may still hold a gradient from an earlier pass. "
              "What must happen to it, and what must NOT happen to a leaf's?",
              "Call your backward twice on the same graph: every leaf should read twice its first value, "
