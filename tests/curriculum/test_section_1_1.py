@@ -353,3 +353,24 @@ def test_quiz_numeric_prompts_state_their_precision():
 def test_code_quoted_in_the_overview_is_in_value_py():
     """Every line of every code block under '## The code' in overview.md appears in learnpath/nn/value.py."""
     assert quoted_lines_missing(SECTION, ["learnpath/nn/value.py"], under="## The code") == []
+
+
+def test_your_turn_says_what_the_checks_try():
+    """The overview says the checks try 0 and operands from 1e-200 to 1e200 and run backward() over each node; they do."""
+    overview = " ".join((section_dir(SECTION) / "overview.md").read_text(encoding="utf-8").split())
+    assert "on 0 and on operands from 1e-200 to 1e200, and runs `backward()` over each node" in overview
+    checks = (section_dir(SECTION) / "exercise_checks.py").read_text(encoding="utf-8")
+    for case in ("(0.0, 7.0)", "(1e200, 1e-200)", "(0.0, 0)", "got.backward()"):
+        assert case in checks
+
+
+def test_every_printed_line_fits_80_columns():
+    """Run alone in an 80-column terminal, every line the experiment prints fits in 80 columns."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "experiment.py"], cwd=section_dir(SECTION), capture_output=True,
+                            text=True, timeout=60, stdin=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80

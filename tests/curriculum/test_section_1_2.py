@@ -371,3 +371,15 @@ def test_overview_states_the_push_count_exactly():
 def test_code_quoted_in_the_overview_is_in_value_py():
     """Every line of every code block under '## The code' in overview.md appears in learnpath/nn/value.py."""
     assert quoted_lines_missing(SECTION, ["learnpath/nn/value.py"], under="## The code") == []
+
+
+def test_every_printed_line_fits_80_columns():
+    """Run alone in an 80-column terminal, every line the experiment prints fits in 80 columns."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "experiment.py"], cwd=section_dir(SECTION), capture_output=True,
+                            text=True, timeout=60, stdin=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80

@@ -465,3 +465,15 @@ def test_quiz_numeric_prompts_state_their_precision():
         tolerance = float(question.get("tolerance", 1e-9))
         limit = {"exact": 1e-6, "a whole number": 0.5}.get(match.group(1))
         assert tolerance <= (limit if limit is not None else 0.5 * 10.0 ** -int(match.group(2))), question["id"]
+
+
+def test_every_printed_line_fits_80_columns():
+    """Run alone in an 80-column terminal, every line the experiment prints fits in 80 columns."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "experiment.py"], cwd=section_dir(SECTION), capture_output=True,
+                            text=True, timeout=60, stdin=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
