@@ -131,7 +131,7 @@ def test_backward_twice_doubles_the_leaves_and_micrograds_rule_compounds(run_mai
     for text in ("277.6676", "1291.1545", "2.00x, 2.00x", "1700.7143", "7684.4519", "12.25x, 11.90x"):
         assert text in printed
     for text in ("277.6676 and 1291.1545 (2.00x)", "1700.7143\n   and 7684.4519", "12.25x and 11.90x", "doubles dz/dx to 20",
-                 "triples it to 30", "(12.25x in step 6)"):
+                 "triples it to 30", "(12.25x for a in step 6)"):
         assert text in overview(), text
 
 
@@ -189,14 +189,51 @@ def test_every_backward_in_the_experiment_goes_through_lab_mine():
     assert ".backward()" not in source.split("def main()", 1)[1]
 
 
+def _micrograd_nodes(root) -> set:
+    seen, todo = {root}, [root]
+    while todo:
+        for child in todo.pop()._prev:
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
 def test_micrograd_does_not_zero_and_pytorch_doubles_with_retained_graph():
-    """micrograd 0.1.0 keeps old gradients (the second call on (2x)*5 gives 30); PyTorch doubles (20) with retain_graph and refuses without it."""
+    """micrograd 0.1.0 keeps old gradients (the second call on (2x)*5 gives 30; 13.34x and 12.94x on its README expression);
+    PyTorch doubles (20) with retain_graph and refuses without it."""
     engine = pytest.importorskip("micrograd.engine")
     x = engine.Value(3.0)
     z = (x * 2) * 5
     z.backward()
     z.backward()
     assert x.grad == 30.0
+    # micrograd itself, twice over its README expression: 12.25x and 11.90x, as the experiment's "micrograd's rule".
+    experiment = load_experiment(SECTION)
+    a, b = engine.Value(-4.0), engine.Value(2.0)
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    g.backward()
+    first = (a.grad, b.grad)
+    g.backward()
+    # micrograd's graph of the expression has more inner nodes (/ and - become * and **), so it compounds more.
+    assert f"{a.grad / first[0]:.2f} {b.grad / first[1]:.2f}" == "13.34 12.94"
+    ours_a, ours_b, ours_g = experiment.readme_expression(-4.0, 2.0)
+    experiment.backward_without_zeroing(ours_g)
+    once = (ours_a.grad, ours_b.grad)
+    experiment.backward_without_zeroing(ours_g)
+    assert f"{ours_a.grad / once[0]:.2f} {ours_b.grad / once[1]:.2f}" == "12.25 11.90"
+    assert len(ours_g.topological_order()) < len(_micrograd_nodes(g))
+    said = " ".join(overview().split())
+    assert "gives 12.25x and 11.90x (step 6)" in said and "gives 13.34x and 12.94x" in said
     torch = pytest.importorskip("torch")
     t = torch.tensor(3.0, requires_grad=True)
     out = (t * 2) * 5
