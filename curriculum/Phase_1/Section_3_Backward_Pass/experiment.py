@@ -10,8 +10,9 @@ Six steps, each one a claim from the overview put to the test:
    rule, this engine's), while an engine that also lets inner nodes pile up
    (micrograd's) compounds; zeroing is the caller's job; two losses add up.
 
-Every backward() here is the library's, or yours with --mine (your exercise.py's
-backward, which must pass `learnpath exercise 1.3` first).
+The backward() under study is the library's, or yours with --mine (your exercise.py's
+backward, which must pass `learnpath exercise 1.3` first); the variants it is compared
+with (an `=` walk, a breadth-first walk, micrograd's rule) are written out below.
 Run it from this folder: python experiment.py   (or: learnpath run 1.3 [--mine])
 """
 
