@@ -170,9 +170,11 @@ def test_the_reference_backward_reproduces_every_figure(monkeypatch):
     reference = CURRICULUM.parent / "solutions/Phase_1/Section_3_Backward_Pass/exercise.py"
     monkeypatch.setenv("LEARNPATH_MINE", str(reference))
     mine = load_experiment(SECTION)
-    with contextlib.redirect_stdout(io.StringIO()):
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
         got = mine.main()
     assert got["mine"] is True
+    assert "Every backward() below is yours" in printed.getvalue()
     assert set(got) == set(expected)
     for key, value in expected.items():
         if key == "mine":
