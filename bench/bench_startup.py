@@ -88,7 +88,7 @@ def make_course(root: Path, shape: tuple[int, int]) -> None:
             (folder / "quiz.yaml").write_text("questions: []\n")
     sys.path.insert(0, str(REPO))
     from learnpath.catalog import load_catalog
-    from learnpath.progress import ensure_progress, tick_experiment
+    from learnpath.record.progress import ensure_progress, tick_experiment
 
     catalog = load_catalog(root)
     ensure_progress(catalog.progress_path, catalog.sections)

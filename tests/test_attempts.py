@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from learnpath.attempts import AttemptKind, append_attempt, log_path, read_attempts
+from learnpath.record.attempts import AttemptKind, append_attempt, log_path, read_attempts
 from learnpath.errors import AttemptLogError
-from learnpath.quiz import QuestionResult, QuizResult
+from learnpath.quiz.model import QuestionResult, QuizResult
 
 WHEN = datetime(2026, 3, 1, 9, 30, tzinfo=timezone(timedelta(hours=1)))
 

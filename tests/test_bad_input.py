@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from learnpath import console
+from learnpath.ui import console
 from learnpath.catalog import load_catalog
 from learnpath.errors import LearnpathError
-from learnpath.progress import ensure_progress, read_progress
-from learnpath.quizfile import load_quiz
+from learnpath.record.progress import ensure_progress, read_progress
+from learnpath.quiz.file import load_quiz
 
 # an experiment that leaves a mark, so a test can tell whether it was started at all
 MARKING_EXPERIMENT = "open('ran.txt', 'w').write('ran')\n"

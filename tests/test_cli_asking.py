@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from learnpath.asking import Stopped, ask_questions
+from learnpath.ui.asking import Stopped, ask_questions
 from learnpath.catalog import load_catalog
-from learnpath.quizfile import load_quiz
+from learnpath.quiz.file import load_quiz
 
 
 def _reader(lines):

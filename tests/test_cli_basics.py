@@ -133,14 +133,15 @@ def test_shell_completion_offers_commands_and_section_ids(course):
 
 @pytest.mark.parametrize("command", ["list", "next"])
 def test_list_and_next_do_not_import_numpy_or_yaml(course, command):
-    """The status commands stay light: no numpy, no YAML, no quiz or runner modules loaded."""
+    """The status commands stay light: no numpy, no YAML, no quiz, sandbox, use case or exercise modules loaded."""
     probe = (
         "import sys\n"
         f"sys.argv = ['learnpath', {command!r}]\n"
         "from learnpath.cli import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'yaml', 'pydantic')"
-        " or m in ('learnpath.quiz', 'learnpath.quizfile', 'learnpath.answers', 'learnpath.runner', 'learnpath.review'))\n"
+        " or m.startswith(('learnpath.quiz', 'learnpath.sandbox', 'learnpath.study', 'learnpath.exercises',"
+        " 'learnpath.course.check', 'learnpath.nn')))\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from learnpath.catalog import load_catalog
-from learnpath.progress import QuizMark, record_quiz, tick_experiment
+from learnpath.record.progress import QuizMark, record_quiz, tick_experiment
 
 
 def _tick(root, section_id, experiment=True, quiz=None):
@@ -145,7 +145,7 @@ def test_list_shows_a_failed_best_score(course, cli, tmp_path):
 def test_hand_ticked_section_counts_as_done(course, cli):
     """A section box the learner ticks by hand moves next on, as the issue asks."""
     catalog = load_catalog(course)
-    from learnpath.progress import ensure_progress
+    from learnpath.record.progress import ensure_progress
 
     ensure_progress(catalog.progress_path, catalog.sections)
     text = catalog.progress_path.read_text()
@@ -156,7 +156,7 @@ def test_hand_ticked_section_counts_as_done(course, cli):
 def test_broken_progress_file_is_one_line_exit_2(course, cli):
     """A mangled PROGRESS.md stops list with file:line on stderr, not a traceback."""
     catalog = load_catalog(course)
-    from learnpath.progress import ensure_progress
+    from learnpath.record.progress import ensure_progress
 
     ensure_progress(catalog.progress_path, catalog.sections)
     text = catalog.progress_path.read_text()

@@ -7,11 +7,11 @@ import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 
-from learnpath.attempts import append_attempt, read_attempts
+from learnpath.record.attempts import append_attempt, read_attempts
 from learnpath.catalog import load_catalog
-from learnpath.progress import read_progress
-from learnpath.answers import grade
-from learnpath.quizfile import load_quiz
+from learnpath.record.progress import read_progress
+from learnpath.quiz.answers import grade_quiz
+from learnpath.quiz.file import load_quiz
 
 
 def _state(root, section_id):
@@ -179,7 +179,7 @@ def test_hint_for_unknown_question_names_the_real_ones(course, cli):
 def _missed_yesterday(course):
     """Log a failed attempt at 1.1 dated yesterday, so its missed questions are due today."""
     quiz = load_quiz(load_catalog(course).resolve("1.1").quiz)
-    result = grade(quiz, {"leaf-grad": "a", "pick-ops": ("a", "b"), "slope": 6.0,
+    result = grade_quiz(quiz, {"leaf-grad": "a", "pick-ops": ("a", "b"), "slope": 6.0,
                           "rule-name": "chain rule", "order-steps": ("a", "b", "c")})
     append_attempt(course, "1.1", result, kind="quiz",
                    when=datetime.now(timezone.utc) - timedelta(days=1, hours=1))

@@ -9,7 +9,7 @@ import sys
 import time
 
 from learnpath.catalog import load_catalog
-from learnpath.progress import QuizMark, read_progress, record_quiz, tick_experiment
+from learnpath.record.progress import QuizMark, read_progress, record_quiz, tick_experiment
 
 
 def _states(root):

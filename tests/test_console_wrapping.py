@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from learnpath import console
+from learnpath.ui import console
 
 MESSAGE = "'a b c d' is not a number: type a number, e.g. 0.25, -3 or 1e-3"
 
@@ -15,7 +15,7 @@ MESSAGE = "'a b c d' is not a number: type a number, e.g. 0.25, -3 or 1e-3"
 def test_a_long_message_wraps_at_word_boundaries_on_a_40_column_terminal(show, capsys, monkeypatch):
     """At 40 columns every line fits and every word of the message survives whole."""
     monkeypatch.setattr(console, "is_terminal", lambda stream=None: stream is sys.stderr)
-    monkeypatch.setattr(console, "screen_width", lambda: 40)
+    monkeypatch.setattr(console, "screen_width", lambda stream=None: 40)
     monkeypatch.setenv("NO_COLOR", "1")
     show(MESSAGE)
     printed = capsys.readouterr().err

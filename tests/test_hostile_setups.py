@@ -155,9 +155,10 @@ def test_review_skips_a_bad_log_line_with_a_warning_and_goes_on(course, cli, ans
 
 def test_columns_zero_is_ignored_not_obeyed(monkeypatch):
     """COLUMNS=0 used to make Rich draw every line zero columns wide: the questions vanished."""
-    from learnpath import console
+    from learnpath.ui import console
 
     monkeypatch.setenv("COLUMNS", "0")
+    monkeypatch.setattr(console, "is_terminal", lambda stream=None: True)
     assert console.screen_width() >= 20
 
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from learnpath.catalog import load_catalog
-from learnpath.progress import read_progress
+from learnpath.record.progress import read_progress
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -72,9 +72,9 @@ def test_a_learner_takes_the_quiz(course):
 def test_the_default_quiz_is_shuffled_by_a_recorded_seed_and_shows_the_why_picked(course):
     """At a terminal the quiz is shuffled; each choice's why follows it to its new letter; the
     seed is printed and logged, and `--seed` asks in the same order again."""
-    from learnpath.attempts import read_attempts
-    from learnpath.quiz import shuffled
-    from learnpath.quizfile import load_quiz
+    from learnpath.record.attempts import read_attempts
+    from learnpath.quiz.model import shuffled
+    from learnpath.quiz.file import load_quiz
 
     quiz_path = course / "curriculum" / "Phase_1" / "Section_1_Value_Objects" / "quiz.yaml"
     quiz_path.write_text(quiz_path.read_text().replace(
@@ -128,7 +128,7 @@ def test_ctrl_d_ends_cleanly_and_ticks_nothing(course):
 
 def test_reset_asks_on_a_terminal(course):
     """At a terminal reset asks first; answering no changes nothing, yes unticks."""
-    from learnpath.progress import tick_experiment
+    from learnpath.record.progress import tick_experiment
 
     catalog = load_catalog(course)
     tick_experiment(catalog.progress_path, catalog.sections, "1.1")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from learnpath import progress as progress_module
+from learnpath.record import progress as progress_module
 from learnpath.errors import CatalogError, ProgressError
-from learnpath.locking import atomic_write, locked, temp_files
-from learnpath.progress import (
+from learnpath.record.locking import atomic_write, locked, temp_files
+from learnpath.record.progress import (
     QuizMark,
     SectionState,
     ensure_progress,

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
-from learnpath.locking import temp_files
-from learnpath.progress import (
+from learnpath.record.locking import temp_files
+from learnpath.record.progress import (
     QuizMark,
     SectionState,
     ensure_progress,
@@ -61,7 +61,7 @@ def write_big_progress(path: Path, note_lines: int) -> bytes:
 
 
 class _OsThatStopsInsideTheWrite:
-    """`os` for learnpath.locking in a child writer: at the chosen moment of the chosen write it
+    """`os` for learnpath.record.locking in a child writer: at the chosen moment of the chosen write it
     tells the parent, then waits to be killed, so the kill lands exactly there."""
 
     def __init__(self, moment: str, write_number: int, tell_parent: int) -> None:
@@ -96,7 +96,7 @@ def test_killed_writers_never_leave_a_torn_file(tmp_path):
     """SIGKILL a writer at each moment of a write (temp file written, before the rename, after it),
     in each of the three writes a pass makes: the file is always one of its complete versions and
     parses, and the temp file a killed writer leaves is cleaned up by the next writer."""
-    from learnpath import locking
+    from learnpath.record import locking
 
     path = tmp_path / "PROGRESS.md"
     base = write_big_progress(path, note_lines=2_000)

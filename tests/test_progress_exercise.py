@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from learnpath.errors import CatalogError
-from learnpath.progress import (
+from learnpath.record.progress import (
     QuizMark,
     ensure_progress,
     read_progress,
@@ -146,7 +146,7 @@ from test_progress_properties import box, marks, notes  # noqa: E402
 # one line ending per line: LF, CRLF or a bare CR (test_progress_properties draws a whole file's style)
 ending = st.sampled_from(["\n", "\r\n", "\r"])
 
-from learnpath.progress import SectionState  # noqa: E402
+from learnpath.record.progress import SectionState  # noqa: E402
 
 MIXED = (
     Sec("1.1", "Values", 1, P1, has_exercise=True),

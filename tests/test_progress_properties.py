@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from learnpath.progress import (
+from learnpath.record.progress import (
     QuizMark,
     SectionState,
     ensure_progress,

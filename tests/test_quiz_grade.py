@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from learnpath.errors import AnswersError
-from learnpath.answers import grade, grade_question, load_answers, parse_typed_answer
-from learnpath.quiz import format_answer, shuffled
-from learnpath.quizfile import load_quiz
+from learnpath.quiz.answers import grade_quiz, grade_question, load_answers, parse_typed_answer
+from learnpath.quiz.model import format_answer, shuffled
+from learnpath.quiz.file import load_quiz
 
 QUIZ = """\
 pass_mark: 0.8
@@ -152,12 +152,12 @@ def test_grade_adds_points_and_applies_the_pass_mark(quiz):
     """grade totals the points, counts left-out questions as wrong, and passes at the pass mark."""
     everything = {"leaf-grad": "b", "pick-ops": ["a", "b"], "slope": 6, "tiny": 0.001, "big": 1000,
                   "rule-name": "chain rule", "order-steps": ["a", "b", "c"]}
-    full = grade(quiz, everything)
+    full = grade_quiz(quiz, everything)
     assert (full.score, full.total, full.passed) == (8.0, 8.0, True)
     # dropping one point-worth question: 7/8 = 0.875 >= 0.8
-    assert grade(quiz, {k: v for k, v in everything.items() if k != "tiny"}).passed
+    assert grade_quiz(quiz, {k: v for k, v in everything.items() if k != "tiny"}).passed
     # half of pick-ops and one question left out: 6/8 = 0.75 < 0.8
-    partial = grade(quiz, {**{k: v for k, v in everything.items() if k != "tiny"}, "pick-ops": ["a"]})
+    partial = grade_quiz(quiz, {**{k: v for k, v in everything.items() if k != "tiny"}, "pick-ops": ["a"]})
     assert partial.score == 6.0 and not partial.passed
     assert [r.id for r in partial.results] == list(quiz.ids)
 
@@ -170,14 +170,14 @@ def test_pass_mark_is_reached_despite_float_rounding(tmp_path):
         "  - {id: a, type: numeric, prompt: p, answer: 1, points: 0.1, explanation: e}\n"
         "  - {id: b, type: numeric, prompt: p, answer: 1, points: 0.7, explanation: e}\n"
         "  - {id: c, type: numeric, prompt: p, answer: 1, points: 0.2, explanation: e}\n")
-    outcome = grade(load_quiz(path), {"a": 1, "b": 1})
+    outcome = grade_quiz(load_quiz(path), {"a": 1, "b": 1})
     assert outcome.passed
 
 
 def test_grade_refuses_an_id_the_quiz_does_not_have(quiz):
     """An answer to a question that doesn't exist is an AnswersError listing the real ids."""
     with pytest.raises(AnswersError) as caught:
-        grade(quiz, {"leaf-grd": "b"})
+        grade_quiz(quiz, {"leaf-grd": "b"})
     assert "leaf-grad" in str(caught.value) and "did you mean leaf-grad" in str(caught.value)
 
 
@@ -228,7 +228,7 @@ def test_answers_file_in_every_shape(quiz, tmp_path):
     answers = load_answers(path, quiz)
     assert answers == {"leaf-grad": "b", "pick-ops": ("a", "b"), "slope": 6.001, "tiny": 0.001,
                        "big": 1000.0, "rule-name": "The Chain Rule", "order-steps": ("a", "b", "c")}
-    assert grade(quiz, answers).score == 8.0
+    assert grade_quiz(quiz, answers).score == 8.0
 
 
 def test_answers_file_scalars_are_read_as_written(tmp_path):
@@ -237,7 +237,7 @@ def test_answers_file_scalars_are_read_as_written(tmp_path):
     quiz_path.write_text("questions:\n  - {id: q, type: text, prompt: p, answer: [yes], explanation: e}\n")
     quiz = load_quiz(quiz_path)
     answers = load_answers(write_answers(tmp_path, "q: yes\n"), quiz)
-    assert answers == {"q": "yes"} and grade(quiz, answers).passed
+    assert answers == {"q": "yes"} and grade_quiz(quiz, answers).passed
 
 
 def test_answers_from_stdin(quiz, monkeypatch):
@@ -250,7 +250,7 @@ def test_left_out_and_empty_answers_count_as_unanswered(quiz, tmp_path):
     """A question left out, or given no value, is unanswered (wrong), not an error."""
     answers = load_answers(write_answers(tmp_path, "leaf-grad: b\nslope:\n"), quiz)
     assert answers == {"leaf-grad": "b", "slope": None}
-    graded = grade(quiz, answers)
+    graded = grade_quiz(quiz, answers)
     assert graded.score == 1.0 and not graded.passed
 
 
@@ -419,7 +419,7 @@ def test_whys_follow_their_choice_when_shuffled(text_quiz):
 
 def test_shuffle_labels_any_number_of_choices():
     """800 choices get 800 distinct labels (a..z, aa..zz, aaa...) and the answer follows."""
-    from learnpath.quiz import Question, QuestionType, Quiz, choice_labels
+    from learnpath.quiz.model import Question, QuestionType, Quiz, choice_labels
 
     labels = choice_labels(800)
     assert len(set(labels)) == 800 and labels[:3] == ["a", "b", "c"] and labels[26] == "aa"

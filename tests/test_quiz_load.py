@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from learnpath.errors import QuizError
-from learnpath.quiz import QuestionType
-from learnpath.quizfile import find_problems, load_quiz
+from learnpath.quiz.model import QuestionType
+from learnpath.quiz.file import find_problems, load_quiz
 
 GOOD = """\
 pass_mark: 0.75

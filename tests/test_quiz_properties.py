@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from learnpath.errors import AnswersError, QuizError
-from learnpath.answers import grade, grade_question, parse_typed_answer
-from learnpath.quiz import shuffled
-from learnpath.quizfile import find_problems, load_quiz
+from learnpath.quiz.answers import grade_quiz, grade_question, parse_typed_answer
+from learnpath.quiz.model import shuffled
+from learnpath.quiz.file import find_problems, load_quiz
 
 VALID = """\
 pass_mark: 0.8
@@ -160,7 +160,7 @@ answer_values = st.recursive(
                        answer_values))
 def test_grading_random_answers_never_raises(quiz, answers):
     """Any answer value grades to a score between 0 and the points available, never an exception."""
-    outcome = grade(quiz, answers)
+    outcome = grade_quiz(quiz, answers)
     assert 0.0 <= outcome.score <= outcome.total == quiz.total_points
     for item in outcome.results:
         assert 0.0 <= item.points <= item.max_points
@@ -186,7 +186,7 @@ def test_typed_text_parses_or_raises_answers_error(quiz, typed):
 def test_shuffled_quiz_keeps_every_answer_right(quiz, seed):
     """For any seed, the shuffled quiz's own answers grade as full marks."""
     mixed = shuffled(quiz, seed)
-    outcome = grade(mixed, {q.id: q.answer if q.type.value != "text" else q.answer[0]
+    outcome = grade_quiz(mixed, {q.id: q.answer if q.type.value != "text" else q.answer[0]
                             for q in mixed.questions})
     assert outcome.score == outcome.total
 
@@ -209,7 +209,7 @@ def test_alias_bomb_is_reported_not_expanded(tmp_path):
 
     path = tmp_path / "quiz.yaml"
     path.write_text(ALIAS_BOMB, encoding="utf-8")
-    script = ("import sys; from learnpath.quizfile import find_problems; "
+    script = ("import sys; from learnpath.quiz.file import find_problems; "
               "print(len(find_problems(sys.argv[1])))")
     # a child process so that a regression shows up as a failure, not as a stuck test run
     done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,

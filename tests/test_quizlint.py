@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from learnpath.quizfile import load_quiz
-from learnpath.quizlint import (
+from learnpath.quiz.file import load_quiz
+from learnpath.course.quizlint import (
     leans_on_other_questions,
     letter_references,
     lint_quiz,
@@ -137,6 +137,6 @@ def test_text_questions_whose_answers_are_numbers_are_flagged(tmp_path, answers,
 def test_every_finding_cites_the_authoring_guide():
     """The fix of each rule names docs/authoring.md, which is in the repo for every contributor."""
     assert (REPO / "docs" / "authoring.md").is_file()
-    source = (REPO / "learnpath" / "quizlint.py").read_text(encoding="utf-8")
+    source = (REPO / "learnpath" / "course" / "quizlint.py").read_text(encoding="utf-8")
     assert source.count("({STANDARD})") == 5 and 'STANDARD = "docs/authoring.md"' in source
-    assert "CONTENT.md" not in (REPO / "learnpath" / "check.py").read_text(encoding="utf-8")
+    assert "CONTENT.md" not in (REPO / "learnpath" / "course" / "check.py").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from learnpath import records
+from learnpath.ui import records
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -91,7 +91,10 @@ def test_json_never_holds_infinity_or_nan():
 @pytest.mark.parametrize("name", ["section_list", "next_step", "quiz_result", "quiz_revealed",
                                   "hint", "review", "check", "exercise_result"])
 def test_each_shape_is_one_function_of_records(name):
-    """The one place each shape is built (cli.py calls these, nothing else builds JSON)."""
+    """The one place each shape is built (the commands call these, nothing else builds JSON)."""
     assert callable(getattr(records, name))
-    cli_source = (Path(records.__file__).parent / "cli.py").read_text()
-    assert "json.dumps" not in cli_source and '"score":' not in cli_source
+    commands = sorted((Path(records.__file__).parents[1] / "cli").glob("*.py"))
+    assert len(commands) >= 5
+    for command in commands:
+        cli_source = command.read_text()
+        assert "json.dumps" not in cli_source and '"score":' not in cli_source, command.name

@@ -6,10 +6,11 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from learnpath.attempts import AttemptKind, append_attempt, read_attempts
+from learnpath.record.attempts import AttemptKind, append_attempt, read_attempts
 from learnpath.errors import AnswersError
-from learnpath.quiz import QuestionResult, QuizResult, load_quiz
-from learnpath.review import (
+from learnpath.quiz.file import load_quiz
+from learnpath.quiz.model import QuestionResult, QuizResult
+from learnpath.quiz.schedule import (
     BOX_INTERVALS_DAYS,
     DueQuestion,
     cards,

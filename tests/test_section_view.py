@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 
-from learnpath.quiz import Question, QuestionType, asking_order, shuffle_choices
+from learnpath.quiz.model import Question, QuestionType, asking_order, shuffle_choices
 
 
 def test_next_with_an_id_shows_that_section_even_when_another_comes_first(course, cli):
@@ -19,14 +19,12 @@ def test_next_with_an_id_shows_that_section_even_when_another_comes_first(course
     assert record["course"] == {"done": 0, "total": 3}
 
 
-def test_next_with_an_id_of_a_finished_section_says_so(course, cli):
+def test_next_with_an_id_of_a_finished_section_says_so(course, cli, answers):
     """A section with every box ticked has no steps left, and says it is done."""
     cli(course, "run", "1.1")
-    from conftest import RIGHT_ANSWERS
-
-    answers = course / "answers.yaml"
-    answers.write_text(RIGHT_ANSWERS)
-    assert cli(course, "quiz", "1.1", "--answers", str(answers)).exit_code == 0
+    answers_file = course / "answers.yaml"
+    answers_file.write_text(answers.right)
+    assert cli(course, "quiz", "1.1", "--answers", str(answers_file)).exit_code == 0
     record = json.loads(cli(course, "next", "1.1", "--json").stdout)
     assert record["done"] is True and record["steps"] == []
     assert "Every step of 1.1 is done" in cli(course, "next", "1.1").stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from learnpath.attempts import read_attempts
+from learnpath.record.attempts import read_attempts
 
 
 def strict_json(text: str):
@@ -89,8 +89,8 @@ def test_review_json_says_what_is_due_now_and_when_the_rest_comes_back(course, c
 def test_review_json_lists_due_questions_without_their_answers(course, cli, tmp_path):
     import datetime as dt
 
-    from learnpath.attempts import AttemptKind, append_attempt
-    from learnpath.quiz import QuestionResult, QuizResult
+    from learnpath.record.attempts import AttemptKind, append_attempt
+    from learnpath.quiz.model import QuestionResult, QuizResult
 
     missed = QuestionResult("leaf-grad", False, 0.0, 1.0, "a", "b", "e")
     when = dt.datetime.now().astimezone() - dt.timedelta(days=3)
@@ -115,19 +115,17 @@ def test_the_readme_promises_the_tutor_shapes_and_they_hold(course, cli):
     assert {"asked", "score", "total", "sections", "due", "later", "next_due"} <= set(outlook)
 
 
-def test_dry_run_grades_and_writes_nothing(course, cli, tmp_path):
+def test_dry_run_grades_and_writes_nothing(course, cli, tmp_path, answers):
     """--dry-run grades an answers file (JSON says recorded: false) and leaves every file as it was."""
-    from conftest import RIGHT_ANSWERS
-
-    answers = tmp_path / "answers.yaml"
-    answers.write_text(RIGHT_ANSWERS)
-    result = cli(course, "quiz", "1.1", "--answers", str(answers), "--dry-run", "--json")
+    answers_file = tmp_path / "answers.yaml"
+    answers_file.write_text(answers.right)
+    result = cli(course, "quiz", "1.1", "--answers", str(answers_file), "--dry-run", "--json")
     assert result.exit_code == 0, result.stderr
     record = json.loads(result.stdout)
     assert record["passed"] is True and record["recorded"] is False
     assert not (course / "PROGRESS.md").exists() or "[x]" not in (course / "PROGRESS.md").read_text()
     assert not (course / ".learnpath").exists() or not any((course / ".learnpath").rglob("*.jsonl"))
-    text = cli(course, "quiz", "1.1", "--answers", str(answers), "--dry-run").stdout
+    text = cli(course, "quiz", "1.1", "--answers", str(answers_file), "--dry-run").stdout
     assert "Nothing was written" in text and "ticked in PROGRESS.md" not in text
 
 

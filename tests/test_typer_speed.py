@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from learnpath import typer_speed
+from learnpath.cli import typer_speed
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -44,10 +44,6 @@ class ExerciseFiles:
     mutants: Path
     blind_mutants: Path
 
-    @property
-    def solution_folder(self) -> Path:
-        return self.reference.parent
-
 
 def exercise_files(catalog: Catalog, section: Section) -> ExerciseFiles:
     """The exercise paths of `section` (the solution side mirrors its place under curriculum/)."""
@@ -61,14 +57,6 @@ def exercise_files(catalog: Catalog, section: Section) -> ExerciseFiles:
         mutants=mirrored / MUTANTS_FILE,
         blind_mutants=mirrored / BLIND_MUTANTS_FILE,
     )
-
-
-def has_exercise(section: Section) -> bool:
-    """Whether the section has an exercise (its folder holds exercise.py)."""
-    try:
-        return (section.path / EXERCISE_FILE).is_file()
-    except OSError:
-        return False
 
 
 @dataclass(frozen=True)

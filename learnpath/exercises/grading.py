@@ -94,11 +94,11 @@ class RunOfChecks:
     seconds: float
 
 
-def grade(files: ExerciseFiles, *, timeout: float = DEFAULT_TIMEOUT, curriculum: Path) -> ExerciseReport:
+def grade_exercise(files: ExerciseFiles, *, timeout: float = DEFAULT_TIMEOUT, curriculum: Path) -> ExerciseReport:
     """Run the section's checks against the learner's exercise.py."""
-    from learnpath.runner import _inside_curriculum
+    from learnpath.sandbox import inside_curriculum
 
-    exercise = _inside_curriculum_or_missing(files.exercise, curriculum, _inside_curriculum)
+    exercise = _inside_curriculum_or_missing(files.exercise, curriculum, inside_curriculum)
     source = _read_source(exercise)
     stubs = {}
     pristine = files.starter if files.starter.is_file() else None
@@ -141,7 +141,7 @@ def run_checks(files: ExerciseFiles, variants: list[Variant], *, seconds: float)
     Raises ExerciseError for a checks file that doesn't load, and
     KeyboardInterrupt if the learner pressed Ctrl-C (the child is stopped first).
     """
-    from learnpath.runner import RunOutcome, run_child
+    from learnpath.sandbox import RunOutcome, run_child
 
     declared = read_tasks(files.checks)  # also proves the file is there and parses
     folder = Path(tempfile.mkdtemp(prefix="learnpath-exercise-"))
@@ -190,7 +190,7 @@ def _read_events(path: Path) -> list[dict]:
 
 
 def _collect(files, variants, declared, events, outcome, seconds) -> RunOfChecks:
-    from learnpath.runner import RunOutcome
+    from learnpath.sandbox import RunOutcome
 
     for event in events:
         if event["event"] == "checks-error":
@@ -253,7 +253,7 @@ def _wanted(variant: Variant, order: list[str]) -> list[str]:
 
 
 def _stop_cause(outcome, seconds: float) -> str:
-    from learnpath.runner import RunOutcome
+    from learnpath.sandbox import RunOutcome
 
     if outcome.outcome is RunOutcome.TIMED_OUT:
         return (f"still running after {seconds:g} s and stopped: is there a loop that never ends "

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from learnpath.catalog import Catalog, Section
 from learnpath.exercises.files import ExerciseError, exercise_files
-from learnpath.locking import atomic_write
+from learnpath.record.locking import atomic_write
 
 BACKUP_DIR = Path(".learnpath") / "backups"
 
@@ -53,18 +53,16 @@ def task_code(starter: str, yours: str | None, reference: str) -> tuple[TaskCode
                           function_source(reference, name)) for name in names)
 
 
-def solution(catalog: Catalog, section: Section, *, force: bool = False) -> Solution:
-    """The reference solution and the learner's code, if the exercise passed or `force` is set.
+def solution(catalog: Catalog, section: Section, *, passed: bool, force: bool = False) -> Solution:
+    """The reference solution and the learner's code, if the exercise `passed` or `force` is set.
 
-    ExerciseError (naming the command that earns it) otherwise.
+    ExerciseError (naming the command that earns it) otherwise. Whether it
+    passed is the record's to say (study/exercise.py reads it).
     """
-    from learnpath.progress import read_progress
-
     files = exercise_files(catalog, section)
     if not section.has_exercise and not files.reference.is_file():
         raise ExerciseError(f"section {section.id} has no exercise", path=section.exercise,
                             fix="Only sections with an exercise.py have a solution to show")
-    passed = read_progress(catalog.progress_path, catalog.sections)[section.id].exercise is True
     if not passed and not force:
         raise ExerciseError(
             f"the solution of {section.id} opens once your exercise passes",

@@ -30,7 +30,6 @@ from learnpath.exercises.files import (
     defined_names,
     exercise_files,
     function_span,
-    has_exercise,
     read_tasks,
 )
 
@@ -75,15 +74,6 @@ def replace_function(source: str, qualified: str, code: str) -> str:
     lines = source.splitlines(keepends=True)
     new = textwrap.indent(textwrap.dedent(code).rstrip("\n") + "\n", " " * indent)
     return "".join(lines[:first - 1]) + new + "".join(lines[last:])
-
-
-def verify_curriculum(catalog: Catalog, *, run: bool = False) -> list[LearnpathError]:
-    """Every problem with every exercise of the course, in section order."""
-    problems: list[LearnpathError] = []
-    for section in catalog.sections:
-        if has_exercise(section):
-            problems += verify_exercise(catalog, section, run=run)
-    return problems
 
 
 def verify_exercise(catalog: Catalog, section: Section, *, run: bool = False,

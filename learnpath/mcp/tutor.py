@@ -1,7 +1,7 @@
 """What a tutor agent may do, as plain functions returning JSON-ready dicts.
 
-These are the use cases the command line offers (study.py, course.py,
-records.py), seen from an agent that talks to the learner: no second
+These are the use cases the command line offers (learnpath/study/,
+learnpath/course/, learnpath/ui/records.py), seen from an agent that talks to the learner: no second
 implementation, no terminal, and one rule above the rest: nothing here hands
 the agent an answer, an explanation or a why for a question the learner has
 not answered yet, or a solution before the exercise has passed.
@@ -39,8 +39,8 @@ def _section(catalog: Catalog, section_id: str) -> Section:
 
 def where(catalog: Catalog, section_id: str | None = None) -> dict:
     """Where the learner stands: the next section (or the one named), its steps and commands."""
-    from learnpath import records
-    from learnpath.course import next_section, section_in_course
+    from learnpath.course.status import next_section, section_in_course
+    from learnpath.ui import records
 
     if section_id:
         return records.next_step(section_in_course(catalog, _section(catalog, section_id)), catalog)
@@ -50,15 +50,15 @@ def where(catalog: Catalog, section_id: str | None = None) -> dict:
 
 
 def _sections(catalog: Catalog) -> list[dict]:
-    from learnpath import records
-    from learnpath.course import statuses
+    from learnpath.course.status import statuses
+    from learnpath.ui import records
 
     return records.section_list(statuses(catalog), catalog)
 
 
 def overview(catalog: Catalog, section_id: str) -> dict:
     """The overview of a section as Markdown (what `learnpath show ID --plain` prints)."""
-    from learnpath.course import overview_text
+    from learnpath.course.status import overview_text
 
     section = _section(catalog, section_id)
     return {"section": section.id, "title": section.title, "markdown": overview_text(section)}
@@ -66,10 +66,11 @@ def overview(catalog: Catalog, section_id: str) -> dict:
 
 def quiz_questions(catalog: Catalog, section_id: str) -> dict:
     """The quiz's questions as a learner should see them: no answer, explanation, why or hint."""
-    from learnpath import records, study
+    from learnpath.study.quiz import open_quiz
+    from learnpath.ui import records
 
     section = _section(catalog, section_id)
-    record = records.quiz_questions(section, study.open_quiz(section))
+    record = records.quiz_questions(section, open_quiz(section))
     record["how_to_answer"] = (
         "Ask one question at a time, showing the choices in the order listed (an order question "
         "is listed out of its answer order; don't sort it). Grade what the learner says, as they "
@@ -87,14 +88,15 @@ def grade_answers(catalog: Catalog, section_id: str, answers: Mapping[str, Any],
     (which ticks the quiz box on a pass) when every question is answered, else
     a partial one that review picks up for just those questions.
     """
-    from learnpath import records, study
+    from learnpath.study.quiz import open_quiz, take_quiz
+    from learnpath.ui import records
 
     section = _section(catalog, section_id)
-    quiz = study.open_quiz(section)
+    quiz = open_quiz(section)
     answered = {qid: value for qid, value in answers.items() if value is not None}
     whole = record and set(answered) == set(quiz.ids)
     with _answers_file(answers) as path:
-        taken = study.take_quiz(catalog, section, quiz, answers_file=str(path),
+        taken = take_quiz(catalog, section, quiz, answers_file=str(path),
                                 only_given=not whole, dry_run=not record)
     result = records.quiz_result(taken.result, section=section.id, partial=not whole,
                                  recorded=taken.logged)
@@ -121,19 +123,21 @@ class _answers_file:
 
 def hint(catalog: Catalog, section_id: str, question_id: str, level: int = 1) -> dict:
     """One hint for a quiz question or an exercise task, gentlest first (level 1)."""
-    from learnpath import records, study
+    from learnpath.study.hint import find_hint
+    from learnpath.ui import records
 
     section = _section(catalog, section_id)
-    question, text = study.hint(section, question_id, level)
+    question, text = find_hint(section, question_id, level)
     return records.hint(section, question, level, text)
 
 
 def check_exercise(catalog: Catalog, section_id: str, timeout: float = 60.0) -> dict:
     """Run the checks on the learner's exercise.py (as `exercise ID --json`); a pass ticks its box."""
-    from learnpath import records, study
+    from learnpath.study.exercise import check_exercise as run_checks
+    from learnpath.ui import records
 
     section = _section(catalog, section_id)
-    checked = study.check_exercise(catalog, section, timeout=timeout)
+    checked = run_checks(catalog, section, timeout=timeout)
     return records.exercise_result(checked.report, catalog.root, recorded=checked.ticked)
 
 
@@ -141,30 +145,31 @@ def review_due(catalog: Catalog, limit: int = 10) -> dict:
     """What review would ask today (questions without answers) and when the rest come back."""
     from datetime import date
 
-    from learnpath import records, study
+    from learnpath.study.review import review_outlook
+    from learnpath.ui import records
 
-    return records.review_outlook(study.review_outlook(catalog, date.today(), limit,
-                                                       warn=lambda _: None))
+    return records.review_outlook(review_outlook(catalog, date.today(), limit, warn=lambda _: None))
 
 
 def grade_review(catalog: Catalog, answers: Mapping[str, Any], limit: int = 10) -> dict:
     """Grade review answers keyed `<section id>/<question id>` and log them (the boxes move)."""
     from datetime import date
 
-    from learnpath import records, study
+    from learnpath.study.review import plan_review, take_review
+    from learnpath.ui import records
 
-    plan = study.plan_review(catalog, date.today(), limit, warn=lambda _: None)
+    plan = plan_review(catalog, date.today(), limit, warn=lambda _: None)
     if not plan.asked:
         return records.review(0, {})
     with _answers_file(answers) as path:
-        results = study.take_review(catalog, plan, answers_file=str(path))
+        results = take_review(catalog, plan, answers_file=str(path))
     return records.review(len(plan.asked), results)
 
 
 def solution(catalog: Catalog, section_id: str) -> dict:
     """The learner's task functions beside the reference's, only once the exercise has passed."""
-    from learnpath import records
-    from learnpath.exercises.starter import solution as open_solution
+    from learnpath.study.exercise import show_solution
+    from learnpath.ui import records
 
     section = _section(catalog, section_id)
-    return records.solution(open_solution(catalog, section), catalog.root)
+    return records.solution(show_solution(catalog, section), catalog.root)

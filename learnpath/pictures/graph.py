@@ -32,6 +32,7 @@ from collections import Counter
 from typing import Any
 
 from learnpath.pictures.picture import Drawing, Picture, PictureKind, title_line
+from learnpath.pictures.ticks import compact
 
 # Box characters for each set of directions a cell connects to: North, South, East, West.
 _BOX = {
@@ -169,17 +170,6 @@ def node_names(order: list[Any]) -> dict[int, str]:
     return names
 
 
-def compact(x: float) -> str:
-    """At most four significant digits; scientific notation for the very large and the very small."""
-    if x == 0:
-        return "0"
-    if not math.isfinite(x):
-        return str(x)
-    if abs(x) >= 1e5 or abs(x) < 1e-3:
-        return f"{x:.2e}"
-    return f"{x:.4g}"
-
-
 def _depths(order: list[Any], children: dict[int, list[Any]]) -> dict[int, int]:
     """Columns: an op node one right of its deepest parent; an input just left of its first user."""
     depth: dict[int, int] = {}
@@ -213,23 +203,3 @@ def _bar(grad: float, biggest: float) -> str:
 
 def _to_ascii(text: str) -> str:
     return "".join(_ASCII.get(ch, "+" if "\u2500" <= ch <= "\u257f" else ch) for ch in text)
-
-
-def draw_graph_on(axes: Any, source: dict) -> None:
-    """The same graph on matplotlib axes (for save_png): boxes by depth, edges as lines, |grad| as colour."""
-    nodes, edges = source["nodes"], source["edges"]
-    biggest = max((abs(n["grad"]) for n in nodes if math.isfinite(n["grad"])), default=0.0) or 1.0
-    for parent, child in edges:
-        axes.annotate("", xy=(nodes[child]["x"], nodes[child]["y"]), xytext=(nodes[parent]["x"], nodes[parent]["y"]),
-                      arrowprops={"arrowstyle": "->", "color": "0.6", "shrinkA": 18, "shrinkB": 18})
-    for node in nodes:
-        strength = min(1.0, abs(node["grad"]) / biggest) if math.isfinite(node["grad"]) else 1.0
-        text = f"{node['name']}" + (f" ({node['op']})" if node["op"] else "")
-        text += f"\ndata {compact(node['data'])}\ngrad {compact(node['grad'])}"
-        axes.text(node["x"], node["y"], text, ha="center", va="center", fontsize=8,
-                  bbox={"boxstyle": "round", "facecolor": (1.0, 1.0 - 0.6 * strength, 1.0 - 0.8 * strength)})
-    xs = [n["x"] for n in nodes]
-    ys = [n["y"] for n in nodes]
-    axes.set_xlim(min(xs) - 0.7, max(xs) + 0.7)
-    axes.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
-    axes.set_axis_off()

@@ -84,7 +84,7 @@ class Picture:
 
     def save_png(self, path: str | Path, *, dpi: int = 120) -> Path:
         """Draw the same data with matplotlib and save it as a PNG (needs the `plot` extra)."""
-        from learnpath.pictures.png import save_png  # png imports this module: import when used
+        from learnpath.pictures.png import save_png  # matplotlib is only loaded when a PNG is asked for
 
         return save_png(self, path, dpi=dpi)
 

@@ -51,3 +51,14 @@ def axis_range(values: list[float]) -> tuple[float, float]:
         pad = abs(high) * 0.1 or 1.0
         low, high = low - pad, high + pad
     return low, high
+
+
+def compact(x: float) -> str:
+    """At most four significant digits; scientific notation for the very large and the very small."""
+    if x == 0:
+        return "0"
+    if not math.isfinite(x):
+        return str(x)
+    if abs(x) >= 1e5 or abs(x) < 1e-3:
+        return f"{x:.2e}"
+    return f"{x:.4g}"

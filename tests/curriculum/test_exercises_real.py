@@ -31,7 +31,7 @@ def test_the_reference_passes_through_the_command_and_ticks_the_box(section, tmp
     import shutil
 
     from learnpath.exercises.files import exercise_files
-    from learnpath.progress import read_progress
+    from learnpath.record.progress import read_progress
 
     relative = section.path.relative_to(CATALOG.curriculum)
     copy = tmp_path / "course" / "curriculum" / relative

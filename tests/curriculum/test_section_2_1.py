@@ -19,6 +19,7 @@ def _experiment():
     return load_experiment(SECTION)
 
 
+
 def test_washing_line_neuron(run_main):
     """The washing-line neuron says 0.881, 0.047 and 0.269 for the overview's three days."""
     figures, printed = run_main
@@ -67,6 +68,52 @@ def test_decision_lines(run_main):
     assert [f"{v:.3f}" for v in figures["or_line"]] == ["-1.000", "0.454"]
     assert "accuracy on these 4 points: 100%" in printed
     assert "accuracy on these 4 points: 75%" in printed
+
+
+def test_several_seeds(run_main):
+    """Seeds 0-4: AND and OR reach accuracy 1.00 with BCE in the printed ranges; XOR ends at ln 2 every time."""
+    figures, printed = run_main
+    assert figures["and_seed_accuracies"] == [1.0] * 5 and figures["or_seed_accuracies"] == [1.0] * 5
+    assert [f"{f(figures['and_seed_losses']):.6f}" for f in (min, max)] == ["0.008632", "0.008679"]
+    assert [f"{f(figures['or_seed_losses']):.6f}" for f in (min, max)] == ["0.004569", "0.004600"]
+    assert all(abs(v - math.log(2)) < 1e-12 for v in figures["xor_seed_losses"])
+    assert "AND ends at BCE 0.008632 to 0.008679" in " ".join(printed.split())
+
+
+def test_base_rate_entropy(run_main):
+    """The labels' entropy is 0.5623 on AND (a quarter 1s) and ln 2 on XOR; AND's trained loss is far below it."""
+    figures, _ = run_main
+    experiment = _experiment()
+    assert f"{figures['and_label_entropy']:.4f}" == "0.5623"
+    assert experiment.label_entropy(experiment.TRUTH_TABLES["XOR"]) == pytest.approx(math.log(2), abs=1e-15)
+    assert figures["and_loss"] < figures["and_label_entropy"]
+    # The best constant answer on AND is q = 1/4, and its BCE is that entropy.
+    loss = binary_cross_entropy([Value(0.25)] * 4, experiment.TRUTH_TABLES["AND"])
+    assert loss.data == pytest.approx(figures["and_label_entropy"], abs=1e-15)
+
+
+def test_training_zeroes_gradients_first():
+    """The training loop clears every .grad before backward(): a stale gradient in a parameter changes nothing."""
+    source = (section_dir(SECTION) / "experiment.py").read_text(encoding="utf-8")
+    loop = source.split("def train_logistic_neuron", 1)[1].split("\ndef ", 1)[0]
+    assert loop.index("p.grad = 0.0") < loop.index("loss.backward()")
+
+
+def test_mine_reproduces_the_default_figures(monkeypatch, run_main):
+    """With the reference exercise as the learner's code (--mine), main() gives every default figure to 1e-6."""
+    figures, _ = run_main
+    reference = section_dir(SECTION).parents[2] / "solutions" / "Phase_2" / section_dir(SECTION).name / "exercise.py"
+    monkeypatch.setenv("LEARNPATH_MINE", str(reference))
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        mine = _experiment().main()
+    assert figures["mine"] is False and mine["mine"] is True
+    assert set(mine) == set(figures)
+    for key, value in figures.items():
+        if key != "mine":
+            assert mine[key] == pytest.approx(value, abs=1e-6, rel=1e-6), key
 
 
 def test_no_line_separates_xor(run_main):
@@ -130,10 +177,24 @@ def test_quiz_forward_by_hand():
 
 
 def test_quiz_shrug_loss():
-    """BCE of p = 0.5 on labels that are 30% ones is the key, ln 2."""
+    """The best constant answer on labels 30% ones is p = 0.3, and its BCE (the labels' entropy) is the key."""
     labels = [1] * 3 + [0] * 7
-    loss = binary_cross_entropy([Value(0.5) for _ in labels], labels)
+    grid = [i / 1000 for i in range(1, 1000)]
+    best_p = min(grid, key=lambda p: binary_cross_entropy([Value(p) for _ in labels], labels).data)
+    assert best_p == 0.3
+    loss = binary_cross_entropy([Value(best_p) for _ in labels], labels)
     _assert_matches_key("shrug-loss", loss.data)
+    assert loss.data < math.log(2)  # the shrug p = 0.5 is worse
+    assert f"{binary_cross_entropy([Value(0.5) for _ in labels], labels).data:.4f}" == "0.6931"
+
+
+def test_quiz_no_bias_origin():
+    """Without a bias, the output at (0, 0) is 0.5 for every choice of weights (the key), trained or not."""
+    question = quiz_questions(SECTION)["no-bias-origin"]
+    assert "0.5" in question["choices"][question["answer"]]["text"]
+    experiment = _experiment()
+    for w1, w2 in ((8.0, -3.0), (-20.0, 0.5), (0.0, 0.0)):
+        assert experiment.neuron([Value(w1), Value(w2)], Value(0.0), (0.0, 0.0)).data == 0.5
 
 
 def test_quiz_intercept():
@@ -192,13 +253,28 @@ def test_try_smaller_step():
     assert experiment.accuracy(w, b, experiment.TRUTH_TABLES["AND"]) == 1.0
 
 
-def test_try_other_seeds_for_xor():
-    """Seeds 1 to 5 all end at ln 2 (six decimals) with every parameter within 2e-16 of 0."""
+def test_try_wild_start_for_xor():
+    """Weights from uniform(-10, 10): XOR starts at 3.1869 / 2.1338 / 4.6927 (seeds 0-2) and ends at ln 2, all within 2e-16 of 0."""
     experiment = _experiment()
-    for seed in range(1, 6):
-        w, b, losses = experiment.train_logistic_neuron(experiment.TRUTH_TABLES["XOR"], seed=seed)
-        assert f"{losses[-1]:.6f}" == f"{math.log(2):.6f}"
-        assert all(abs(p.data) < 2e-16 for p in (*w, b))
+    source = (section_dir(SECTION) / "experiment.py").read_text(encoding="utf-8")
+    assert "weights = [Value(random.uniform(-1, 1)) for _ in range(2)]" in source  # the line the learner changes
+    firsts = []
+    for seed in range(3):
+        random.seed(seed)
+        weights, bias = [Value(random.uniform(-10, 10)) for _ in range(2)], Value(0.0)
+        for step in range(experiment.STEPS):
+            loss = binary_cross_entropy([experiment.neuron(weights, bias, x) for x in experiment.CORNERS],
+                                        experiment.TRUTH_TABLES["XOR"])
+            if step == 0:
+                firsts.append(f"{loss.data:.4f}")
+            for p in (*weights, bias):
+                p.grad = 0.0
+            loss.backward()
+            for p in (*weights, bias):
+                p.data -= experiment.LEARNING_RATE * p.grad
+        assert f"{loss.data:.6f}" == f"{math.log(2):.6f}"
+        assert all(abs(p.data) < 2e-16 for p in (*weights, bias))
+    assert firsts == ["3.1869", "2.1338", "4.6927"]
 
 
 def test_try_nand():
@@ -218,7 +294,7 @@ def _train_without_bias(experiment, targets):
     weights, bias = [Value(random.uniform(-1, 1)) for _ in range(2)], Value(0.0)
     for _ in range(experiment.STEPS):
         loss = binary_cross_entropy([experiment.neuron(weights, bias, x) for x in experiment.CORNERS], targets)
-        for p in [*weights, bias]:
+        for p in (*weights, bias):
             p.grad = 0.0
         loss.backward()
         for p in weights:

@@ -10,7 +10,7 @@ import pytest
 from learnpath.nn import MLP, Value
 from learnpath.nn.losses import mse
 
-from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone
+from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "2.2"
 
@@ -92,6 +92,67 @@ def test_adder_on_unseen_sums(run_main):
     assert f"{figures['adder_-3_-4']:.4f}" == "-0.3212"
     assert figures["a_silent_at_negative"] is True
     assert f"{figures['b_output_at_negative']:.4f}" == "2.4052"
+
+
+def test_adder_over_ten_seeds(run_main):
+    """Seeds 0-9: 5 learn (loss <= 5.4e-9, 10+20 within 0.0021 of 30); 5 end with both hidden neurons silent,
+    answering 5.25 (MSE 2.1875), some silent from the start and some killed later; none says -7 for (-3)+(-4)."""
+    import random as random_module
+
+    from learnpath.nn import MLP
+
+    figures, printed = run_main
+    experiment = _experiment()
+    assert figures["seeds_learned"] == 5
+    assert f"{figures['learned_max_loss']:.1e}" == "5.4e-09"
+    assert f"{figures['learned_worst_ten_plus_twenty_error']:.4f}" == "0.0021"
+    assert figures["stuck_all_hidden_silent"] is True
+    assert figures["stuck_answers"] == [5.25]
+    assert [f"{v:.4f}" for v in figures["stuck_losses"]] == ["2.1875"] * 5
+    assert f"{figures['best_negative_answer']:.4f}" == "-0.9228"
+    # Of the stuck starts, one is silent from the start and another has no silent neuron at first.
+    silent_at_start = []
+    for seed in experiment.SEEDS:
+        random_module.seed(seed)
+        net = MLP(2, [2, 1])
+        dead = sum(all(n(x).data == 0.0 for x, _ in experiment.ADDITION_EXAMPLES) for n in net.layers[0].neurons)
+        _, _, losses = experiment.train_adder(seed=seed)
+        if losses[-1] >= 1e-6:
+            silent_at_start.append(dead)
+    assert 2 in silent_at_start and 0 in silent_at_start
+    assert "5 of 10 learn the four sums" in " ".join(printed.split())
+
+
+def test_forgetting_one_over_n_blows_up():
+    """Without 1/n the gradient is n = 20 times larger: at lr 0.2 that acts like lr 4, past the 0.2086 limit."""
+    experiment = _experiment()
+    xs, ys = experiment.noisy_line_points()
+    n = len(xs)
+    w = b = 0.0
+    losses = []
+    for _ in range(30):
+        errors = [w * x + b - y for x, y in zip(xs, ys)]
+        losses.append(sum(e * e for e in errors) / n)
+        dw, db = 2.0 * sum(e * x for e, x in zip(errors, xs)), 2.0 * sum(errors)  # no 1/n
+        w, b = w - 0.2 * dw, b - 0.2 * db
+    assert n == 20 and 0.2 * n == 4.0 > 0.2086
+    assert losses[-1] > 1e30 * losses[0]
+    # Rescaled by n, the same bug trains: lr 0.2 / 20.
+    w = b = 0.0
+    for _ in range(600):
+        errors = [w * x + b - y for x, y in zip(xs, ys)]
+        dw, db = 2.0 * sum(e * x for e, x in zip(errors, xs)), 2.0 * sum(errors)
+        w, b = w - 0.2 / n * dw, b - 0.2 / n * db
+    assert abs(w - experiment.least_squares(xs, ys)[0]) < 1e-9
+
+
+def test_training_loops_zero_gradients_before_backward():
+    """Both training loops clear the gradients before backward()."""
+    source = (section_dir(SECTION) / "experiment.py").read_text(encoding="utf-8")
+    for name in ("fit_line", "train_adder"):
+        body = source.split(f"def {name}", 1)[1].split("\ndef ", 1)[0]
+        clear = body.index("net.zero_grad()") if "zero_grad" in body else body.index("w.grad = 0.0")
+        assert clear < body.index("loss.backward()"), name
 
 
 def test_worked_example_by_hand():
@@ -267,3 +328,15 @@ def test_try_fewer_examples():
     net, _, losses = _train_adder_on(experiment, experiment.ADDITION_EXAMPLES[:2])
     assert f"{losses[-1]:.1e}" == "1.3e-30"
     assert f"{net((10.0, 20.0)).data:.4f}" == "25.3013"
+
+
+def test_quiz_mean_point():
+    """Five points with mean x 2, mean y 7 and least-squares slope 1.5 give the key as the fitted bias."""
+    experiment = _experiment()
+    xs = [0.0, 1.0, 2.0, 3.0, 4.0]
+    noise = [0.4, -0.8, 0.8, -0.8, 0.4]
+    ys = [1.5 * x + 4.0 + e for x, e in zip(xs, noise)]
+    assert sum(xs) / 5 == 2.0 and abs(sum(ys) / 5 - 7.0) < 1e-12
+    w, b = experiment.least_squares(xs, ys)
+    assert abs(w - 1.5) < 1e-12  # the noise is uncorrelated with x, so the slope stays 1.5
+    _assert_matches_key("mean-point", b)

@@ -10,7 +10,7 @@ from learnpath.nn import Value
 from learnpath.nn.activations import gelu, gelu_slope, sigmoid, sigmoid_slope, tanh, tanh_slope
 from learnpath.nn.data import make_moons
 
-from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone
+from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "2.3"
 
@@ -182,12 +182,59 @@ def test_quiz_three_sigmoids():
     _assert_matches_key("three-sigmoids", x.grad)
 
 
-def test_quiz_rank_slopes_at_5():
-    """Slopes at 5 sort tanh < sigmoid < ReLU < GELU, the key's order."""
-    from learnpath.nn.activations import relu_slope
+def test_quiz_rank_slopes_at_minus_2():
+    """Slopes at -2 sort GELU < ReLU < leaky ReLU < tanh < sigmoid, the key's order, with clear gaps."""
+    from learnpath.nn.activations import leaky_relu_slope, relu_slope
 
-    slopes = {"b": tanh_slope(5.0), "d": sigmoid_slope(5.0), "a": relu_slope(5.0), "c": gelu_slope(5.0)}
-    assert sorted(slopes, key=slopes.get) == quiz_questions(SECTION)["rank-slopes-at-5"]["answer"]
+    slopes = {"b": tanh_slope(-2.0), "d": sigmoid_slope(-2.0), "a": relu_slope(-2.0), "c": gelu_slope(-2.0),
+              "e": leaky_relu_slope(-2.0)}
+    assert sorted(slopes, key=slopes.get) == quiz_questions(SECTION)["rank-slopes-at-minus-2"]["answer"]
+    ordered = sorted(slopes.values())
+    assert min(b - a for a, b in zip(ordered, ordered[1:])) > 0.009  # no near-tie to trick anyone
+    assert [f"{slopes[k]:.3f}" for k in "caebd"] == ["-0.086", "0.000", "0.010", "0.071", "0.105"]
+
+
+def test_quiz_three_sigmoids_without_biases():
+    """With weights 1 and no biases the best product of the three slopes is 0.0134, below the key 0.25**3."""
+    best = 0.0
+    for i in range(-4000, 4001):
+        x = Value(i / 1000)
+        out = x.sigmoid().sigmoid().sigmoid()
+        out.backward()
+        best = max(best, x.grad)
+    assert f"{best:.4f}" == "0.0134" and best < 0.25 ** 3
+
+
+def test_quiz_what_moves_dead():
+    """A dead first-layer ReLU: plain gradient descent leaves it; an L2 penalty and momentum move it."""
+    from learnpath.nn import Neuron
+    from learnpath.nn.losses import l2_penalty
+
+    import random as random_module
+
+    random_module.seed(0)
+    neuron = Neuron(2)
+    neuron.w[0].data, neuron.w[1].data, neuron.b.data = 0.5, 0.5, -2.0
+    data = [(0.5, 0.5), (1.0, 0.2), (0.1, 0.9)]  # sums all negative: dead
+    assert all(neuron(x).data == 0.0 for x in data)
+
+    def loss_gradients(with_l2):
+        neuron.zero_grad()
+        loss = sum((neuron(x) for x in data), Value(0.0))
+        if with_l2:
+            loss = loss + l2_penalty(neuron.parameters(), 0.1)
+        loss.backward()
+        return [p.grad for p in neuron.parameters()]
+
+    assert loss_gradients(False) == [0.0, 0.0, 0.0]
+    assert all(g != 0.0 for g in loss_gradients(True))
+    # Momentum: a velocity from an earlier step keeps moving the parameters though the gradient is 0.
+    velocity = [0.3, 0.3, 0.3]
+    before = [p.data for p in neuron.parameters()]
+    for p, v, g in zip(neuron.parameters(), velocity, loss_gradients(False)):
+        p.data -= 0.1 * (0.9 * v + g)
+    assert [p.data for p in neuron.parameters()] != before
+    assert quiz_questions(SECTION)["what-moves-dead"]["answer"] == ["a", "b"]
 
 
 def test_quiz_saturation_facts():
@@ -237,6 +284,21 @@ def test_try_another_seed():
     assert [round(net(x).data, 6) for x in experiment.XOR_INPUTS] == [round(1 / 3, 6), 1.0, round(1 / 3, 6), round(1 / 3, 6)]
 
 
+def test_try_wider():
+    """MLP(2, [8, 8, 1]) solves XOR from seed 1 (MSE 4.5e-21) and from every seed 0-4 (MSE at most 4.5e-21)."""
+    from learnpath.nn import MLP
+
+    experiment = _experiment()
+    losses = []
+    for seed in range(5):
+        random.seed(seed)
+        net = MLP(2, [8, 8, 1])
+        losses.append(experiment.train_on_xor(net))
+        if seed == 1:
+            assert [round(net(x).data, 3) + 0.0 for x in experiment.XOR_INPUTS] == [0.0, 1.0, 1.0, 0.0]
+    assert f"{losses[1]:.1e}" == "4.5e-21" and f"{max(losses):.1e}" == "4.5e-21"
+
+
 def test_try_tiny_h():
     """With h = 1e-9: sigmoid 2.8e-6, tanh 2.8e-5, GELU 1.7e-4 (worst at -3.987, slope -0.00035), ReLU and leaky 8.3e-8."""
     from learnpath.nn.activations import ACTIVATIONS
@@ -256,3 +318,22 @@ def test_try_more_depth_no_bends():
     random.seed(0)
     stack = experiment.LinearStack([2, 4, 4, 4, 4, 1])
     assert experiment.train_on_xor(stack) == pytest.approx(0.25, abs=1e-12)
+
+
+def test_claims_over_five_seeds(run_main):
+    """Seeds 0-4: the linear stack ends at 0.250000 each time; ReLU solves XOR from 4 (MSE <= 2.4e-7) and stalls
+    at 0.1667 from seed 1; bias -2 leaves 90 to 96 of 100 neurons dead."""
+    figures, printed = run_main
+    assert all(f"{v:.6f}" == "0.250000" for v in figures["seed_linear_losses"])
+    relu = figures["seed_relu_losses"]
+    assert sum(v < 1e-3 for v in relu) == 4 and f"{max(v for v in relu if v < 1e-3):.1e}" == "2.4e-07"
+    assert f"{relu[1]:.4f}" == "0.1667" and max(relu) == relu[1]
+    assert (min(figures["seed_dead_counts"]), max(figures["seed_dead_counts"])) == (90, 96)
+    assert "solves XOR from 4 of 5 starts" in " ".join(printed.split())
+
+
+def test_training_loop_zeroes_gradients():
+    """train_on_xor clears every .grad before backward()."""
+    source = (section_dir(SECTION) / "experiment.py").read_text(encoding="utf-8")
+    body = source.split("def train_on_xor", 1)[1].split("\ndef ", 1)[0]
+    assert body.index("p.grad = 0.0") < body.index("loss.backward()")

@@ -11,7 +11,7 @@ import pytest
 from learnpath.nn import Value
 from learnpath.nn.losses import binary_cross_entropy, cross_entropy, hinge, mse
 
-from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone
+from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "2.4"
 
@@ -275,3 +275,73 @@ def test_sigmoid_then_mse_at_minus_six():
     assert f"{p:.4f}" == "0.0025"
     assert (f"{slopes[0]:.4f}", f"{slopes[1]:.4f}") == ("-0.0049", "-0.9975")
     assert round(slopes[1] / slopes[0], -2) == 200
+
+
+def test_quiz_shift_by_magnitude():
+    """Shifting by the logit of largest magnitude overflows exactly on the keyed rows."""
+    question = quiz_questions(SECTION)["shift-by-magnitude"]
+    overflows = []
+    for key, choice in question["choices"].items():
+        row = [float(v) for v in choice["text"].strip("[]").split(",")]
+        m = max(row, key=abs)
+        try:
+            [math.exp(z - m) for z in row]
+        except OverflowError:
+            overflows.append(key)
+    assert overflows == question["answer"]
+
+
+def test_bce_with_logits_where_the_plain_form_fails(run_main):
+    """Label 0: plain BCE on sigmoid(z) is 36.0437 at z = 36 (off by 0.04) and raises at 37; with logits
+    every loss is z + ln(1 + e**-z) and the slope sigmoid(z) - 0."""
+    figures, printed = run_main
+    assert f"{figures['far_plain_36']:.4f}" == "36.0437" and figures["far_plain_37"] is None
+    assert f"{figures['far_plain_error_36']:.2f}" == "0.04"
+    for z in (30.0, 36.0, 37.0):
+        loss, slope = figures[f"far_logits_{z:g}"]
+        assert loss == pytest.approx(z + math.log1p(math.exp(-z)), rel=1e-15)
+        assert slope == pytest.approx(1.0 / (1.0 + math.exp(-z)), rel=1e-15)
+    assert [f"{v:.2e}" for v in figures["one_minus_sigmoid_36"]] == ["2.22e-16", "2.32e-16"]
+    assert "ValueError (ln 0)" in printed
+    # Below z = 36.7 sigmoid(z) is still below 1.0 as a float; at 37 it is exactly 1.0.
+    from learnpath.nn.losses import binary_cross_entropy
+
+    assert Value(37.0).sigmoid().data == 1.0 and Value(36.0).sigmoid().data < 1.0
+    with pytest.raises(ValueError):
+        binary_cross_entropy(Value(37.0).sigmoid(), 1.0)  # even the right label: ln(1 - p) is still formed
+
+
+def test_bias_rises_because_mean_x_is_positive(run_main):
+    """b = mean y - w * mean x for every lambda, and mean x = 0.1426 > 0, so b rises as w shrinks."""
+    figures, _ = run_main
+    assert f"{figures['ridge_mean_x']:.4f}" == "0.1426" and figures["ridge_mean_x"] > 0
+    for strength in ("0", "0.1", "1"):
+        assert figures[f"l2_b_gap_{strength}"] < 1e-12
+    assert figures["l2_b_0"] < figures["l2_b_0.1"] < figures["l2_b_1"]
+
+
+def test_training_loops_zero_gradients():
+    """Both loops clear the gradients before backward()."""
+    source = (section_dir(SECTION) / "experiment.py").read_text(encoding="utf-8")
+    for name in ("probability_history", "fit_with_l2"):
+        body = source.split(f"def {name}", 1)[1].split("\ndef ", 1)[0]
+        assert body.index(".grad = 0.0") < body.index("loss.backward()"), name
+
+
+def test_mine_reproduces_the_default_figures(monkeypatch, run_main):
+    """With the reference exercise as the learner's code (--mine), main() gives every default figure to 1e-6."""
+    import contextlib
+    import io
+
+    figures, _ = run_main
+    reference = section_dir(SECTION).parents[2] / "solutions" / "Phase_2" / section_dir(SECTION).name / "exercise.py"
+    monkeypatch.setenv("LEARNPATH_MINE", str(reference))
+    with contextlib.redirect_stdout(io.StringIO()):
+        mine = _experiment().main()
+    assert figures["mine"] is False and mine["mine"] is True
+    assert set(mine) == set(figures)
+    for key, value in figures.items():
+        if value is None:
+            assert mine[key] is None, key
+        elif key != "mine":
+            assert mine[key] == pytest.approx(value, abs=1e-6, rel=1e-6), key

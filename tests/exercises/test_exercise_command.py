@@ -9,7 +9,7 @@ import pytest
 from little_exercise import REFERENCE, solved
 
 from learnpath.catalog import load_catalog
-from learnpath.progress import ensure_progress, read_progress
+from learnpath.record.progress import ensure_progress, read_progress
 
 
 def _state(root, section_id="1.1"):

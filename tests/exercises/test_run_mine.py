@@ -5,7 +5,7 @@ from __future__ import annotations
 from little_exercise import REFERENCE
 
 from learnpath.catalog import load_catalog
-from learnpath.progress import read_progress
+from learnpath.record.progress import read_progress
 
 # an experiment that takes `double` from the learner's file with --mine, from itself otherwise
 EXPERIMENT = '''\

@@ -93,7 +93,7 @@ def test_reset_exercise_restores_the_starter_and_keeps_the_learners_version(exer
 
 def test_reset_exercise_asks_first_on_a_terminal(exercise, cli, monkeypatch):
     """Answering no leaves the learner's file alone."""
-    from learnpath import console
+    from learnpath.ui import console
 
     monkeypatch.setattr(console, "stdin_is_terminal", lambda: True)
     exercise.learner(REFERENCE)

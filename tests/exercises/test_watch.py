@@ -63,7 +63,7 @@ def test_ctrl_c_stops_watching_cleanly(exercise):
 def test_a_problem_while_watching_is_shown_and_the_watch_goes_on(exercise):
     """A PROGRESS.md mangled mid-watch is one error line; fixing it and saving checks again."""
     from learnpath.catalog import load_catalog
-    from learnpath.progress import ensure_progress
+    from learnpath.record.progress import ensure_progress
 
     catalog = load_catalog(exercise.root)
     ensure_progress(catalog.progress_path, catalog.sections)

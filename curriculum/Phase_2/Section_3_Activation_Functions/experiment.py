@@ -17,12 +17,14 @@ from __future__ import annotations
 import math
 import random
 
+from learnpath import lab
 from learnpath.nn import MLP, Layer, Value, plot
 from learnpath.nn.activations import ACTIVATIONS, gelu, gelu_exact
 from learnpath.nn.data import make_moons
 from learnpath.nn.losses import mse
 
 SEED = 0
+SEEDS = range(5)  # the starts the training claims of steps 5 and 6 are checked on
 H = 1e-5  # step of the central differences
 # 80 points from -3.987 to 3.913: spread over [-4, 4], none exactly at ReLU's kink at 0.
 CHECK_POINTS = [-4.0 + 0.013 + 0.1 * i for i in range(80)]
@@ -86,17 +88,26 @@ def train_on_xor(net, steps: int = XOR_STEPS, lr: float = XOR_LR) -> float:
     for _ in range(steps):
         loss = mse([net(x) for x in XOR_INPUTS], XOR_TARGETS)
         for p in net.parameters():
-            p.grad = 0.0  # backward() adds into .grad: clear the last step's first
+            p.grad = 0.0  # backward() adds into .grad: clear last step's gradients first
         loss.backward()
         for p in net.parameters():
             p.data -= lr * p.grad
     return mse([net(x) for x in XOR_INPUTS], XOR_TARGETS).data
 
 
-def main() -> dict:
+def dead_in_layer(points, bias: float, seed: int = SEED) -> int:
+    """How many of a fresh Layer(2, 100)'s neurons, every bias set to `bias`, output 0 on every point."""
+    random.seed(seed)
+    layer = Layer(2, 100)
+    for neuron in layer.neurons:
+        neuron.b.data = bias
+    return sum(all(n(p).data == 0.0 for p in points) for n in layer.neurons)
+
+
+def main(argv=None) -> dict:
     figures: dict = {}
 
-    print("Step 1. Five activations: what each does to a number")
+    lab.step("Five activations: what each does to a number")
     print(f"  {'x':>6}" + "".join(f"{name:>12}" for name in ACTIVATIONS))
     for x in (-5.0, -1.0, 0.0, 1.0, 5.0):
         print(f"  {x:>6g}" + "".join(f"{f(x):>12.4f}" for f, _ in ACTIVATIONS.values()))
@@ -104,11 +115,11 @@ def main() -> dict:
     print(plot.line_chart({name: [f(x) for x in grid] for name, (f, _) in ACTIVATIONS.items()}, xs=grid,
                           title="the activations on [-4, 4]", width=56, height=12))
     worst_gap = max(abs(gelu(x) - gelu_exact(x)) for x in (i / 1000 for i in range(-6000, 6001)))
-    print(f"  (GELU here is GPT-2's tanh form, within {worst_gap:.1e} of x*Phi(x) on [-6, 6])")
+    lab.say(f"""
+    GELU here is GPT-2's tanh form, within {worst_gap:.1e} of x*Phi(x) on [-6, 6].""")
     figures["gelu_tanh_form_max_gap"] = worst_gap
-    print()
 
-    print("Step 2. The slopes: where each function can pass gradient back")
+    lab.step("The slopes: where each function can pass gradient back")
     print(f"  {'x':>6}" + "".join(f"{name:>12}" for name in ACTIVATIONS))
     for x in (-5.0, -1.0, 0.0, 1.0, 5.0):
         print(f"  {x:>6g}" + "".join(f"{df(x):>12.6f}" for _, df in ACTIVATIONS.values()))
@@ -116,12 +127,14 @@ def main() -> dict:
             figures[f"slope_{name}_{x:g}"] = df(x)
     print(plot.line_chart({name: [df(x) for x in grid] for name, (_, df) in ACTIVATIONS.items()}, xs=grid,
                           title="their derivatives on [-4, 4]", width=56, height=12))
-    print("  sigmoid's slope is at most 0.25 (at 0). At x = 5 the sigmoid's slope is 0.0066")
-    print("  and tanh's 0.00018: both saturated")
-    print()
+    lab.say("""
+    The sigmoid's slope is at most 0.25 (at 0). At x = 5 the sigmoid's slope is 0.0066 and tanh's
+    0.00018: both saturated. ReLU's is 1 there, and 0 on the whole negative side.""")
 
-    print(f"Step 3. Each derivative against a central difference (h = {H:g})")
-    print(f"  at {len(CHECK_POINTS)} points in [-4, 4]")
+    lab.step(f"Each derivative against a central difference (h = {H:g})")
+    lab.say(f"""
+    At {len(CHECK_POINTS)} points in [-4, 4], none at ReLU's kink, the relative error
+    |analytic - numeric| / max(|analytic|, |numeric|):""")
     for name, (f, df) in ACTIVATIONS.items():
         worst = max(relative_error(df(x), central_difference(f, x)) for x in CHECK_POINTS)
         print(f"  {name:>10}: largest relative error {worst:.1e}")
@@ -134,11 +147,11 @@ def main() -> dict:
             v = Value(x)
             getattr(v, name)().backward()
             value_gap = max(value_gap, abs(v.grad - df(x)))
-    print(f"  Value.sigmoid/tanh/relu after backward() agree with these slopes to {value_gap:.1e}")
+    lab.say(f"""
+    Value.sigmoid, tanh and relu after backward() agree with these slopes to {value_gap:.1e}.""")
     figures["value_slope_gap"] = value_gap
-    print()
 
-    print("Step 4. Far from 0: x = -1000 and x = +1000")
+    lab.step("Far from 0: x = -1000 and x = +1000")
     for x in (-1000.0, 1000.0):
         for name, naive in (("sigmoid", naive_sigmoid), ("tanh", naive_tanh)):
             try:
@@ -153,18 +166,20 @@ def main() -> dict:
     figures["all_stable_finite"] = all(
         math.isfinite(v) for x in (-1000.0, 1000.0) for v in figures[f"stable_{x:g}"].values()
     )
-    print()
+    lab.say("""
+    The textbook formulas overflow on one side each; the stable forms stay finite on both.""")
 
-    print("Step 5. No nonlinearity: three layers are one")
+    lab.step("No nonlinearity: three layers are one")
     random.seed(SEED)
     stack = LinearStack([2, 4, 4, 1])
     linear_loss = train_on_xor(stack)
     random.seed(SEED)
     relu_net = MLP(2, [4, 4, 1])
     relu_loss = train_on_xor(relu_net)
-    print(f"  trained on XOR ({XOR_STEPS} steps, lr {XOR_LR}, MSE), final loss:")
-    print(f"  2-4-4-1 without activations {linear_loss:.6f}; the same sizes with ReLU {relu_loss:.1e}")
-    print(f"  the ReLU network says {[round(relu_net(x).data, 3) for x in XOR_INPUTS]} for targets {XOR_TARGETS}")
+    lab.say(f"""
+    Trained on XOR ({XOR_STEPS} steps of gradient descent on MSE, lr {XOR_LR}, seed {SEED}): the 2-4-4-1
+    stack without activations ends at MSE {linear_loss:.6f}; the same sizes with ReLU at {relu_loss:.1e}.
+    The ReLU network says {[round(relu_net(x).data, 3) for x in XOR_INPUTS]} for targets {XOR_TARGETS}.""")
     figures.update(xor_linear_loss=linear_loss, xor_relu_loss=relu_loss,
                    xor_relu_outputs=[relu_net(x).data for x in XOR_INPUTS])
     # Multiply the trained linear layers out: one matrix and one offset do the same job.
@@ -176,13 +191,30 @@ def main() -> dict:
     for _ in range(100):
         x = (rng.uniform(-3, 3), rng.uniform(-3, 3))
         gap = max(gap, abs(stack(x).data - (w1 * x[0] + w2 * x[1] + b)))
-    print(f"  the trained stack ({len(stack.parameters())} parameters) is one neuron in disguise:")
-    print(f"  y = {w1:.6f}*x1 {w2:+.6f}*x2 {b:+.6f}")
-    print(f"  (on 100 random inputs in [-3, 3]^2 the two differ by at most {gap:.1e})")
-    figures.update(collapse_gap=gap, collapse_parameters=len(stack.parameters()), collapsed_map=(w1, w2, b))
-    print()
+    lab.say(f"""
+    Multiplied out, the trained stack ({len(stack.parameters())} parameters) is one neuron in disguise:
 
-    print("Step 6. Dead ReLUs: a layer of 100 neurons on 200 two-moons points")
+      y = {w1:.6f}*x1 {w2:+.6f}*x2 {b:+.6f}
+
+    On 100 random inputs in [-3, 3]^2 the two differ by at most {gap:.1e}.""")
+    figures.update(collapse_gap=gap, collapse_parameters=len(stack.parameters()), collapsed_map=(w1, w2, b))
+    # The same comparison from five starts: one seed could be lucky or unlucky.
+    linear_losses, relu_losses = [], []
+    with lab.progress(len(SEEDS), "training on XOR from five seeds") as bar:
+        for done, seed in enumerate(SEEDS, start=1):
+            random.seed(seed)
+            linear_losses.append(train_on_xor(LinearStack([2, 4, 4, 1])))
+            random.seed(seed)
+            relu_losses.append(train_on_xor(MLP(2, [4, 4, 1])))
+            bar.update(done, loss=relu_losses[-1])
+    solved = [loss for loss in relu_losses if loss < 1e-3]
+    figures.update(seed_linear_losses=linear_losses, seed_relu_losses=relu_losses)
+    lab.say(f"""
+    From seeds 0 to {SEEDS[-1]}: the linear stack ends at MSE {min(linear_losses):.6f} to {max(linear_losses):.6f}
+    every time; the ReLU network solves XOR from {len(solved)} of {len(SEEDS)} starts (MSE at most
+    {max(solved):.1e}) and stalls at {max(relu_losses):.4f} from the other.""")
+
+    lab.step("Dead ReLUs: a layer of 100 neurons on 200 two-moons points")
     X, _ = make_moons(200, noise=0.1, seed=SEED)
     points = [(float(a), float(c)) for a, c in X]
     for label, bias in (("default (bias 0)", 0.0), (f"bad (bias {BAD_BIAS:g})", BAD_BIAS)):
@@ -198,6 +230,11 @@ def main() -> dict:
         print(f"  {label:16}: {len(dead):3} of 100 output 0 on every point; {frozen:3} get zero gradient")
         figures[f"dead_{bias:g}"] = len(dead)
         figures[f"frozen_{bias:g}"] = frozen
+    dead_counts = [dead_in_layer(points, BAD_BIAS, seed) for seed in SEEDS]
+    figures["seed_dead_counts"] = dead_counts
+    lab.say(f"""
+    With every bias at {BAD_BIAS:g}, seeds 0 to {SEEDS[-1]} give {min(dead_counts)} to {max(dead_counts)} dead neurons of 100.
+    A dead neuron's weights get a gradient of exactly 0, so plain gradient descent never changes them.""")
     return figures
 
 

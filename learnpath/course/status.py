@@ -14,7 +14,7 @@ from typing import Any
 
 from learnpath.catalog import Catalog, Section, summary
 from learnpath.errors import CatalogError
-from learnpath.progress import SectionState, read_progress
+from learnpath.record.progress import SectionState, read_progress
 
 
 class StepKind(str, Enum):
@@ -80,7 +80,7 @@ def statuses(catalog: Catalog, phase: int | None = None) -> list[SectionStatus]:
 def _best_attempts(catalog: Catalog) -> dict:
     """Each section's best quiz attempt from the attempt log; {} if the log can't be read,
     since the table is still worth showing without it."""
-    from learnpath.attempts import best_attempts, read_attempts
+    from learnpath.record.attempts import best_attempts, read_attempts
     from learnpath.errors import LearnpathError
 
     try:

@@ -67,7 +67,7 @@ def _console(stderr: bool = False):
     stream = sys.stderr if stderr else sys.stdout
     return Console(
         file=stream,
-        width=screen_width() if is_terminal(stream) else None,
+        width=screen_width(stream) if is_terminal(stream) else None,
         no_color=not color_enabled(stream),
         highlight=False,
         soft_wrap=False,
@@ -78,9 +78,12 @@ def _console(stderr: bool = False):
 _NARROWEST = 20
 
 
-def screen_width() -> int:
-    """The terminal's width in columns. COLUMNS=0 (or nonsense) is ignored, not obeyed:
-    Rich would otherwise draw every line zero columns wide, which hides them all."""
+def screen_width(stream: Any = None) -> int:
+    """The one width text is fitted to: the terminal's columns when `stream` (stdout by default)
+    is a terminal, else 80. COLUMNS=0 (or nonsense) is ignored, not obeyed: Rich would
+    otherwise draw every line zero columns wide, which hides them all."""
+    if not is_terminal(stream):
+        return 80
     return max(_NARROWEST, shutil.get_terminal_size().columns)
 
 
@@ -89,7 +92,7 @@ def screen_width() -> int:
 
 def say(text: str = "") -> None:
     """One line of ordinary output (wrapped at word boundaries on a terminal narrower than it)."""
-    print(_fitted(text) if is_terminal() else text, flush=True)
+    print(fitted(text), flush=True)
 
 
 def paragraph(text: str) -> None:
@@ -106,15 +109,18 @@ def _wrapped(text: str) -> str:
 
 def note(text: str) -> None:
     """A quieter line (dim on a terminal): what to do next, where a file is."""
-    print(_paint(_fitted(text) if is_terminal() else text, _DIM), flush=True)
+    print(_paint(fitted(text), _DIM), flush=True)
 
 
-def _fitted(text: str) -> str:
-    """Each line longer than the screen wrapped at word boundaries, keeping its indent; a command
-    or a path is never broken in the middle."""
+def fitted(text: str, stream: Any = None) -> str:
+    """The one wrap: on a terminal, each line longer than the screen wrapped at word boundaries,
+    keeping its indent (a command or a path is never broken in the middle); into a pipe or a
+    file, the text unchanged, so every line stays whole for whatever reads it."""
     import textwrap
 
-    width = screen_width()
+    if not is_terminal(stream):
+        return text
+    width = screen_width(stream)
     lines = []
     for line in text.split("\n"):
         if len(line) <= width:
@@ -127,12 +133,12 @@ def _fitted(text: str) -> str:
 
 
 def success(text: str) -> None:
-    print(_paint(_fitted(text) if is_terminal() else text, _GREEN), flush=True)
+    print(_paint(fitted(text), _GREEN), flush=True)
 
 
 def warning(text: str) -> None:
     """A problem that is not a failure of the tool, on stderr so --json output stays clean."""
-    shown = _fitted(text) if is_terminal(sys.stderr) else text
+    shown = fitted(text, sys.stderr)
     print(_paint(shown, _YELLOW, sys.stderr), file=sys.stderr, flush=True)
 
 
@@ -140,7 +146,7 @@ def error(text: str) -> None:
     """The one red line on stderr that every failure of the tool ends in."""
     shown = f"error: {text}"
     # a person reads it wrapped at word boundaries; a pipe or a log gets the one line whole
-    shown = _fitted(shown) if is_terminal(sys.stderr) else shown
+    shown = fitted(shown, sys.stderr)
     print(_paint(shown, _RED, sys.stderr), file=sys.stderr, flush=True)
 
 
@@ -288,7 +294,7 @@ def course_progress(done: int, total: int) -> None:
 
     percent = math.floor(100 * done / total) if total else 0
     text = f"Course: {done} of {total} sections done ({percent}%)"
-    room = width() - len(text) - 4
+    room = screen_width() - len(text) - 4
     if is_terminal() and total and room >= 10:
         cells = min(total * 2, 32, room)
         filled = (cells * done) // total
@@ -298,7 +304,7 @@ def course_progress(done: int, total: int) -> None:
 
 
 def heading(text: str) -> None:
-    print(_paint(_fitted(text) if is_terminal() else text, _BOLD), flush=True)
+    print(_paint(fitted(text), _BOLD), flush=True)
 
 
 _STYLE_CODES = {"success": _GREEN, "warning": _YELLOW, "error": _RED, "dim": _DIM, "bold": _BOLD}
@@ -310,18 +316,6 @@ def styled_lines(items: Iterable[tuple[str, str]]) -> None:
         code = _STYLE_CODES.get(style)
         print(_paint(text, code) if code else text)
     sys.stdout.flush()
-
-
-def width() -> int:
-    """Columns to fit text in: the terminal's width, or 80 when the output is not a terminal."""
-    return shutil.get_terminal_size().columns if is_terminal() else 80
-
-
-def fitted(text: str) -> str:
-    """Text wrapped at word boundaries to the output's width (80 columns when not a terminal)."""
-    import textwrap
-
-    return textwrap.fill(text, width=width(), break_on_hyphens=False)
 
 
 def clear_screen() -> None:

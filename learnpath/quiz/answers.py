@@ -17,7 +17,7 @@ from typing import Any
 
 from learnpath.errors import AnswersError
 from learnpath.files import NotReadable, read_capped, read_stream_capped
-from learnpath.quiz import (
+from learnpath.quiz.model import (
     Answer,
     Question,
     QuestionResult,
@@ -273,7 +273,7 @@ def _score(question: Question, given: Answer | None) -> tuple[float, bool]:
     return (question.points if correct else 0.0), correct
 
 
-def grade(quiz: Quiz, answers: Mapping[str, Any]) -> QuizResult:
+def grade_quiz(quiz: Quiz, answers: Mapping[str, Any]) -> QuizResult:
     """Grade answers by question id; a question left out is unanswered (wrong)."""
     for question_id in answers:
         quiz.question(str(question_id))  # an id the quiz lacks is an error, not a zero

@@ -75,7 +75,7 @@ def next_step(found, catalog: Catalog | None = None) -> dict:
     """
     course = {}
     if catalog is not None:
-        from learnpath.course import course_progress
+        from learnpath.course.status import course_progress
 
         progress = course_progress(catalog)
         course = {"course": {"done": progress.done, "total": progress.total}}
@@ -143,7 +143,7 @@ def question_asked(question) -> dict:
     Choices are listed in the order to show them (`quiz.asking_order`): quiz.yaml's
     keys, but an order question never in its answer order.
     """
-    from learnpath.quiz import asking_order
+    from learnpath.quiz.model import asking_order
 
     texts = dict(question.choices)
     record: dict[str, Any] = {
@@ -305,7 +305,7 @@ def solution(shown, root) -> dict:
 
 def check(catalog: Catalog, problems: Sequence) -> dict:
     """`check --json`: whether the curriculum checks out, and each problem found."""
-    from learnpath.check import relative_where
+    from learnpath.course.check import relative_where
 
     return {
         "ok": not problems,

@@ -1,35 +1,45 @@
-"""The exercise use cases: check the learner's file and record a pass; watch it and check on each save.
+"""The exercise use cases: check the learner's file and record a pass; watch it and check on each save;
+show the reference once it is earned.
 
 The command line calls these and prints what they return; nothing here draws.
+Keys come from the caller (`keys`), so the watch loop runs the same in a test
+as at a terminal.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import select
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING, ContextManager
 
-from learnpath.catalog import Catalog, Section
 from learnpath.errors import LearnpathError
-from learnpath.exercises.files import ExerciseError
-from learnpath.exercises.grading import DEFAULT_TIMEOUT, ExerciseReport
+from learnpath.exercises import grading, starter
+from learnpath.exercises.files import ExerciseError, exercise_files
+from learnpath.record import progress
+from learnpath.study.journal import RecordingFailed, ready_to_record, write
+
+if TYPE_CHECKING:
+    from learnpath.catalog import Catalog, Section
+    from learnpath.exercises.grading import ExerciseReport
 
 # how often --watch looks at the file: often enough to feel immediate, cheap on any file system
 POLL_SECONDS = 0.25
 # a save is taken as finished when the file has not changed for this long
 SETTLE_SECONDS = 0.15
 
+# waits up to N seconds for one key press; None if none came
+KeyReader = Callable[[float], "str | None"]
+
 
 @dataclass(frozen=True)
-class Checked:
+class ExerciseChecked:
     report: ExerciseReport
-    ticked: bool  # this run ticked the exercise box (it passed)
+    ticked: bool  # this check ticked the exercise box (every task passed)
 
 
 def require_exercise(section: Section) -> None:
@@ -39,17 +49,33 @@ def require_exercise(section: Section) -> None:
                             "lists the steps of each section")
 
 
-def check_and_record(catalog: Catalog, section: Section, *, timeout: float = DEFAULT_TIMEOUT) -> Checked:
-    """Grade the learner's exercise.py; if every task passes, tick the exercise box.
+def check_exercise(catalog: Catalog, section: Section, *,
+                   timeout: float = grading.DEFAULT_TIMEOUT) -> ExerciseChecked:
+    """Grade the learner's exercise.py in a child process; every task passing ticks its box.
 
     PROGRESS.md is checked before the checks run (so a broken file is reported
-    first) and written only on a pass, by study.py; the learner's code can't reach it.
+    first) and written only on a pass; the learner's code can't reach it.
     """
-    from learnpath import study
-
     require_exercise(section)
-    done = study.check_exercise(catalog, section, timeout=timeout)
-    return Checked(done.report, done.ticked)
+    ready_to_record(catalog, attempt_log=False)
+    report = grading.grade_exercise(exercise_files(catalog, section), timeout=timeout,
+                                    curriculum=catalog.curriculum)
+    if not report.passed:
+        return ExerciseChecked(report, ticked=False)
+    try:
+        write(f"the exercise box of {section.id}",
+              lambda: progress.tick_exercise(catalog.progress_path, catalog.sections, section.id))
+    except LearnpathError as problem:
+        raise RecordingFailed(
+            f"every task of exercise {section.id} passes, but its box could not be ticked: {problem}",
+            fix=f"Once that is fixed, `learnpath exercise {section.id}` ticks it") from None
+    return ExerciseChecked(report, ticked=True)
+
+
+def show_solution(catalog: Catalog, section: Section, *, force: bool = False) -> starter.Solution:
+    """The reference and the learner's code, once the exercise box is ticked (or with `force`)."""
+    passed = progress.read_progress(catalog.progress_path, catalog.sections)[section.id].exercise is True
+    return starter.solution(catalog, section, passed=passed, force=force)
 
 
 class WatchEnd(Enum):
@@ -57,14 +83,24 @@ class WatchEnd(Enum):
     INTERRUPTED = "interrupted"  # Ctrl-C
 
 
+@contextlib.contextmanager
+def no_keys() -> Iterator[KeyReader]:
+    """No keyboard (not a terminal): only the clock runs, and Ctrl-C stops."""
+    def wait(seconds: float) -> None:
+        time.sleep(seconds)
+
+    yield wait
+
+
 def watch(
     catalog: Catalog,
     section: Section,
     *,
-    show: Callable[[Checked], None],
+    show: Callable[[ExerciseChecked], None],
     problem: Callable[[LearnpathError], None] = lambda error: None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float = grading.DEFAULT_TIMEOUT,
     poll: float = POLL_SECONDS,
+    keys: Callable[[], ContextManager[KeyReader]] = no_keys,
 ) -> WatchEnd:
     """Check now, then again each time exercise.py is saved, until q or Ctrl-C.
 
@@ -73,15 +109,16 @@ def watch(
     included, where change notifications (inotify) may never arrive. Saving by
     renaming a new file over the old one, as many editors do, is seen too.
     A problem the learner can fix while watching (a mangled PROGRESS.md, the
-    file deleted) goes to `problem` and the watch goes on.
+    file deleted) goes to `problem` and the watch goes on. `keys()` gives the
+    key presses (ui.keys.terminal_keys at a terminal): q stops, Enter checks now.
     """
     require_exercise(section)
     path = section.exercise
     try:
-        with _keys() as pressed:
+        with keys() as pressed:
             while True:
                 try:
-                    show(check_and_record(catalog, section, timeout=timeout))
+                    show(check_exercise(catalog, section, timeout=timeout))
                 except LearnpathError as error:
                     problem(error)
                 seen = _stamp(path)
@@ -116,39 +153,3 @@ def _settle(path: Path) -> None:
         if now == last and now is not None:
             return
         last = now
-
-
-@contextlib.contextmanager
-def _keys() -> Iterator[Callable[[float], str | None]]:
-    """A function that waits up to N seconds for one key press (None if none came).
-
-    On a terminal, keys are read one at a time without Enter (cbreak mode,
-    restored on the way out, Ctrl-C still works); without a terminal, only
-    the clock runs and Ctrl-C stops.
-    """
-    stdin = sys.stdin
-    try:
-        interactive = stdin is not None and stdin.isatty()
-    except (AttributeError, ValueError):
-        interactive = False
-    if not interactive:
-        yield lambda seconds: time.sleep(seconds)
-        return
-    import termios
-    import tty
-
-    descriptor = stdin.fileno()
-    saved = termios.tcgetattr(descriptor)
-    try:
-        tty.setcbreak(descriptor)
-
-        def pressed(seconds: float) -> str | None:
-            ready, _, _ = select.select([descriptor], [], [], seconds)
-            if not ready:
-                return None
-            data = os.read(descriptor, 1)
-            return data.decode("utf-8", errors="replace") if data else None
-
-        yield pressed
-    finally:
-        termios.tcsetattr(descriptor, termios.TCSADRAIN, saved)

@@ -61,7 +61,7 @@ class RunResult:
     may_survive: str | None = None
 
 
-def run_experiment(
+def run_script(
     script: Path | str,
     *,
     curriculum: Path | str,
@@ -83,7 +83,7 @@ def run_experiment(
     experiment and returns INTERRUPTED rather than raising. Without `keyboard`
     the experiment never reads the terminal: its stdin is empty, so it can't hang on input().
     """
-    script = _inside_curriculum(Path(script), Path(curriculum))
+    script = inside_curriculum(Path(script), Path(curriculum))
     return run_child(
         [sys.executable, str(script), *args], cwd=script.parent, timeout=timeout, capture=capture,
         env=env, keyboard=keyboard,
@@ -212,7 +212,7 @@ def _termination_raises() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-def _inside_curriculum(script: Path, curriculum: Path) -> Path:
+def inside_curriculum(script: Path, curriculum: Path) -> Path:
     """The script's real path, if it is a file inside the curriculum; CatalogError otherwise."""
     real = script.resolve()
     folder = curriculum.resolve()

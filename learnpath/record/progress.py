@@ -54,7 +54,7 @@ from typing import Protocol
 
 from learnpath.errors import CatalogError, ProgressError
 from learnpath.files import ownership_fix
-from learnpath.locking import atomic_write, lock_path, locked
+from learnpath.record.locking import atomic_write, lock_path, locked
 
 FILE_HEADER = """\
 # My learnpath progress

@@ -25,10 +25,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from learnpath.attempts import Attempt, read_attempts
+from learnpath.record.attempts import Attempt, read_attempts
 from learnpath.errors import AnswersError
-from learnpath.answers import answer_from_yaml, grade_question, read_answer_mapping, result_of
-from learnpath.quiz import Answer, Quiz, QuizResult
+from learnpath.quiz.answers import answer_from_yaml, grade_question, read_answer_mapping, result_of
+from learnpath.quiz.model import Answer, Quiz, QuizResult
 
 BOX_INTERVALS_DAYS = (1, 2, 4, 8, 16)
 TOP_BOX = len(BOX_INTERVALS_DAYS)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from learnpath import console
+from learnpath.ui import console
 from learnpath.errors import AnswersError
-from learnpath.answers import grade_question, parse_typed_answer
-from learnpath.quiz import Question, QuestionType, spelled_out
+from learnpath.quiz.answers import grade_question, parse_typed_answer
+from learnpath.quiz.model import Question, QuestionType, spelled_out
 
 HINT_KEY = "?"
 

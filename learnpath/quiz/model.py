@@ -363,22 +363,3 @@ def closest(word: Any, options: tuple[str, ...] | list[str]) -> str | None:
 def did_you_mean(word: Any, options) -> str:
     guess = closest(word, list(options))
     return f" (did you mean {guess}?)" if guess else ""
-
-
-# Older code imported everything from learnpath.quiz; the reader and the grader
-# now live in their own modules, and are found there on first use.
-_MOVED = {
-    "load_quiz": "quizfile", "find_problems": "quizfile",
-    "parse_typed_answer": "answers", "normalize_answer": "answers",
-    "read_answers_text": "answers", "read_answer_mapping": "answers",
-    "answer_from_yaml": "answers", "load_answers": "answers",
-    "grade_question": "answers", "grade": "answers", "result_of": "answers",
-}
-
-
-def __getattr__(name: str):
-    if name in _MOVED:
-        import importlib
-
-        return getattr(importlib.import_module(f"learnpath.{_MOVED[name]}"), name)
-    raise AttributeError(f"module 'learnpath.quiz' has no attribute {name!r}")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from learnpath import runner
+from learnpath import sandbox as runner
 from learnpath.errors import CatalogError
-from learnpath.runner import STOP_GRACE_SECONDS, RunOutcome, run_experiment
+from learnpath.sandbox import STOP_GRACE_SECONDS, RunOutcome, run_script
 
 
 def experiment(tmp_path: Path, source: str) -> tuple[Path, Path]:
@@ -74,7 +74,7 @@ def test_success_captures_output_and_runs_in_the_section_folder(tmp_path):
         print("unbuffered", os.environ.get("PYTHONUNBUFFERED"))
         """,
     )
-    result = run_experiment(script, curriculum=curriculum, capture=True, timeout=30)
+    result = run_script(script, curriculum=curriculum, capture=True, timeout=30)
     assert result.outcome is RunOutcome.SUCCEEDED
     assert result.exit_code == 0
     assert result.output.splitlines() == [f"cwd {script.parent}", "oops", "unbuffered 1"]
@@ -86,7 +86,7 @@ def test_output_streams_to_the_terminal_when_not_captured(tmp_path, capfd):
     script, curriculum = experiment(
         tmp_path, "import sys\nprint('to stdout')\nprint('to stderr', file=sys.stderr)\n"
     )
-    result = run_experiment(script, curriculum=curriculum, timeout=30)
+    result = run_script(script, curriculum=curriculum, timeout=30)
     out, err = capfd.readouterr()
     assert (out, err) == ("to stdout\n", "to stderr\n")
     assert result.output is None and result.outcome is RunOutcome.SUCCEEDED
@@ -95,10 +95,10 @@ def test_output_streams_to_the_terminal_when_not_captured(tmp_path, capfd):
 def test_nonzero_exit_is_a_failure_with_its_code(tmp_path):
     """A script exiting 3 is FAILED with exit_code 3, and an uncaught exception gives 1."""
     script, curriculum = experiment(tmp_path, "import sys\nsys.exit(3)\n")
-    result = run_experiment(script, curriculum=curriculum, capture=True, timeout=30)
+    result = run_script(script, curriculum=curriculum, capture=True, timeout=30)
     assert (result.outcome, result.exit_code) == (RunOutcome.FAILED, 3)
     script.write_text("raise ValueError('broken experiment')\n", encoding="utf-8")
-    result = run_experiment(script, curriculum=curriculum, capture=True, timeout=30)
+    result = run_script(script, curriculum=curriculum, capture=True, timeout=30)
     assert (result.outcome, result.exit_code) == (RunOutcome.FAILED, 1)
     assert "ValueError: broken experiment" in result.output
 
@@ -106,14 +106,14 @@ def test_nonzero_exit_is_a_failure_with_its_code(tmp_path):
 def test_death_by_signal_is_reported_like_a_shell(tmp_path):
     """A child killed by a signal it didn't get from us is FAILED with exit code 128 + signal number."""
     script, curriculum = experiment(tmp_path, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
-    result = run_experiment(script, curriculum=curriculum, capture=True, timeout=30)
+    result = run_script(script, curriculum=curriculum, capture=True, timeout=30)
     assert (result.outcome, result.exit_code) == (RunOutcome.FAILED, 128 + signal.SIGKILL)
 
 
 def test_the_experiment_never_waits_on_stdin(tmp_path):
     """input() in an experiment sees end-of-file at once instead of hanging on the terminal."""
     script, curriculum = experiment(tmp_path, "input('your name? ')\n")
-    result = run_experiment(script, curriculum=curriculum, capture=True, timeout=30)
+    result = run_script(script, curriculum=curriculum, capture=True, timeout=30)
     assert result.outcome is RunOutcome.FAILED
     assert "EOFError" in result.output
 
@@ -121,7 +121,7 @@ def test_the_experiment_never_waits_on_stdin(tmp_path):
 def test_timeout_kills_the_child_and_its_grandchild(tmp_path):
     """A run past its timeout is TIMED_OUT, stopped within the grace period, with its grandchild gone too."""
     script, curriculum = experiment(tmp_path, SPAWNS_GRANDCHILD)
-    result = run_experiment(script, curriculum=curriculum, capture=True, timeout=1.0)
+    result = run_script(script, curriculum=curriculum, capture=True, timeout=1.0)
     assert result.outcome is RunOutcome.TIMED_OUT
     assert result.exit_code is None
     assert "started" in result.output
@@ -141,7 +141,7 @@ def test_a_child_ignoring_sigterm_is_killed_after_the_grace_period(tmp_path, mon
         time.sleep(60)
         """,
     )
-    result = run_experiment(script, curriculum=curriculum, capture=True, timeout=1.0)
+    result = run_script(script, curriculum=curriculum, capture=True, timeout=1.0)
     assert result.outcome is RunOutcome.TIMED_OUT
     assert "stubborn" in result.output  # printed after it chose to ignore SIGTERM
     assert 1.0 + 0.5 <= result.seconds < 1.0 + 0.5 + 1.0
@@ -161,7 +161,7 @@ def test_ctrl_c_or_termination_stops_the_tree_and_reports_interrupted(tmp_path, 
     handlers_before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
     presser = threading.Thread(target=press_ctrl_c)
     presser.start()
-    result = run_experiment(script, curriculum=curriculum, capture=True, timeout=30)
+    result = run_script(script, curriculum=curriculum, capture=True, timeout=30)
     presser.join()
     assert result.outcome is RunOutcome.INTERRUPTED
     assert result.exit_code is None
@@ -180,7 +180,7 @@ def test_processes_left_behind_by_a_finished_experiment_are_stopped(tmp_path):
         pathlib.Path("left.pid").write_text(str(left.pid))
         """,
     )
-    result = run_experiment(script, curriculum=curriculum, capture=True, timeout=30)
+    result = run_script(script, curriculum=curriculum, capture=True, timeout=30)
     assert result.outcome is RunOutcome.SUCCEEDED
     assert result.seconds < 30
     assert not alive(int((script.parent / "left.pid").read_text()))
@@ -192,14 +192,14 @@ def test_a_script_outside_the_curriculum_is_refused(tmp_path):
     outside = tmp_path / "evil.py"
     outside.write_text("import pathlib\npathlib.Path('ran').write_text('yes')\n", encoding="utf-8")
     with pytest.raises(CatalogError) as caught:
-        run_experiment(outside, curriculum=curriculum)
+        run_script(outside, curriculum=curriculum)
     assert "not inside the curriculum" in str(caught.value)
     link = curriculum / "Phase_1" / "Section_1_Demo" / "sneaky.py"
     link.symlink_to(outside)
     with pytest.raises(CatalogError):
-        run_experiment(link, curriculum=curriculum)
+        run_script(link, curriculum=curriculum)
     with pytest.raises(CatalogError):
-        run_experiment(curriculum / "Phase_1" / ".." / ".." / "evil.py", curriculum=curriculum)
+        run_script(curriculum / "Phase_1" / ".." / ".." / "evil.py", curriculum=curriculum)
     assert not (tmp_path / "ran").exists()
 
 
@@ -208,14 +208,14 @@ def test_a_missing_script_is_a_catalog_error(tmp_path):
     script, curriculum = experiment(tmp_path, "")
     script.unlink()
     with pytest.raises(CatalogError) as caught:
-        run_experiment(script, curriculum=curriculum)
+        run_script(script, curriculum=curriculum)
     assert str(caught.value).startswith(str(script))
 
 
 def test_the_same_interpreter_runs_the_experiment(tmp_path):
     """The experiment runs under the tool's own Python (sys.executable), so it sees the same packages."""
     script, curriculum = experiment(tmp_path, "import sys\nprint(sys.executable)\n")
-    result = run_experiment(script, curriculum=curriculum, capture=True, timeout=30)
+    result = run_script(script, curriculum=curriculum, capture=True, timeout=30)
     assert result.output.strip() == sys.executable
 
 
@@ -239,7 +239,7 @@ time.sleep({sleep})
 def test_a_helper_that_called_setsid_and_was_orphaned_is_stopped_too(tmp_path, sleep, timeout, outcome):
     """Out of the group and adopted away from its parent, the helper is still found and killed."""
     script, curriculum = experiment(tmp_path, ESCAPES_WITH_SETSID.replace("{sleep}", str(sleep)))
-    result = run_experiment(script, curriculum=curriculum, capture=True, timeout=timeout)
+    result = run_script(script, curriculum=curriculum, capture=True, timeout=timeout)
     assert result.outcome is outcome, result.output
     escaped = int((script.parent / "escaped.pid").read_text())
     assert not alive(escaped)
@@ -250,6 +250,6 @@ def test_without_a_subreaper_the_result_says_what_may_be_left(tmp_path, monkeypa
     """Where the tool can't follow processes out of the group, it says so instead of claiming all stopped."""
     monkeypatch.setattr(runner, "_become_subreaper", lambda: False)
     script, curriculum = experiment(tmp_path, "print('done')\n")
-    result = run_experiment(script, curriculum=curriculum, capture=True, timeout=30)
+    result = run_script(script, curriculum=curriculum, capture=True, timeout=30)
     assert result.outcome is RunOutcome.SUCCEEDED
     assert "setsid" in result.may_survive

@@ -22,18 +22,43 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from learnpath.errors import AttemptLogError
 from learnpath.files import NotReadable, read_capped
-from learnpath.locking import lock_path, locked
-
-if TYPE_CHECKING:  # only for annotations: `learnpath list` reads the log without the quiz model
-    from learnpath.quiz import QuizResult
+from learnpath.record.locking import lock_path, locked
 
 LOG_FOLDER = ".learnpath"
 LOG_NAME = "attempts.jsonl"
+
+
+class GradedQuestion(Protocol):
+    """One graded question, as the log needs it (quiz.model.QuestionResult is one)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def correct(self) -> bool: ...
+    @property
+    def points(self) -> float: ...
+    @property
+    def max_points(self) -> float: ...
+
+
+class Graded(Protocol):
+    """A graded attempt, as the log needs it (quiz.model.QuizResult is one). Named here, not
+    imported, because the record sits below the quiz: `learnpath list` reads the log without it."""
+
+    @property
+    def score(self) -> float: ...
+    @property
+    def total(self) -> float: ...
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def results(self) -> Sequence[GradedQuestion]: ...
 
 
 class AttemptKind(str, Enum):
@@ -116,7 +141,7 @@ def _unwritable(target: Path, kind: str) -> tuple[str, str] | None:
 def append_attempt(
     root: Path | str,
     section_id: str,
-    result: QuizResult,
+    result: Graded,
     *,
     kind: AttemptKind | str = AttemptKind.QUIZ,
     when: datetime | None = None,

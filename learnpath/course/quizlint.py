@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from learnpath.quiz import Question, QuestionType, Quiz
+from learnpath.quiz.model import Question, QuestionType, Quiz
 
 STANDARD = "docs/authoring.md"
 

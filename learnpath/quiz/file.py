@@ -15,7 +15,7 @@ from typing import Any
 
 from learnpath.errors import QuizError
 from learnpath.files import NotReadable, read_capped
-from learnpath.quiz import (
+from learnpath.quiz.model import (
     DEFAULT_PASS_MARK,
     DEFAULT_POINTS,
     DEFAULT_TOLERANCE,

@@ -138,7 +138,7 @@ def _duplicate_ids(catalog: Catalog) -> list[LearnpathError]:
 
 
 def _section_problems(section: Section) -> list[LearnpathError]:
-    from learnpath.quizfile import find_problems
+    from learnpath.quiz.file import find_problems
 
     problems: list[LearnpathError] = []
     for name in SECTION_FILES:
@@ -177,10 +177,10 @@ def _overview_problems(section: Section) -> list[LearnpathError]:
 
 
 def _run_problems(catalog: Catalog, section: Section, timeout: float) -> list[LearnpathError]:
-    from learnpath.runner import RunOutcome, run_experiment
+    from learnpath.sandbox import RunOutcome, run_script
 
     try:
-        result = run_experiment(section.experiment, curriculum=catalog.curriculum, timeout=timeout,
+        result = run_script(section.experiment, curriculum=catalog.curriculum, timeout=timeout,
                                 capture=True)
     except LearnpathError as refused:  # e.g. a link to a script outside the curriculum
         return [refused]
@@ -234,8 +234,8 @@ def _your_turn_problems(section: Section, text: str) -> list[LearnpathError]:
 def _content_problems(section: Section) -> list[LearnpathError]:
     """Where a section falls short of docs/authoring.md: length, parts, main(), and the quiz
 rules (size and variety, hints, and quizlint's rules against gaming and leaning)."""
-    from learnpath.quizfile import load_quiz
-    from learnpath.quizlint import lint_quiz
+    from learnpath.quiz.file import load_quiz
+    from learnpath.course.quizlint import lint_quiz
 
     problems: list[LearnpathError] = []
     if section.overview.is_file():

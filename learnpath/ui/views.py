@@ -1,7 +1,7 @@
 """What each command shows a person: the records of the use cases, laid out with console.py.
 
-cli.py decides which view to call; console.py knows how to draw a line, a
-table or Markdown. This module is the layout in between, one function per
+The commands (learnpath/cli/) decide which view to call; console.py knows how
+to draw a line, a table or Markdown. This module is the layout in between, one function per
 thing a command prints, so a change to how a quiz result reads is made here
 and nowhere else.
 """
@@ -9,8 +9,14 @@ and nowhere else.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from learnpath import console
+from learnpath.ui import console
+
+if TYPE_CHECKING:
+    from learnpath.catalog import Catalog, Section
+    from learnpath.exercises.grading import ExerciseReport
+    from learnpath.exercises.starter import Solution
 
 
 def section_list(rows: Sequence, catalog=None) -> None:
@@ -34,7 +40,7 @@ def section_list(rows: Sequence, catalog=None) -> None:
     console.section_table(tables)
     console.say()
     if catalog is not None:
-        from learnpath.course import course_progress
+        from learnpath.course.status import course_progress
 
         progress = course_progress(catalog, list(rows) if len(rows) == len(catalog.sections) else None)
         console.course_progress(progress.done, progress.total)
@@ -56,7 +62,7 @@ def _quiz_cell(state, best=None) -> str:
 def next_section(found, catalog) -> None:
     """`learnpath next`: the section to study and the commands for the steps left in it;
     after the last section, the whole course looked back on."""
-    from learnpath.course import course_progress, statuses
+    from learnpath.course.status import course_progress, statuses
 
     if found is None:
         if catalog.sections:
@@ -133,7 +139,7 @@ def stopped_early() -> None:
 
 def quiz_results(quiz, result) -> None:
     """Each question of a graded answers file: right, or what was said and what the answer is."""
-    from learnpath.quiz import format_answer
+    from learnpath.quiz.model import format_answer
 
     for item in result.results:
         question = quiz.question(item.id)
@@ -173,7 +179,7 @@ def quiz_verdict(section, result, *, partial: bool = False, seed: int | None = N
 
 def quiz_revealed(section, quiz) -> None:
     """Every question with its answer, explanation and hints, as one Markdown document."""
-    from learnpath.quiz import format_answer
+    from learnpath.quiz.model import format_answer
 
     lines = [f"# Quiz {section.id}: {section.title}", ""]
     for number, q in enumerate(quiz.questions, start=1):
@@ -249,7 +255,7 @@ def nothing_to_review(outlook) -> None:
 
 
 def check_report(catalog, problems, *, ran: bool) -> None:
-    from learnpath.check import relative_where
+    from learnpath.course.check import relative_where
 
     for problem in problems:
         where = relative_where(problem.path, catalog.root)
@@ -265,7 +271,7 @@ def check_report(catalog, problems, *, ran: bool) -> None:
 
 def experiment_outcome(section, run, timeout: float) -> int:
     """Say how the experiment ended; return the exit code the command should end with."""
-    from learnpath.runner import RunOutcome
+    from learnpath.sandbox import RunOutcome
 
     result = run.result
     if result.may_survive and result.outcome is not RunOutcome.TIMED_OUT:
@@ -292,3 +298,37 @@ def _stopped_how(result) -> str:
     if result.may_survive:
         return f"stopped, but {result.may_survive}"
     return "stopped with everything it started"
+
+
+def exercise_report(catalog: Catalog, section: Section, report: ExerciseReport) -> None:
+    """Each task of the exercise with its status, what went wrong, and what to do next."""
+    from learnpath.ui.exercise_report import lines, next_hint
+
+    console.heading(f"Exercise {section.id}  {section.title}")
+    console.note(str(section.exercise.relative_to(catalog.root)))
+    console.say()
+    console.styled_lines(lines(report, width=console.screen_width()))
+    if report.passed:
+        console.note(
+            f"The exercise box of {section.id} is ticked in PROGRESS.md. "
+            f"Compare with the reference: learnpath solution {section.id}. "
+            f"Then: learnpath quiz {section.id}")
+        return
+    console.note(
+        f"Edit exercise.py and check again with `learnpath exercise {section.id}` "
+        f"(--watch checks on each save). A hint: {next_hint(report)}")
+
+
+def solution(catalog: Catalog, section: Section, shown: Solution) -> None:
+    """The learner's exercise.py above the reference, as one Markdown page."""
+    yours = shown.yours if shown.yours is not None else "(your exercise.py is missing)\n"
+    forced = ("> Shown with --force, before your exercise passed: this is the answer.\n\n"
+              if not shown.passed else "")
+    document = (
+        f"# Exercise {section.id}: your code and the reference\n\n{forced}"
+        f"## Yours: {shown.yours_path.relative_to(catalog.root).as_posix()}\n\n"
+        f"```python\n{yours.rstrip()}\n```\n\n"
+        f"## The reference: {shown.reference_path.relative_to(catalog.root).as_posix()}\n\n"
+        f"```python\n{shown.reference.rstrip()}\n```\n"
+    )
+    console.markdown(document, page=True)

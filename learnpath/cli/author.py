@@ -1,0 +1,40 @@
+"""For authors: `check` validates the whole curriculum."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from learnpath.cli.app import EXIT_FAILED, JsonFlag, app, open_catalog
+from learnpath.ui import console
+
+
+@app.command("check")
+def check_command(
+    ctx: typer.Context,
+    run: Annotated[bool, typer.Option(
+        "--run", help="Also run every experiment under its timeout, and prove every exercise: "
+        "starter not started, reference passes, each mutant fails.")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Also hold every section to docs/authoring.md: overview length and parts, "
+        "main() in experiment.py, 8-12 questions of 3+ types with a hint on each, keys spread "
+        "over positions, no choice named by letter, questions that stand alone.")] = False,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds each experiment may take with --run.")
+    ] = 120.0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Validate the whole curriculum for authors: files, quiz.yaml schema, ids, answers."""
+    from learnpath.ui import records, views
+    from learnpath.course.check import check_curriculum
+
+    catalog = open_catalog(ctx)
+    problems = check_curriculum(catalog, run=run, strict=strict, timeout=timeout,
+                                on_run=None if as_json else console.note)
+    if as_json:
+        console.print_json(records.check(catalog, problems))
+    else:
+        views.check_report(catalog, problems, ran=run)
+    if problems:
+        raise typer.Exit(EXIT_FAILED)
