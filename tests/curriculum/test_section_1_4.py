@@ -368,7 +368,7 @@ def test_quiz_numeric_prompts_state_their_precision():
     for question in quiz_questions(SECTION).values():
         if question["type"] != "numeric":
             continue
-        match = re.search(r"\((exact|a whole number|to (\d+) decimal places?)\)\W*$", question["prompt"].strip())
+        match = re.search(r"\((exact|a whole number|to (\d+) decimal places?)\)$", question["prompt"].strip())
         assert match, question["id"]
         tolerance = float(question.get("tolerance", 1e-9))
         limit = {"exact": 1e-6, "a whole number": 0.5}.get(match.group(1))
