@@ -517,3 +517,23 @@ def test_every_printed_line_fits_80_columns():
                             text=True, timeout=60, stdin=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "80"})
     assert result.returncode == 0, result.stderr
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_the_backward_docstring_example():
+    """The starter's example: backward(L) leaves -3.5, 21 and 1; a second call leaves -7, 42 and 1 (the library agrees)."""
+    import importlib.util
+
+    from sections import CURRICULUM
+
+    starter = (section_dir(SECTION) / "exercise.py").read_text(encoding="utf-8")
+    assert "b.grad = 21 and L.grad = 1; calling it again leaves a.grad = -7, b.grad = 42, L.grad = 1." in starter
+    spec = importlib.util.spec_from_file_location(
+        "solution_1_3", CURRICULUM.parent / "solutions/Phase_1/Section_3_Backward_Pass/exercise.py")
+    solution = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(solution)
+    for backward in (solution.backward, Value.backward):
+        a, b, L = solution.worked_example()
+        backward(L)
+        assert (a.grad, b.grad, L.grad) == (-3.5, 21.0, 1.0)
+        backward(L)
+        assert (a.grad, b.grad, L.grad) == (-7.0, 42.0, 1.0)
