@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from learnpath.nn import MLP, Value, sum_values
+from learnpath.nn import ScalarMLP, Value, sum_values
 
 SEED = 1337
 L2_WEIGHT = 1e-4
@@ -101,7 +101,7 @@ def train(model, points, labels, add_up: Callable, steps: int) -> tuple[list[flo
 def compare_on_demo(steps: int) -> list[str]:
     points, labels = two_moons()
     random.seed(SEED)
-    ours = MLP(2, [16, 16, 1])
+    ours = ScalarMLP(2, [16, 16, 1])
     our_start = [p.data for p in ours.parameters()]
     our_losses, our_seconds = train(ours, points, labels, sum_values, steps)
     rows = [_engine_row("learnpath Value", our_losses, our_seconds)]

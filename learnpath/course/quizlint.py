@@ -1,6 +1,6 @@
 """Quiz rules a sound quiz.yaml can still break: the ones `learnpath check --strict` adds.
 
-The loader (quizfile.py) makes sure a quiz can be asked and graded. These rules
+The loader (quiz/file.py) makes sure a quiz can be asked and graded. These rules
 make sure it measures understanding rather than test-taking: that the key can't
 be found by its position or its length, that nothing breaks when choices are
 shuffled and relabelled, and that each question still makes sense asked alone

@@ -2,7 +2,7 @@
 
 Joins the catalog (which sections exist) with PROGRESS.md (which boxes are
 ticked) into plain records that the command line prints as a table or as
-JSON (records.py, views.py). Nothing here draws or parses options; nothing
+JSON (ui/records.py, ui/views.py). Nothing here draws or parses options; nothing
 here imports NumPy.
 """
 
@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING
 
 from learnpath.catalog import Catalog, Section, summary
 from learnpath.errors import CatalogError
 from learnpath.record.progress import SectionState, read_progress
+
+if TYPE_CHECKING:
+    from learnpath.record.attempts import BestAttempt
 
 
 class StepKind(str, Enum):
@@ -35,7 +38,7 @@ class Step:
 class SectionStatus:
     section: Section
     state: SectionState
-    best: Any = None  # attempts.BestAttempt: the best whole-quiz attempt logged, passed or not
+    best: BestAttempt | None = None  # the best whole-quiz attempt logged, passed or not
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class NextSection:
     steps: tuple[Step, ...]
     exercise: bool | None = None  # its exercise box; None when the section has no exercise
     mine: bool = False  # its experiment can run on the learner's exercise (`run ID --mine`)
-    state: Any = None  # the section's boxes (progress.SectionState)
+    state: SectionState | None = None  # the section's boxes
 
 
 def statuses(catalog: Catalog, phase: int | None = None) -> list[SectionStatus]:

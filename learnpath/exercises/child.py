@@ -2,15 +2,16 @@
 
 `python -m learnpath.exercises.child SPEC.json` is started by grading.py, in
 the section folder, in a process group of its own and under a timeout (the
-machinery of `learnpath run`, in runner.py). Whatever the learner's code does
+machinery of `learnpath run`, in sandbox.py). Whatever the learner's code does
 (loop for ever, exit, print megabytes, fail to import) happens here, never in
 the tool.
 
-The spec names the checks file, the versions to grade ("variants": the
-learner's file; or the starter, the reference and each mutant for the authors'
-check), a time budget and a results file. Results go to that file, one JSON
-object a line, flushed as each task starts and ends, so that when this process
-is stopped the tool still knows which task was running. Nothing is written to
+The spec (protocol.Spec) names the checks file, the versions to grade
+("variants": the learner's file; or the starter, the reference and each mutant
+for the authors' check), a time budget and a results file. Results go to that
+file as protocol events, one JSON object a line, flushed as each task starts
+and ends, so that when this process is stopped the tool still knows which task
+was running. Nothing is written to
 stdout on purpose: the learner's prints are captured per task instead.
 """
 
@@ -18,14 +19,27 @@ from __future__ import annotations
 
 import functools
 import io
-import json
 import linecache
 import signal
 import sys
 import time
 import traceback
 import types
+from collections.abc import Callable
 from pathlib import Path
+
+from learnpath.exercises.protocol import (
+    ChecksError,
+    Event,
+    Line,
+    LoadError,
+    Printed,
+    Spec,
+    TaskEnded,
+    TasksListed,
+    TaskStarted,
+    encode,
+)
 
 # what is kept of the learner's printing, per task: enough to debug with, never megabytes
 OUTPUT_KEEP_CHARS = 2000
@@ -52,115 +66,115 @@ class CappedOutput(io.TextIOBase):
         self.size += len(text)
         return len(text)
 
-    def summary(self) -> dict | None:
+    def summary(self) -> Printed | None:
         if not self.size:
             return None
-        return {"text": "".join(self.kept), "chars": self.size}
+        return Printed("".join(self.kept), self.size)
 
 
 def main(argv: list[str]) -> int:
-    spec = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    spec = Spec.from_json(Path(argv[1]).read_text(encoding="utf-8"))
     sys.dont_write_bytecode = True  # nothing written beside the learner's file
-    with open(spec["results"], "a", encoding="utf-8", buffering=1) as results:
+    with open(spec.results, "a", encoding="utf-8", buffering=1) as results:
 
-        def emit(**event) -> None:
-            results.write(json.dumps(event, default=str) + "\n")
+        def emit(event: Event) -> None:
+            results.write(encode(event) + "\n")
             results.flush()
 
         return grade_all(spec, emit)
 
 
-def grade_all(spec: dict, emit) -> int:
+def grade_all(spec: Spec, emit: Callable[[Event], None]) -> int:
     from learnpath.exercises import api
 
     api.REGISTERED.clear()
-    checks_path = spec["checks"]
+    checks_path = spec.checks
     output = CappedOutput()
     try:
         with _captured(output):
             _load_module("exercise_checks", checks_path, Path(checks_path).read_text(encoding="utf-8"))
     except BaseException as problem:  # the author's file: say where, don't crash
-        emit(event="checks-error", message=_describe(problem), where=_where(problem, checks_path))
+        emit(ChecksError(_describe(problem), _where(problem, checks_path)))
         return 3
     tasks = list(api.REGISTERED)
-    emit(event="tasks", tasks=[{"id": t.id, "title": t.title} for t in tasks])
-    deadline = time.monotonic() + float(spec["seconds"])
+    emit(TasksListed(tuple((t.id, t.title) for t in tasks)))
+    deadline = time.monotonic() + spec.seconds
     signal.signal(signal.SIGALRM, _out_of_time)
-    for variant in spec["variants"]:
-        name, filename = variant["name"], variant["filename"]
-        wanted = [t for t in tasks if variant.get("tasks") is None or t.id in variant["tasks"]]
+    for variant in spec.variants:
+        name, filename = variant.name, variant.filename
+        wanted = [t for t in tasks if variant.tasks is None or t.id in variant.tasks]
         output = CappedOutput()
         try:
             with _captured(output), _alarm(deadline - time.monotonic()):
-                module = _load_module("exercise", filename, variant["source"])
+                module = _load_module("exercise", filename, variant.source)
         except BaseException as problem:
             if isinstance(problem, KeyboardInterrupt):
                 raise
-            emit(event="load-error", variant=name, message=_load_message(problem),
-                 where=_where(problem, filename), output=output.summary())
+            emit(LoadError(name, _load_message(problem), _where(problem, filename), output.summary()))
             continue
-        stubs = variant.get("stubs") or {}
         for task in wanted:
             left = deadline - time.monotonic()
             if left <= 0:
-                emit(event="result", variant=name, task=task.id, status="error",
-                     message="not run: the time for the checks ran out in an earlier task")
+                emit(TaskEnded(name, task.id, "error",
+                               "not run: the time for the checks ran out in an earlier task"))
                 continue
-            emit(event="start", variant=name, task=task.id)
-            result = run_task(task, module, filename, stubs, left, budget=float(spec["seconds"]))
-            emit(event="result", variant=name, task=task.id, **result)
+            emit(TaskStarted(name, task.id))
+            emit(run_task(task, module, name, filename, variant.stubs or {}, left, budget=spec.seconds))
     return 0
 
 
-def run_task(task, module, filename: str, stubs: dict, seconds: float, budget: float) -> dict:
+def run_task(task, module, variant: str, filename: str, stubs: dict[str, int], seconds: float,
+             budget: float) -> TaskEnded:
     """Run one check against `module`; its status and, when it isn't passed, why."""
     from learnpath.exercises.api import Mismatch, NotStartedSignal
 
-    ran: list[dict] = []
+    ran: list[Line] = []
     restore = _watch_stubs(module, stubs, ran)
     output = CappedOutput()
     started = time.monotonic()
     try:
         with _captured(output), _alarm(seconds):
             task.check(module)
-        result = {"status": "passed"}
+        ended = dict(status="passed")
     except (NotImplementedError, NotStartedSignal) as problem:
         original = problem.original if isinstance(problem, NotStartedSignal) else problem
-        result = {"status": "not started",
-                  "message": "still raises NotImplementedError: write the code under the TODO",
-                  "where": _where(original, filename) or _where(problem, filename)}
+        ended = dict(status="not started",
+                     message="still raises NotImplementedError: write the code under the TODO",
+                     where=_where(original, filename) or _where(problem, filename))
     except Mismatch as mismatch:
-        result = {"status": "failed", "message": mismatch.what, "expected": mismatch.expected,
-                  "got": mismatch.got, "input": mismatch.input,
-                  "where": _where(mismatch, filename)}
+        ended = dict(status="failed", message=mismatch.what, expected=_text(mismatch.expected),
+                     got=_text(mismatch.got), input=_text(mismatch.input), where=_where(mismatch, filename))
     except OutOfTime as problem:
-        result = {"status": "error",
-                  "message": f"still running when the {budget:g} s for the checks ran out: is there "
+        ended = dict(status="error",
+                     message=f"still running when the {budget:g} s for the checks ran out: is there "
                              "a loop that never ends? (--timeout gives more time)",
-                  "where": _where(problem, filename)}
+                     where=_where(problem, filename))
     except SystemExit as problem:
-        result = {"status": "error",
-                  "message": f"your code called sys.exit({_exit_argument(problem)}), "
+        ended = dict(status="error",
+                     message=f"your code called sys.exit({_exit_argument(problem)}), "
                              "which would end the checks; return a value instead",
-                  "where": _where(problem, filename)}
+                     where=_where(problem, filename))
     except KeyboardInterrupt:
         raise
     except BaseException as problem:
         where = _where(problem, filename)
         if isinstance(problem, AssertionError) and where is None:
             # a plain `assert` in the checks file: a failure, worded by the author
-            result = {"status": "failed", "message": str(problem) or "a check failed",
-                      "input": getattr(problem, "learnpath_input", None)}
+            ended = dict(status="failed", message=str(problem) or "a check failed",
+                         input=_text(getattr(problem, "learnpath_input", None)))
         else:
-            result = {"status": "error", "message": _describe(problem), "where": where,
-                      "input": getattr(problem, "learnpath_input", None)}
+            ended = dict(status="error", message=_describe(problem), where=where,
+                         input=_text(getattr(problem, "learnpath_input", None)))
     finally:
         restore()
-    result["seconds"] = round(time.monotonic() - started, 3)
-    result["output"] = output.summary()
-    if result["status"] == "failed" and ran:
-        result["ran"] = ran
-    return {key: value for key, value in result.items() if value is not None}
+    return TaskEnded(variant, task.id, **ended, seconds=round(time.monotonic() - started, 3),
+                     output=output.summary(),
+                     ran=tuple(ran) if ended["status"] == "failed" else ())
+
+
+def _text(value: object) -> str | None:
+    """A value as the report shows it (the checks API already gives text; anything else is str()-ed)."""
+    return None if value is None else value if isinstance(value, str) else str(value)
 
 
 # ---- loading a version of exercise.py -------------------------------------------
@@ -201,14 +215,14 @@ def _describe(problem: BaseException) -> str:
     return f"{type(problem).__name__}: {text}" if text else type(problem).__name__
 
 
-def _where(problem: BaseException, filename: str) -> dict | None:
+def _where(problem: BaseException, filename: str) -> Line | None:
     """The innermost line of `filename` the exception passed through: where the learner looks.
 
     If the exception itself never passed through the file, the exceptions it
     was raised from are searched (a check may re-raise the learner's error).
     """
     if isinstance(problem, SyntaxError) and problem.filename == filename and problem.lineno:
-        return {"line": problem.lineno, "code": (problem.text or "").strip(), "function": None}
+        return Line(problem.lineno, (problem.text or "").strip(), None)
     current, links = problem, 0
     while current is not None and links < 5:
         found = None
@@ -218,8 +232,8 @@ def _where(problem: BaseException, filename: str) -> dict | None:
         if found is not None:
             frame, line = found
             function = frame.f_code.co_name
-            return {"line": line, "code": linecache.getline(filename, line).strip(),
-                    "function": None if function == "<module>" else function}
+            return Line(line, linecache.getline(filename, line).strip(),
+                        None if function == "<module>" else function)
         current, links = current.__cause__ or current.__context__, links + 1
     return None
 
@@ -227,7 +241,7 @@ def _where(problem: BaseException, filename: str) -> dict | None:
 # ---- which of the learner's task functions ran -------------------------------
 
 
-def _watch_stubs(module, stubs: dict, ran: list[dict]):
+def _watch_stubs(module, stubs: dict[str, int], ran: list[Line]):
     """Wrap each task function so its first call is recorded, then unwrap it.
 
     A failed comparison happens in the checks, after the learner's code has
@@ -259,11 +273,11 @@ def _watch_stubs(module, stubs: dict, ran: list[dict]):
     return restore
 
 
-def _recording(owner, attribute: str, original, qualified: str, ran: list[dict]):
+def _recording(owner, attribute: str, original, qualified: str, ran: list[Line]):
     @functools.wraps(original)
     def first_call(*args, **kwargs):
         setattr(owner, attribute, original)
-        ran.append({"function": qualified, "line": original.__code__.co_firstlineno})
+        ran.append(Line(original.__code__.co_firstlineno, "", qualified))
         return original(*args, **kwargs)
 
     return first_call

@@ -1,8 +1,8 @@
 """Grade exercise.py task by task: run the checks in a child process and read back what happened.
 
 The child (child.py) runs in the section folder, in its own process group,
-under a timeout: the rules of `learnpath run`, through runner.run_child. It
-writes one JSON line per event to a results file in a temporary folder (which
+under a timeout: the rules of `learnpath run`, through sandbox.run_child. It
+writes one event a line (protocol.py) to a results file in a temporary folder (which
 also holds Hypothesis's scratch files, so nothing is written beside the
 learner's code). Whatever the child managed to report before it ended, or
 was stopped, becomes a TaskResult per task; nothing here raises because of
@@ -13,7 +13,6 @@ line for the author.
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import tempfile
@@ -21,7 +20,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from learnpath.exercises import protocol
 from learnpath.exercises.files import ExerciseError, ExerciseFiles, read_tasks, stub_functions
+from learnpath.sandbox import RunOutcome, RunResult, inside_curriculum, run_child
 
 # how much of the child's raw output is kept (it is shown only if the child dies unexpectedly)
 RAW_OUTPUT_LIMIT = 64 * 1024
@@ -95,10 +96,9 @@ class RunOfChecks:
 
 
 def grade_exercise(files: ExerciseFiles, *, timeout: float = DEFAULT_TIMEOUT, curriculum: Path) -> ExerciseReport:
-    """Run the section's checks against the learner's exercise.py."""
-    from learnpath.sandbox import inside_curriculum
-
-    exercise = _inside_curriculum_or_missing(files.exercise, curriculum, inside_curriculum)
+    """Run the section's checks against the learner's exercise.py (it must exist: study/exercise.py
+    says so first, in the learner's words)."""
+    exercise = inside_curriculum(files.exercise, curriculum)
     source = _read_source(exercise)
     stubs = {}
     pristine = files.starter if files.starter.is_file() else None
@@ -111,14 +111,6 @@ def grade_exercise(files: ExerciseFiles, *, timeout: float = DEFAULT_TIMEOUT, cu
     run = run_checks(files, [variant], seconds=timeout)
     return ExerciseReport(files.section.id, tuple(run.results["learner"]), run.seconds,
                           run.problems.get("learner"))
-
-
-def _inside_curriculum_or_missing(path: Path, curriculum: Path, inside) -> Path:
-    if not path.is_file():
-        raise ExerciseError("this section has no exercise.py", path=path,
-                            fix="Sections without an exercise have only a quiz and an experiment; "
-                            "`learnpath next` lists what is left")
-    return inside(path, curriculum)
 
 
 def _read_source(path: Path) -> str:
@@ -141,24 +133,19 @@ def run_checks(files: ExerciseFiles, variants: list[Variant], *, seconds: float)
     Raises ExerciseError for a checks file that doesn't load, and
     KeyboardInterrupt if the learner pressed Ctrl-C (the child is stopped first).
     """
-    from learnpath.sandbox import RunOutcome, run_child
-
     declared = read_tasks(files.checks)  # also proves the file is there and parses
     folder = Path(tempfile.mkdtemp(prefix="learnpath-exercise-"))
     try:
         results_path = folder / "results.jsonl"
         spec_path = folder / "spec.json"
-        spec = {
-            "checks": str(files.checks.resolve()),
-            "results": str(results_path),
-            "seconds": seconds,
-            "variants": [
-                {"name": v.name, "filename": str(v.filename), "source": v.source,
-                 "tasks": None if v.tasks is None else list(v.tasks), "stubs": v.watch_stubs}
-                for v in variants
-            ],
-        }
-        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+        spec = protocol.Spec(
+            checks=str(files.checks.resolve()),
+            results=str(results_path),
+            seconds=seconds,
+            variants=tuple(protocol.VariantSpec(v.name, str(v.filename), v.source, v.tasks, v.watch_stubs)
+                           for v in variants),
+        )
+        spec_path.write_text(spec.to_json(), encoding="utf-8")
         outcome = run_child(
             [sys.executable, "-m", "learnpath.exercises.child", str(spec_path)],
             cwd=files.section.path, timeout=seconds + START_SECONDS, capture=True,
@@ -175,7 +162,7 @@ def run_checks(files: ExerciseFiles, variants: list[Variant], *, seconds: float)
     return _collect(files, variants, declared, events, outcome, seconds)
 
 
-def _read_events(path: Path) -> list[dict]:
+def _read_events(path: Path) -> list[protocol.Event]:
     events = []
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -183,24 +170,22 @@ def _read_events(path: Path) -> list[dict]:
         return []
     for line in lines:
         try:
-            events.append(json.loads(line))
-        except json.JSONDecodeError:  # a line cut off when the child was stopped
+            events.append(protocol.decode(line))
+        except ValueError:  # a line cut off when the child was stopped
             break
     return events
 
 
-def _collect(files, variants, declared, events, outcome, seconds) -> RunOfChecks:
-    from learnpath.sandbox import RunOutcome
-
+def _collect(files: ExerciseFiles, variants: list[Variant], declared, events: list[protocol.Event],
+             outcome: RunResult, seconds: float) -> RunOfChecks:
     for event in events:
-        if event["event"] == "checks-error":
-            where = event.get("where") or {}
-            raise ExerciseError(f"the checks file doesn't load: {event['message']}",
-                                path=files.checks, line=where.get("line"),
+        if isinstance(event, protocol.ChecksError):
+            raise ExerciseError(f"the checks file doesn't load: {event.message}",
+                                path=files.checks, line=event.where.line if event.where else None,
                                 fix="This is the exercise's own file, not yours: "
                                 "report it, or fix it if you are its author")
     titles = {info.id: info.title for info in declared}
-    listed = next((e["tasks"] for e in events if e["event"] == "tasks"), None)
+    listed = next((e.tasks for e in events if isinstance(e, protocol.TasksListed)), None)
     if listed is None:
         if outcome.outcome is RunOutcome.TIMED_OUT:
             raise ExerciseError("the checks did not even start in time", path=files.checks,
@@ -209,28 +194,27 @@ def _collect(files, variants, declared, events, outcome, seconds) -> RunOfChecks
         raise ExerciseError(f"the checks could not start (exit code {outcome.exit_code})"
                             + (f": {said}" if said else ""), path=files.checks,
                             fix="Run `learnpath check` to see what the exercise lacks")
-    order = [task["id"] for task in listed]
-    titles.update({task["id"]: task["title"] for task in listed})
+    order = [task_id for task_id, _ in listed]
+    titles.update(dict(listed))
     by_name = {v.name: v for v in variants}
     results: dict[str, dict[str, TaskResult]] = {v.name: {} for v in variants}
     problems: dict[str, str] = {}
     running: tuple[str, str] | None = None
     for event in events:
-        kind = event["event"]
-        if kind == "load-error":
-            variant = by_name[event["variant"]]
-            where = _where(event.get("where"), variant.filename)
-            message = f"{variant.filename.name} didn't load: {event['message']}"
+        if isinstance(event, protocol.LoadError):
+            variant = by_name[event.variant]
+            where = _where(event.where, variant.filename)
+            message = f"{variant.filename.name} didn't load: {event.message}"
             problems[variant.name] = message
             for task_id in _wanted(variant, order):
                 results[variant.name][task_id] = TaskResult(
                     task_id, titles.get(task_id, task_id), TaskStatus.ERROR, message, where=where,
-                    **_output(event.get("output")))
-        elif kind == "start":
-            running = (event["variant"], event["task"])
-        elif kind == "result":
-            variant = by_name[event["variant"]]
-            results[variant.name][event["task"]] = _task_result(event, variant, titles)
+                    **_output(event.output))
+        elif isinstance(event, protocol.TaskStarted):
+            running = (event.variant, event.task)
+        elif isinstance(event, protocol.TaskEnded):
+            variant = by_name[event.variant]
+            results[variant.name][event.task] = _task_result(event, variant, titles)
             running = None
     cause = _stop_cause(outcome, seconds)
     for variant in variants:
@@ -252,9 +236,7 @@ def _wanted(variant: Variant, order: list[str]) -> list[str]:
     return [t for t in order if variant.tasks is None or t in variant.tasks]
 
 
-def _stop_cause(outcome, seconds: float) -> str:
-    from learnpath.sandbox import RunOutcome
-
+def _stop_cause(outcome: RunResult, seconds: float) -> str:
     if outcome.outcome is RunOutcome.TIMED_OUT:
         return (f"still running after {seconds:g} s and stopped: is there a loop that never ends "
                 "(one that Python can't interrupt, such as a huge NumPy array)?")
@@ -269,29 +251,28 @@ def _last_line(output: str | None) -> str:
     return lines[-1][:200] if lines else ""
 
 
-def _task_result(event: dict, variant: Variant, titles: dict[str, str]) -> TaskResult:
-    task_id = event["task"]
+def _task_result(event: protocol.TaskEnded, variant: Variant, titles: dict[str, str]) -> TaskResult:
     return TaskResult(
-        id=task_id,
-        title=titles.get(task_id, task_id),
-        status=TaskStatus(event["status"]),
-        message=event.get("message"),
-        expected=event.get("expected"),
-        got=event.get("got"),
-        input=event.get("input"),
-        where=_where(event.get("where"), variant.filename),
-        ran=tuple(Where(variant.filename, r["line"], "", r["function"]) for r in event.get("ran", ())),
-        **_output(event.get("output")),
+        id=event.task,
+        title=titles.get(event.task, event.task),
+        status=TaskStatus(event.status),
+        message=event.message,
+        expected=event.expected,
+        got=event.got,
+        input=event.input,
+        where=_where(event.where, variant.filename),
+        ran=tuple(Where(variant.filename, r.line, "", r.function) for r in event.ran),
+        **_output(event.output),
     )
 
 
-def _where(raw: dict | None, filename: Path) -> Where | None:
-    if not raw:
+def _where(line: protocol.Line | None, filename: Path) -> Where | None:
+    if line is None:
         return None
-    return Where(filename, int(raw["line"]), raw.get("code") or "", raw.get("function"))
+    return Where(filename, line.line, line.code, line.function)
 
 
-def _output(raw: dict | None) -> dict:
-    if not raw:
+def _output(printed: protocol.Printed | None) -> dict:
+    if printed is None:
         return {}
-    return {"output": raw["text"], "output_chars": int(raw["chars"])}
+    return {"output": printed.text, "output_chars": printed.chars}

@@ -1,25 +1,25 @@
 """learnpath.nn: the from-scratch neural network library the curriculum explains.
 
-The scalar engine (Value, and Neuron, Layer, MLP built from it) is pure Python
-and imported here. Everything on Tensor needs NumPy, so it is imported only
-when first asked for: a Phase 1 experiment, or the `learnpath` command
-itself, does not pay for NumPy.
+The scalar engine (Value, and ScalarNeuron, ScalarLayer, ScalarMLP built
+from it in scalar.py) is pure Python and imported here. Everything on Tensor
+needs NumPy, so it is imported only when first asked for: a Phase 1
+experiment, or the `learnpath` command itself, does not pay for NumPy.
 
-Two names mean different things on the two engines. `MLP` here is Phase 2's
-MLP of Values (learnpath.nn.modules); the Tensor MLP is
-`learnpath.nn.layers.MLP`. `Module` here is the Tensor Module (PyTorch's
-nn.Module contract, learnpath.nn.layers); the scalar one is
-`learnpath.nn.modules.Module`.
+One name, one thing: `Module`, `MLP`, `Linear`, ... are the Tensor layers
+(PyTorch's names, learnpath.nn.layers); the scalar ones carry the prefix
+`Scalar`.
 """
 
-from learnpath.nn.modules import MLP, Layer, Neuron, sum_values, weighted_sum
+from learnpath.nn.scalar import ScalarLayer, ScalarMLP, ScalarModule, ScalarNeuron, sum_values, weighted_sum
 from learnpath.nn.value import Value
 
 # Each lazily imported name, and the module that defines it.
 _LAZY = {
     "Tensor": "tensor",
+    "Parameter": "parameter",
     "no_grad": "tensor",
     "Module": "layers",
+    "MLP": "layers",
     "Linear": "layers",
     "Embedding": "layers",
     "LayerNorm": "layers",
@@ -42,7 +42,7 @@ _LAZY = {
     "generate": "sampling",
 }
 
-__all__ = ["Value", "sum_values", "weighted_sum", "Neuron", "Layer", "MLP", *_LAZY]
+__all__ = ["Value", "sum_values", "weighted_sum", "ScalarModule", "ScalarNeuron", "ScalarLayer", "ScalarMLP", *_LAZY]
 
 
 def __getattr__(name: str):

@@ -29,6 +29,8 @@ from learnpath.nn.tensor import Tensor
 class MultiHeadAttention(Module):
     """Self-attention with num_heads heads on (batch, time, embed_dim) inputs.
 
+    With causal=True and a block_size, the causal mask is a buffer (`mask`,
+    saved in state_dict as nanoGPT saves its `bias`).
     After each call `attention_weights` holds the (batch, num_heads, time, time)
     array of weights: row i of a head's matrix is how much position i took from
     each position, ready for a heatmap.
@@ -42,6 +44,7 @@ class MultiHeadAttention(Module):
         bias: bool = True,
         causal: bool = False,
         *,
+        block_size: int | None = None,
         dtype=np.float64,
         rng=None,
     ) -> None:
@@ -51,7 +54,12 @@ class MultiHeadAttention(Module):
         self.embed_dim, self.num_heads, self.dropout, self.causal = embed_dim, num_heads, dropout, causal
         self.in_proj = Linear(embed_dim, 3 * embed_dim, bias, dtype=dtype, rng=rng)  # queries, keys, values at once
         self.out_proj = Linear(embed_dim, embed_dim, bias, dtype=dtype, rng=rng)
-        self.out_proj.residual_projection = True  # GPT-2 starts it smaller: see init.gpt2_init_
+        if causal and block_size is not None:
+            # Which positions each position may see (1) or not (0): the lower triangle.
+            # A buffer: saved with the model, moved by to(dtype), never trained.
+            self.register_buffer("mask", np.tril(np.ones((block_size, block_size), dtype=dtype)))
+        else:
+            self.mask = None  # causal without a block_size: the mask is made per length instead
         self.rng = rng
         self.attention_weights: np.ndarray | None = None
 
@@ -62,9 +70,15 @@ class MultiHeadAttention(Module):
         # (batch, time, embed) -> (batch, heads, time, head_dim): each head becomes a batch of its own.
         q, k, v = (t.reshape(batch, time, self.num_heads, head_dim).transpose(0, 2, 1, 3) for t in (q, k, v))
         dropout = self.dropout if self.training else 0.0
-        out, self.attention_weights = F.scaled_dot_product_attention(
-            q, k, v, dropout, self.causal, rng=self.rng, need_weights=True
-        )
+        if self.mask is not None:
+            allowed = self.mask.data[:time, :time] != 0
+            out, self.attention_weights = F.scaled_dot_product_attention(
+                q, k, v, dropout, attn_mask=allowed, rng=self.rng, need_weights=True
+            )
+        else:
+            out, self.attention_weights = F.scaled_dot_product_attention(
+                q, k, v, dropout, self.causal, rng=self.rng, need_weights=True
+            )
         # Heads side by side again: (batch, heads, time, head_dim) -> (batch, time, embed).
         out = out.transpose(0, 2, 1, 3).reshape(batch, time, embed)
         return self.out_proj(out)

@@ -21,6 +21,8 @@ batch_first=True and a causal mask computes the same thing.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from learnpath.nn import init
@@ -28,6 +30,9 @@ from learnpath.nn.attention import MultiHeadAttention
 from learnpath.nn.layers import GELU, Dropout, Embedding, LayerNorm, Linear, Module
 from learnpath.nn.sampling import generate
 from learnpath.nn.tensor import ArrayLike, Tensor
+
+# The names (ends of dotted paths) of the layers that write into the residual stream.
+RESIDUAL_PROJECTIONS = ("self_attn.out_proj", "linear2")
 
 
 class Block(Module):
@@ -45,17 +50,19 @@ class Block(Module):
         bias: bool = True,
         causal: bool = True,
         *,
+        block_size: int | None = None,
         dtype=np.float64,
         rng=None,
     ) -> None:
         super().__init__()
         self.norm1 = LayerNorm(n_embd, bias=bias, dtype=dtype)
-        self.self_attn = MultiHeadAttention(n_embd, n_head, dropout, bias, causal, dtype=dtype, rng=rng)
+        self.self_attn = MultiHeadAttention(
+            n_embd, n_head, dropout, bias, causal, block_size=block_size, dtype=dtype, rng=rng
+        )
         self.norm2 = LayerNorm(n_embd, bias=bias, dtype=dtype)
         self.linear1 = Linear(n_embd, 4 * n_embd, bias, dtype=dtype, rng=rng)
         self.activation = GELU()
         self.linear2 = Linear(4 * n_embd, n_embd, bias, dtype=dtype, rng=rng)
-        self.linear2.residual_projection = True  # GPT-2 starts it smaller: see init.gpt2_init_
         self.dropout = Dropout(dropout, rng=rng)
 
     def forward(self, x: Tensor) -> Tensor:
@@ -69,8 +76,9 @@ class GPT(Module):
 
     tie_weights=True uses the token embedding table as the output layer too
     (one (vocab_size, n_embd) matrix read both ways), as GPT-2 does.
-    Starting weights follow GPT-2 (init.gpt2_init_), drawn from `rng` or the
-    library's generator (init.manual_seed).
+    Starting weights follow GPT-2 (GPT._init_weights, applied to every module
+    with Module.apply as nanoGPT does), drawn from `rng` or the library's
+    generator (init.manual_seed).
     """
 
     def __init__(
@@ -92,12 +100,35 @@ class GPT(Module):
         self.wte = Embedding(vocab_size, n_embd, dtype=dtype, rng=rng)  # token embedding
         self.wpe = Embedding(block_size, n_embd, dtype=dtype, rng=rng)  # position embedding
         self.drop = Dropout(dropout, rng=rng)
-        self.blocks = [Block(n_embd, n_head, dropout, bias, dtype=dtype, rng=rng) for _ in range(n_layer)]
+        self.blocks = [
+            Block(n_embd, n_head, dropout, bias, block_size=block_size, dtype=dtype, rng=rng) for _ in range(n_layer)
+        ]
         self.ln_f = LayerNorm(n_embd, bias=bias, dtype=dtype)
         self.lm_head = Linear(n_embd, vocab_size, bias=False, dtype=dtype, rng=rng)
-        init.gpt2_init_(self, n_layer, rng)
+        # GPT-2's starting weights. The layers whose output is added to the residual
+        # stream, found by name (each block's attention out_proj and its linear2),
+        # start smaller, so that the sum of 2 * n_layer of them does not grow with depth.
+        residual = [m for name, m in self.named_modules() if name.endswith(RESIDUAL_PROJECTIONS)]
+        self.apply(lambda module: self._init_weights(module, n_layer, any(module is m for m in residual), rng))
         if tie_weights:
             self.lm_head.weight = self.wte.weight
+
+    @staticmethod
+    def _init_weights(module: Module, n_layer: int, residual: bool, rng=None, std: float = 0.02) -> None:
+        """GPT-2's start for one module: weights N(0, 0.02**2), biases 0, layer norms scale 1 and shift 0.
+
+        A residual projection gets std / sqrt(2 * n_layer) (Radford et al., 2019).
+        """
+        if isinstance(module, Linear):
+            init.normal_(module.weight, 0.0, std / math.sqrt(2 * n_layer) if residual else std, rng)
+            if module.bias is not None:
+                init.zeros_(module.bias)
+        elif isinstance(module, Embedding):
+            init.normal_(module.weight, 0.0, std, rng)
+        elif isinstance(module, LayerNorm):
+            init.ones_(module.weight)
+            if module.bias is not None:
+                init.zeros_(module.bias)
 
     def forward(self, ids: ArrayLike) -> Tensor:
         ids = np.asarray(ids.data if isinstance(ids, Tensor) else ids)

@@ -11,10 +11,10 @@ the spread from the layer's shape so a signal keeps roughly its size:
   2 / (fan_in + fan_out), for tanh-like activations that are linear near 0.
 - kaiming_uniform_ / kaiming_normal_ (He et al., 2015): variance 2 / fan_in,
   twice Xavier's, because ReLU zeroes half its inputs and so halves the variance.
-- gpt2_init_: normal with standard deviation 0.02 for every weight matrix and
-  embedding, zero biases, and the projections that write into the residual
-  stream scaled down by 1/sqrt(2 * n_layer), so that the sum of 2 * n_layer
-  contributions does not grow with depth (Radford et al., 2019).
+GPT-2's recipe (normal with standard deviation 0.02, the residual
+projections scaled down by 1/sqrt(2 * n_layer)) is built from these in
+gpt.py, GPT._init_weights, applied to every module with Module.apply, as
+nanoGPT does: it needs to know the model's layers, which this file does not.
 
 For a weight of shape (out_features, in_features), fan_in is in_features (the
 inputs each output adds up) and fan_out is out_features. The names, and the
@@ -111,26 +111,3 @@ def _fan(tensor: Tensor, mode: str) -> int:
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
     return fan_in if mode == "fan_in" else fan_out
-
-
-def gpt2_init_(model, n_layer: int, rng: np.random.Generator | None = None, std: float = 0.02) -> None:
-    """GPT-2's starting weights for every Linear, Embedding and LayerNorm inside `model`.
-
-    Weights N(0, std**2), biases 0, layer norms scale 1 and shift 0; a Linear
-    marked `residual_projection = True` (the last layer of each attention and
-    MLP, whose output is added to the residual stream) gets std / sqrt(2 * n_layer).
-    """
-    from learnpath.nn.layers import Embedding, LayerNorm, Linear
-
-    for module in model.modules():
-        if isinstance(module, Linear):
-            scale = 1.0 / math.sqrt(2 * n_layer) if getattr(module, "residual_projection", False) else 1.0
-            normal_(module.weight, 0.0, std * scale, rng)
-            if module.bias is not None:
-                zeros_(module.bias)
-        elif isinstance(module, Embedding):
-            normal_(module.weight, 0.0, std, rng)
-        elif isinstance(module, LayerNorm):
-            ones_(module.weight)
-            if module.bias is not None:
-                zeros_(module.bias)

@@ -1,9 +1,11 @@
 """Module and the layers built on Tensor: Linear, Embedding, LayerNorm, Dropout, activations, Sequential, MLP.
 
-A Module is a piece of a network that owns parameters (Tensors to learn) and
-possibly other Modules. Whatever Tensors and Modules you store as attributes
-in `__init__` are found by `parameters()` on their own, so a model is just
-a class that builds its pieces and says in `forward` how they connect:
+A Module is a piece of a network that owns parameters (Parameters: Tensors
+to learn), possibly buffers (arrays it keeps and saves but does not train,
+such as a causal mask) and possibly other Modules. Whatever Parameters and
+Modules you store as attributes in `__init__` are found by `parameters()` on
+their own, so a model is just a class that builds its pieces and says in
+`forward` how they connect:
 
     class TwoLayers(Module):
         def __init__(self):
@@ -16,12 +18,9 @@ a class that builds its pieces and says in `forward` how they connect:
 
 Calling the model, `model(x)`, runs forward. This is PyTorch's nn.Module
 contract, names and argument orders included, so a model written here moves
-to PyTorch line for line. Phase 2's Neuron, Layer and MLP (in modules.py)
-are the same idea on scalar Values; these work on whole arrays at once.
-
-Two names exist in both places. `learnpath.nn.Module` is this Tensor Module
-and the Tensor MLP is `learnpath.nn.layers.MLP`; `learnpath.nn.MLP` stays
-Phase 2's scalar MLP, and its base class is `learnpath.nn.modules.Module`.
+to PyTorch line for line. Phase 2's ScalarNeuron, ScalarLayer and ScalarMLP
+(in scalar.py) are the same idea on scalar Values; these work on whole
+arrays at once.
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ import numpy as np
 
 from learnpath.nn import functional as F
 from learnpath.nn import init
+from learnpath.nn.parameter import Parameter
 from learnpath.nn.tensor import ArrayLike, Tensor
 
 
@@ -62,28 +62,81 @@ class Module:
                 for i, module in enumerate(value):
                     yield f"{name}.{i}", module
 
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """("dotted.path", module) for this module ("") and every module inside it, depth first."""
+        yield prefix, self
+        for name, child in self.named_children():
+            yield from child.named_modules(f"{prefix}.{name}" if prefix else name)
+
     def modules(self) -> Iterator[Module]:
         """This module and every module inside it, depth first."""
-        yield self
-        for _, child in self.named_children():
-            yield from child.modules()
+        for _, module in self.named_modules():
+            yield module
 
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
-        """("name.of.parameter", tensor) for every trainable tensor, each once even if shared."""
+    def apply(self, fn) -> Module:
+        """Call fn(module) on every module inside, then on this one (PyTorch's order); returns self.
+
+        The way to visit a whole model, e.g. to initialise it: model.apply(init_fn).
+        """
+        for _, child in self.named_children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def register_buffer(self, name: str, tensor: ArrayLike | None, persistent: bool = True) -> None:
+        """Keep `tensor` as self.<name>: saved in state_dict() (unless persistent=False), never trained.
+
+        For state that belongs with the model but is not learned, such as a
+        causal mask. It becomes a Tensor with requires_grad=False, moves with
+        to(dtype), and is left out of parameters().
+        """
+        if isinstance(tensor, Parameter):
+            raise TypeError(f"register_buffer({name!r}): a Parameter is trained; store it as an attribute instead")
+        if tensor is not None and (not isinstance(tensor, Tensor) or tensor.requires_grad):
+            tensor = Tensor(tensor, requires_grad=False)
+        # Kept in the instance's own dict, so a subclass that forgets super().__init__() still works.
+        vars(self).setdefault("_buffer_persistent", {})[name] = persistent
+        setattr(self, name, tensor)
+
+    def _own_buffers(self, persistent_only: bool = False) -> Iterator[tuple[str, Tensor]]:
+        for name, persistent in vars(self).get("_buffer_persistent", {}).items():
+            value = getattr(self, name)
+            if value is not None and (persistent or not persistent_only):
+                yield name, value
+
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        """("dotted.path", tensor) for every buffer, this module's first, then its children's."""
+        for name, tensor in self._own_buffers():
+            yield prefix + name, tensor
+        for name, child in self.named_children():
+            yield from child.named_buffers(f"{prefix}{name}.")
+
+    def buffers(self) -> list[Tensor]:
+        return [tensor for _, tensor in self.named_buffers()]
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """("dotted.path.of.parameter", parameter) for every Parameter, each once even if shared.
+
+        Only Parameters count: a plain Tensor cached on a module is not trained.
+        """
         seen: set[int] = set()
         for name, tensor in self._all_parameters(prefix):
             if id(tensor) not in seen:  # a tied weight (used in two places) is one parameter
                 seen.add(id(tensor))
                 yield name, tensor
 
-    def _all_parameters(self, prefix: str) -> Iterator[tuple[str, Tensor]]:
+    def _own_parameters(self) -> Iterator[tuple[str, Parameter]]:
         for name, value in vars(self).items():
-            if isinstance(value, Tensor) and value.requires_grad:
-                yield prefix + name, value
+            if isinstance(value, Parameter):
+                yield name, value
+
+    def _all_parameters(self, prefix: str) -> Iterator[tuple[str, Parameter]]:
+        for name, value in self._own_parameters():
+            yield prefix + name, value
         for name, child in self.named_children():
             yield from child._all_parameters(f"{prefix}{name}.")
 
-    def parameters(self) -> list[Tensor]:
+    def parameters(self) -> list[Parameter]:
         return [tensor for _, tensor in self.named_parameters()]
 
     def num_parameters(self) -> int:
@@ -119,10 +172,12 @@ class Module:
         return self.train(False)
 
     def to(self, dtype) -> Module:
-        """Store every parameter in `dtype` (np.float32 or np.float64) from now on; returns self."""
+        """Store every parameter and buffer in `dtype` (np.float32 or np.float64) from now on; returns self."""
         for p in self.parameters():
             p.data = p.data.astype(dtype)
             p.grad = None
+        for b in self.buffers():
+            b.data = b.data.astype(dtype)
         return self
 
     @property
@@ -131,13 +186,30 @@ class Module:
 
     # --- saving and loading ----------------------------------------------
 
+    def _state_tensors(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        # PyTorch's order and names: each module's parameters, then its persistent
+        # buffers, then its children's, every key the dotted path of attribute names.
+        # A tied weight appears under each of its names, as in PyTorch.
+        for name, p in self._own_parameters():
+            yield prefix + name, p
+        for name, b in self._own_buffers(persistent_only=True):
+            yield prefix + name, b
+        for name, child in self.named_children():
+            yield from child._state_tensors(f"{prefix}{name}.")
+
     def state_dict(self) -> dict[str, np.ndarray]:
-        """{parameter name: a copy of its array}: everything needed to rebuild the trained model."""
-        return {name: p.data.copy() for name, p in self.named_parameters()}
+        """{dotted name: a copy of its array} for every parameter and persistent buffer.
+
+        Everything needed to rebuild the trained model, under the keys PyTorch
+        would use for the same attribute names: `torch_model.load_state_dict(
+        {k: torch.from_numpy(v) for k, v in model.state_dict().items()})` loads
+        it into a PyTorch model built with the same names and shapes.
+        """
+        return {name: t.data.copy() for name, t in self._state_tensors()}
 
     def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
-        """Copy arrays from `state` into the parameters of the same names (and shapes)."""
-        own = dict(self.named_parameters())
+        """Copy arrays from `state` into the parameters and buffers of the same names (and shapes)."""
+        own = dict(self._state_tensors())
         missing, unexpected = own.keys() - state.keys(), state.keys() - own.keys()
         if missing or unexpected:
             raise KeyError(
@@ -179,9 +251,9 @@ class Module:
         return "\n".join(lines) + "\n)"
 
 
-def _parameter(shape: tuple[int, ...], dtype) -> Tensor:
+def _parameter(shape: tuple[int, ...], dtype) -> Parameter:
     # Filled in by an initialiser right after; np.empty would leave garbage if one were forgotten.
-    return Tensor(np.zeros(shape, dtype=dtype), copy=False)
+    return Parameter(np.zeros(shape, dtype=dtype), copy=False)
 
 
 class Linear(Module):
@@ -228,8 +300,8 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape: int, eps: float = 1e-5, bias: bool = True, *, dtype=np.float64) -> None:
         super().__init__()
         self.normalized_shape, self.eps = normalized_shape, eps
-        self.weight = Tensor(np.ones(normalized_shape, dtype=dtype), copy=False)
-        self.bias = Tensor(np.zeros(normalized_shape, dtype=dtype), copy=False) if bias else None
+        self.weight = Parameter(np.ones(normalized_shape, dtype=dtype), copy=False)
+        self.bias = Parameter(np.zeros(normalized_shape, dtype=dtype), copy=False) if bias else None
 
     def forward(self, x: Tensor) -> Tensor:
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -300,7 +372,7 @@ class MLP(Sequential):
 
     MLP(64, [32, 10]) is Linear(64, 32), ReLU(), Linear(32, 10): the last layer
     stays linear (its outputs are logits or a number). Same sizes convention as
-    Phase 2's scalar MLP(nin, nouts). dropout > 0 adds Dropout after each activation.
+    Phase 2's ScalarMLP(nin, nouts). dropout > 0 adds Dropout after each activation.
     """
 
     def __init__(

@@ -26,7 +26,7 @@ import numbers
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from learnpath.nn.modules import sum_values
+from learnpath.nn.scalar import sum_values
 from learnpath.nn.value import Number, Value
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ Where the design comes from, and how it differs from micrograd's engine.py:
   the same way: sharing one function would send you to a second file to
   read the heart of this one. Section 1.2 asks you to write this walk.
 - The fused nodes that make training fast (`sum_values`, `weighted_sum`) live
-  beside Neuron in modules.py: they add speed, not ideas.
+  beside ScalarNeuron in scalar.py: they add speed, not ideas.
 """
 
 from __future__ import annotations

@@ -1,90 +1,30 @@
 """A learner's answers: read them (typed at a terminal or from a YAML file) and grade them.
 
-Both ways end in the normal forms described in quiz.py. Grading
+Both ways end in the normal forms described in kinds.py, which does the
+per-type work (reading, scoring); this module is the files and the sums. Grading
 (`grade_question`, `grade`) never raises on a strange answer: anything that
 can't be read is simply wrong.
 """
 
 from __future__ import annotations
 
-import math
-import re
 import sys
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from learnpath.errors import AnswersError
 from learnpath.files import NotReadable, read_capped, read_stream_capped
-from learnpath.quiz.model import (
-    Answer,
-    Question,
-    QuestionResult,
-    QuestionType,
-    Quiz,
-    QuizResult,
-    describe,
-    did_you_mean,
-    key_text,
-    read_number,
-    show,
-)
+from learnpath.quiz import kinds
+from learnpath.quiz.kinds import Answer
+from learnpath.quiz.model import Question, QuestionResult, Quiz, QuizResult
+from learnpath.quiz.values import describe, did_you_mean, key_text, show
 from learnpath.yamlsource import LineDict, LineList, parse_yaml
-
-_FRACTION = re.compile(r"([-+]?\d+)\s*/\s*(\d+)")
-
 
 
 def parse_typed_answer(question: Question, text: str) -> Answer:
     """Read an answer as a person types it ("b", "a, c", "ac", "1e-3"); AnswersError if unusable."""
-    if not isinstance(text, str):
-        raise AnswersError(f"expected {question.type.expected_answer}")
-    text = text.strip()
-    if not text:
-        raise AnswersError(f"the answer is empty: type {question.type.expected_answer}")
-    kind = question.type
-    if kind is QuestionType.TEXT:
-        return " ".join(text.split())
-    if kind is QuestionType.NUMERIC:
-        number = read_number(text)
-        fraction = _FRACTION.fullmatch(text)
-        if number is None and fraction:
-            try:
-                number = int(fraction.group(1)) / int(fraction.group(2))
-            except (ZeroDivisionError, OverflowError, ValueError):
-                number = None  # 1/0, or digits too many for a float
-        if number is None or not math.isfinite(number):
-            raise AnswersError(f"{show(text)} is not a number: type {kind.expected_answer}")
-        return number
-    keys = question.choice_keys
-    tokens = [token for token in re.split(r"[\s,;]+", text.lower()) if token]
-    if (kind is not QuestionType.SINGLE and len(tokens) == 1 and len(tokens[0]) > 1
-            and all(len(key) == 1 for key in keys) and all(ch in keys for ch in tokens[0])):
-        tokens = list(tokens[0])  # "ac" for a, c when every key is one letter
-    return _keys_answer(question, tokens)
-
-
-def _keys_answer(question: Question, tokens: list[str]) -> Answer:
-    """Check a list of choice keys against a single/multiple/order question."""
-    kind, keys = question.type, question.choice_keys
-    unknown = [token for token in tokens if token not in keys]
-    if unknown:
-        raise AnswersError(f"{', '.join(map(repr, unknown))} "
-                           f"{'is not a choice' if len(unknown) == 1 else 'are not choices'}: "
-                           f"choose from {', '.join(keys)}")
-    if kind is QuestionType.SINGLE:
-        if len(tokens) != 1:
-            raise AnswersError(f"pick exactly one choice: type {kind.expected_answer}")
-        return tokens[0]
-    if not tokens:
-        raise AnswersError(f"the answer is empty: type {kind.expected_answer}")
-    if kind is QuestionType.ORDER:
-        if sorted(tokens) != sorted(keys):
-            raise AnswersError(f"put all {len(keys)} choices in order, each once: "
-                               f"type {kind.expected_answer}")
-        return tuple(tokens)
-    return tuple(key for key in keys if key in tokens)
+    return kinds.parse_typed(question.type.kind, question, text)
 
 
 def normalize_answer(question: Question, value: Any) -> Answer | None:
@@ -92,34 +32,7 @@ def normalize_answer(question: Question, value: Any) -> Answer | None:
 
     None means unanswered. Raises AnswersError saying what shape is expected.
     """
-    if value is None:
-        return None
-    kind = question.type
-    if isinstance(value, str):
-        return parse_typed_answer(question, value)
-    if isinstance(value, bool):
-        raise AnswersError(f"true/false is not an answer here: give {kind.expected_answer}")
-    if isinstance(value, (int, float)):
-        if kind is QuestionType.NUMERIC:
-            number = read_number(value)
-            if number is None or not math.isfinite(number):
-                raise AnswersError(f"expected {kind.expected_answer}")
-            return number
-        try:
-            text = str(value)
-        except ValueError:  # an int too long to print is no choice key either
-            raise AnswersError(f"expected {kind.expected_answer}") from None
-        return parse_typed_answer(question, text)
-    if isinstance(value, (list, tuple, set, frozenset)) and kind in (
-        QuestionType.MULTIPLE, QuestionType.ORDER
-    ):
-        if isinstance(value, (set, frozenset)) and kind is QuestionType.ORDER:
-            raise AnswersError(f"an order needs a sequence: {kind.expected_answer}")
-        tokens = [key_text(entry) for entry in value]
-        if None in tokens:
-            raise AnswersError(f"expected a list of choice keys: {kind.expected_answer}")
-        return _keys_answer(question, [token.lower() for token in tokens])
-    raise AnswersError(f"expected {kind.expected_answer}, not {describe(value)}")
+    return kinds.normalize(question.type.kind, question, value)
 
 
 def read_answers_text(source: Path | str) -> tuple[str, str]:
@@ -207,35 +120,6 @@ def load_answers(source: Path | str, quiz: Quiz) -> dict[str, Answer | None]:
 # Grading
 
 
-# What a learner may type around an answer without changing it: quotes,
-# brackets, a full stop. Inner punctuation ("d/dx", "x**2") is left alone.
-_SURROUNDING = "\"'`.,;:!?()[]{}<>«»“”‘’ \t"
-_ARTICLE = re.compile(r"(?:a|an|the)\s+")
-_LONGEST_TEXT_ANSWER = 500  # a short phrase; longer input is not matched against `accept`
-
-
-def normalize_text(text: str) -> str:
-    """Text as it is compared: NFC, case-folded, single spaces, no surrounding
-    punctuation, no leading article. "The  Chain rule." and "chain rule" agree."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = " ".join(text.split()).strip(_SURROUNDING)
-    without_article = _ARTICLE.sub("", text, count=1) if _ARTICLE.match(text) else text
-    return without_article.strip(_SURROUNDING) or text  # "the" alone stays "the"
-
-
-def _text_matches(question: Question, given: str) -> bool:
-    """Whether a typed text is one of the accepted answers, or matches `accept`."""
-    typed = normalize_text(given)
-    if typed in {normalize_text(accepted) for accepted in question.answer}:
-        return True
-    if question.accept is None or len(given) > _LONGEST_TEXT_ANSWER:
-        return False
-    # the pattern sees the answer with and without its article, so `^(the )?x$` and `^x$` both work
-    light = " ".join(unicodedata.normalize("NFC", given).casefold().split()).strip(_SURROUNDING)
-    pattern = re.compile(question.accept, re.IGNORECASE)
-    return any(pattern.search(form) for form in (light, typed))
-
-
 def grade_question(question: Question, answer: Any) -> QuestionResult:
     """Grade one answer (None = unanswered); an unreadable answer is wrong, never an error."""
     try:
@@ -252,25 +136,10 @@ def grade_question(question: Question, answer: Any) -> QuestionResult:
 
 
 def _score(question: Question, given: Answer | None) -> tuple[float, bool]:
-    """(points earned, fully correct) for a normalised answer."""
+    """(points earned, fully correct) for a normalised answer; unanswered earns nothing."""
     if given is None:
         return 0.0, False
-    kind, key = question.type, question.answer
-    if kind is QuestionType.MULTIPLE:
-        picked, right = set(given), set(key)
-        fraction = max(0.0, (len(picked & right) - len(picked - right)) / len(right))
-        return fraction * question.points, picked == right
-    if kind is QuestionType.NUMERIC:
-        error = abs(given - key)
-        close = error <= question.tolerance or (
-            question.rel_tolerance is not None and error <= question.rel_tolerance * abs(key)
-        )
-        correct = bool(close)
-    elif kind is QuestionType.TEXT:
-        correct = _text_matches(question, given)
-    else:  # single and order: the exact key or sequence
-        correct = given == key
-    return (question.points if correct else 0.0), correct
+    return question.type.kind.score(question, given)
 
 
 def grade_quiz(quiz: Quiz, answers: Mapping[str, Any]) -> QuizResult:

@@ -15,20 +15,9 @@ from typing import Any
 
 from learnpath.errors import QuizError
 from learnpath.files import NotReadable, read_capped
-from learnpath.quiz.model import (
-    DEFAULT_PASS_MARK,
-    DEFAULT_POINTS,
-    DEFAULT_TOLERANCE,
-    Answer,
-    Question,
-    QuestionType,
-    Quiz,
-    closest,
-    describe,
-    key_text,
-    read_number,
-    show,
-)
+from learnpath.quiz.kinds import OWN_KEYS, Answer, QuestionType
+from learnpath.quiz.model import DEFAULT_PASS_MARK, DEFAULT_POINTS, DEFAULT_TOLERANCE, Question, Quiz
+from learnpath.quiz.values import closest, describe, key_text, read_number, show
 from learnpath.yamlsource import LineDict, LineList, parse_yaml
 
 QUIZ_KEYS = ("pass_mark", "questions")
@@ -190,16 +179,18 @@ class _QuizReader:
         choices_and_whys = self.read_choices(item, kind, owner)
         choices, whys = choices_and_whys if choices_and_whys is not None else (None, ())
         answer = self.read_answer(item, kind, choices, owner)
-        accept = self.read_accept(item, kind, owner)
-        tolerance = DEFAULT_TOLERANCE
-        rel_tolerance = None
-        for key in ("tolerance", "rel_tolerance"):
-            if key in item and kind is not None and kind is not QuestionType.NUMERIC:
-                self.problem(item.line_of(key),
-                             f"{owner} is a {kind.value} question; `{key}` is only for numeric ones",
-                             f"remove `{key}`")
-        if kind is QuestionType.NUMERIC:
+        if kind is not None:
+            for key, owner_type in OWN_KEYS.items():
+                if key in item and owner_type is not kind:
+                    self.problem(item.line_of(key),
+                                 f"{owner} is a {kind.value} question; `{key}` is only for "
+                                 f"{owner_type.value} ones", f"remove `{key}`")
+        own = kind.kind.own_keys if kind is not None else ()  # the keys of this type alone
+        accept = self.read_accept(item, owner) if "accept" in own else None
+        tolerance, rel_tolerance = DEFAULT_TOLERANCE, None
+        if "tolerance" in own:
             tolerance = self.read_positive(item, "tolerance", owner, DEFAULT_TOLERANCE, zero_ok=True)
+        if "rel_tolerance" in own:
             rel_tolerance = self.read_positive(item, "rel_tolerance", owner, None, zero_ok=True)
         if len(self.problems) > count_before:
             return None
@@ -289,15 +280,11 @@ class _QuizReader:
             return DEFAULT_POINTS
         return value
 
-    def read_accept(self, item: LineDict, kind: QuestionType | None, owner: str) -> str | None:
+    def read_accept(self, item: LineDict, owner: str) -> str | None:
         """The optional `accept:` regular expression of a text question, checked to compile."""
         if "accept" not in item:
             return None
         line, value = item.line_of("accept"), item["accept"]
-        if kind is not None and kind is not QuestionType.TEXT:
-            self.problem(line, f"{owner} is a {kind.value} question; `accept` is only for text ones",
-                         "remove `accept`")
-            return None
         if not isinstance(value, str) or not value.strip():
             self.problem(line, f"{owner}: `accept` must be a regular expression, not {describe(value)}",
                          'write e.g. accept: "^(the )?chain[- ]rule$" (in quotes)')
@@ -395,64 +382,8 @@ class _QuizReader:
         def bad(message: str, fix: str) -> None:
             self.problem(line, f"{owner}: {message}", fix)
 
-        if kind is QuestionType.NUMERIC:
-            number = read_number(value)
-            if number is None or not math.isfinite(number):
-                bad(f"a numeric answer must be a number, not {describe(value)}",
-                    "write e.g. answer: 0.25 or answer: 1e-3")
-            return number
-        if kind is QuestionType.TEXT:
-            accepted = [value] if not isinstance(value, LineList) else list(value)
-            raws = [item.raw.get("answer")] if not isinstance(value, LineList) else value.raw
-            texts = [
-                entry if isinstance(entry, str) else raw
-                for entry, raw in zip(accepted, raws)
-                if not isinstance(entry, (LineDict, LineList)) and entry is not None
-            ]
-            if not accepted or len(texts) != len(accepted) or not all(t.strip() for t in texts):
-                bad(f"a text answer must be a list of accepted answers, not {describe(value)}",
-                    'write e.g. answer: ["chain rule", "the chain rule"]')
-                return None
-            return tuple(texts)
-        if choices is None:
-            return None  # the choices are broken and already reported
-        keys = [key for key, _ in choices]
-        if kind is QuestionType.SINGLE:
-            key = key_text(value, item.raw.get("answer"))
-            if key is None:
-                bad(f"a single-choice answer is one key, not {describe(value)}",
-                    "write e.g. answer: b (for several right keys use type: multiple)")
-            elif key not in keys:
-                bad(f"the answer {key!r} is not one of the choices ({', '.join(keys)})",
-                    "make the answer one of the choice keys")
-            else:
-                return key
-            return None
-        # multiple and order: a list of keys
-        given = [key_text(entry, raw) for entry, raw in
-                 zip(value, value.raw)] if isinstance(value, LineList) else None
-        if not given or None in given:
-            bad(f"a {kind.value} answer is a list of keys, not {describe(value)}",
-                f"write e.g. answer: [{', '.join(keys[:2])}]")
-            return None
-        unknown = [key for key in given if key not in keys]
-        if unknown:
-            bad(f"the answer names {', '.join(map(repr, unknown))}, which "
-                f"{'is not a choice' if len(unknown) == 1 else 'are not choices'} "
-                f"({', '.join(keys)})", "use only the choice keys")
-            return None
-        if len(set(given)) != len(given):
-            bad("the answer lists a key twice", "list each key once")
-            return None
-        if kind is QuestionType.ORDER:
-            if sorted(given) != sorted(keys):
-                missing = [key for key in keys if key not in given]
-                bad(f"an order answer must list every choice key once; it leaves out "
-                    f"{', '.join(missing)}", f"write all {len(keys)} keys in the right order")
-                return None
-            return tuple(given)
-        return tuple(key for key in keys if key in given)
-
+        keys = None if choices is None else [key for key, _ in choices]
+        return kind.kind.read_key(value, item.raw.get("answer"), keys, bad)
 
 
 def _scalar_text(mapping: LineDict, key: str) -> str | None:

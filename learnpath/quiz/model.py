@@ -1,70 +1,31 @@
 """The quiz model: questions, choices, answers and graded results, as plain values.
 
-A quiz lives in three modules, one job each:
+A quiz lives in the modules of learnpath/quiz/, one job each:
 
-    quiz.py       this one: what a quiz and a graded attempt are, shuffling, showing
-    quizfile.py   reading and checking a section's quiz.yaml (`load_quiz`, `find_problems`)
+    model.py      this one: what a quiz and a graded attempt are, shuffling, showing
+    kinds.py      the question types, one class each: read, parse, score, say how to answer
+    file.py       reading and checking a section's quiz.yaml (`load_quiz`, `find_problems`)
     answers.py    reading a learner's answers (typed or from a file) and grading them
+    schedule.py   when a missed question comes back for review (Leitner boxes)
+    values.py     raw values from YAML or a keyboard, read and shown in messages
 
-Answers, once read, have one normal form per type:
-
-    single    "b"                  one choice key
-    multiple  ("a", "c")           keys, in the order the choices are listed
-    order     ("c", "a", "b")      every key once, in the order given
-    numeric   0.25                 a float
-    text      "chain rule"         the text as typed
+An answer, once read, is in its type's normal form (listed in kinds.py).
 """
 
 from __future__ import annotations
 
-import difflib
 import random
-import re
 from dataclasses import dataclass, replace
-from enum import Enum
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from learnpath.errors import AnswersError
+from learnpath.quiz.kinds import Answer, QuestionType
+from learnpath.quiz.values import did_you_mean, show
 
 DEFAULT_PASS_MARK = 0.8
 DEFAULT_TOLERANCE = 1e-9
 DEFAULT_POINTS = 1.0
-
-# YAML 1.1 (what PyYAML reads) only knows floats with a dot, so `1e-3` arrives
-# as text. Anything this pattern matches is read as a number wherever one is due.
-NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
-
-Answer = Union[str, "tuple[str, ...]", float]
-
-
-class QuestionType(str, Enum):
-    """The five kinds of question a quiz.yaml can hold."""
-
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    NUMERIC = "numeric"
-    TEXT = "text"
-    ORDER = "order"
-
-    @property
-    def has_choices(self) -> bool:
-        """Whether questions of this type list lettered choices."""
-        return self in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.ORDER)
-
-    @property
-    def expected_answer(self) -> str:
-        """The shape of an answer, said the way an error message needs it."""
-        return _EXPECTED[self]
-
-
-_EXPECTED = {
-    QuestionType.SINGLE: "one choice key, e.g. b",
-    QuestionType.MULTIPLE: "the keys of every right choice, e.g. a, c",
-    QuestionType.ORDER: "every choice key once, in the right order, e.g. c, a, b",
-    QuestionType.NUMERIC: "a number, e.g. 0.25, -3 or 1e-3",
-    QuestionType.TEXT: "a word or a short phrase",
-}
 
 
 @dataclass(frozen=True)
@@ -100,13 +61,9 @@ class Question:
         return dict(self.whys).get(key)
 
     def whys_for(self, answer: Any) -> tuple[str, ...]:
-        """The whys of the choices in a normalised answer (single or multiple), in choice order."""
-        if self.type is QuestionType.SINGLE and isinstance(answer, str):
-            picked = {answer}
-        elif self.type is QuestionType.MULTIPLE and isinstance(answer, tuple):
-            picked = set(answer)
-        else:
-            return ()  # an order is right or wrong as a whole; no one choice explains it
+        """The whys of the choices a normalised answer picks, in choice order (an order is right or
+        wrong as a whole, so no one choice explains it: it picks none)."""
+        picked = self.type.kind.picked(answer)
         return tuple(why for key, why in self.whys if key in picked)
 
     def in_file_keys(self, answer: Any) -> Any:
@@ -121,10 +78,7 @@ class Question:
         if isinstance(answer, str):
             return back.get(answer, answer)
         if isinstance(answer, tuple) and self.type.has_choices:
-            keys = tuple(back.get(key, key) for key in answer)
-            if self.type is QuestionType.MULTIPLE:  # a set: listed a, b, ..., z, aa, ...
-                keys = tuple(sorted(keys, key=lambda key: (len(key), key)))
-            return keys
+            return self.type.kind.in_file_order(tuple(back.get(key, key) for key in answer))
         return answer
 
 
@@ -226,7 +180,7 @@ def asking_order(question: Question) -> list[str]:
     tutor and a later grading agree), never the answer's.
     """
     keys = [key for key, _ in question.choices]
-    if question.type is not QuestionType.ORDER or len(keys) < 2:
+    if not question.type.kind.answer_is_an_order or len(keys) < 2:
         return keys
     rng = random.Random(f"ask {question.id}")
     while keys == list(question.answer):
@@ -252,7 +206,7 @@ def shuffle_choices(question: Question, rng: random.Random) -> Question:
         return question
     old = list(question.choices)
     rng.shuffle(old)
-    if question.type is QuestionType.ORDER:
+    if question.type.kind.answer_is_an_order:
         # shown in its answer order, an order question would answer itself: draw again
         while [key for key, _ in old] == list(question.answer) and len(old) > 1:
             rng.shuffle(old)
@@ -260,12 +214,7 @@ def shuffle_choices(question: Question, rng: random.Random) -> Question:
     relabel = {old_key: new_key for (old_key, _), new_key in zip(old, labels)}
     choices = tuple((relabel[key], text) for key, text in old)
     position = {label: index for index, label in enumerate(labels)}
-    if question.type is QuestionType.SINGLE:
-        answer: Answer = relabel[question.answer]
-    elif question.type is QuestionType.ORDER:
-        answer = tuple(relabel[key] for key in question.answer)
-    else:
-        answer = tuple(sorted((relabel[key] for key in question.answer), key=position.__getitem__))
+    answer = question.type.kind.relabel(question.answer, relabel, position)
     whys = tuple(sorted(((relabel[key], why) for key, why in question.whys),
                         key=lambda pair: position[pair[0]]))
     original = dict(question.file_keys) if question.file_keys else {}
@@ -282,8 +231,7 @@ def spelled_out(question: Question, answer: Any) -> str:
         return format_answer(question, answer)
     texts = dict(question.choices)
     keys = (answer,) if isinstance(answer, str) else tuple(answer)
-    joiner = ", then " if question.type is QuestionType.ORDER else "; "
-    return joiner.join(f"**{key})** {' '.join(texts.get(key, '').split())}" for key in keys)
+    return question.type.kind.joiner.join(f"**{key})** {' '.join(texts.get(key, '').split())}" for key in keys)
 
 
 def format_answer(question: Question, answer: Any) -> str:
@@ -293,73 +241,5 @@ def format_answer(question: Question, answer: Any) -> str:
     if isinstance(answer, float):
         return f"{answer:.12g}"
     if isinstance(answer, tuple):
-        if question.type is QuestionType.TEXT:
-            return str(answer[0]) if answer else ""  # the author's first wording, not every variant
-        return ", ".join(str(part) for part in answer)
+        return question.type.kind.shown(answer)
     return str(answer)
-
-
-# --------------------------------------------------------------------------
-# Small helpers
-
-
-def read_number(value: Any) -> float | None:
-    """A number written as a YAML number or as number-shaped text; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        try:
-            return float(value)
-        except OverflowError:
-            return None
-    if isinstance(value, str) and NUMBER.fullmatch(value.strip()):
-        return float(value)
-    return None
-
-
-def key_text(value: Any, raw: str | None = None) -> str | None:
-    """A choice key or id as text: YAML may have read `1` as a number."""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, int) and not isinstance(value, bool):
-        return raw.strip() if raw is not None else str(value)
-    return None
-
-
-
-def describe(value: Any) -> str:
-    """What a wrong value is, for an error message."""
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (true/false)"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        return f"the text {show(value)}"
-    if isinstance(value, dict):
-        return "a mapping" if value else "an empty mapping"
-    if isinstance(value, list):
-        return "a list" if value else "an empty list"
-    return f"a {type(value).__name__}"
-
-
-def show(value: Any, limit: int = 40) -> str:
-    if isinstance(value, (dict, list, tuple, set, frozenset)):
-        # never repr a container: YAML aliases can make one exponentially large
-        return describe(value)
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-
-def closest(word: Any, options: tuple[str, ...] | list[str]) -> str | None:
-    if not isinstance(word, str):
-        return None
-    matches = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=0.6)
-    return matches[0] if matches else None
-
-
-def did_you_mean(word: Any, options) -> str:
-    guess = closest(word, list(options))
-    return f" (did you mean {guess}?)" if guess else ""

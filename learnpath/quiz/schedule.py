@@ -9,7 +9,7 @@ moves up one box, and each box waits twice as long as the one before:
 
 So a question you keep getting right fades out of the way, and one you keep
 missing keeps coming back. Here a card is a quiz question, and its history is
-the attempt log (attempts.py): every quiz and review answer moves it. Only
+the attempt log (record/attempts.py): every quiz and review answer moves it. Only
 questions the learner has missed at least once are reviewed; the rest were
 learnt the first time.
 

@@ -1,7 +1,7 @@
 """The attempt log: every quiz and review a learner has taken, one JSON line each.
 
 PROGRESS.md keeps only the best score; the log keeps the history, question by
-question, which is what the review schedule (review.py) is built from. It lives
+question, which is what the review schedule (quiz/schedule.py) is built from. It lives
 at `<root>/.learnpath/attempts.jsonl`, a personal file that git ignores.
 
 The log is only ever appended to. Each attempt is written as one whole line by

@@ -36,7 +36,7 @@ and for a read-only one; `run` and `quiz` check all of this before they start
 (`check_can_record`), not after the work that earns the tick.
 
 Every change takes the file's lock, reads the file again inside it, changes
-the lines and writes the result atomically (see learnpath/locking.py), so two
+the lines and writes the result atomically (see record/locking.py), so two
 learnpath processes at once lose nothing and a crash never leaves half a file.
 """
 

@@ -2,7 +2,7 @@
 
 An editor with a YAML language server (VS Code's YAML extension, for one) uses
 it to complete keys and underline mistakes while an author types; see
-docs/quiz-format.md. The loader in learnpath/quiz.py is the final word: it
+docs/quiz-format.md. The loader in learnpath/quiz/file.py is the final word: it
 also checks what a schema can't say, such as an answer naming a real choice.
 """
 

@@ -1,7 +1,8 @@
 """The interactive quiz: one question at a time, hints on `?`, feedback at once.
 
-This is the conversation with a person at a terminal. Grading itself lives in
-quiz.py; drawing lives in console.py. The reader of typed lines is passed in,
+This is the conversation with a person at a terminal. Reading and grading an
+answer live in learnpath/quiz/ (kinds.py has each type's rules); drawing lives
+in console.py. The reader of typed lines is passed in,
 so the loop can be driven by a test as well as by a keyboard.
 """
 
@@ -12,17 +13,9 @@ from typing import Callable, Sequence
 from learnpath.ui import console
 from learnpath.errors import AnswersError
 from learnpath.quiz.answers import grade_question, parse_typed_answer
-from learnpath.quiz.model import Question, QuestionType, spelled_out
+from learnpath.quiz.model import Question, spelled_out
 
 HINT_KEY = "?"
-
-HOW_TO_ANSWER = {
-    QuestionType.SINGLE: "Type one letter.",
-    QuestionType.MULTIPLE: "Type every letter that applies, e.g. a, c.",
-    QuestionType.NUMERIC: "Type a number (0.001 and 1e-3 both work).",
-    QuestionType.TEXT: "Type a word or a short phrase.",
-    QuestionType.ORDER: "Type the letters in the right order, e.g. c a b.",
-}
 
 
 class Stopped(Exception):
@@ -42,7 +35,7 @@ def ask_questions(
     """
     answers: list[object] = []
     for number, question in enumerate(questions, start=1):
-        how = HOW_TO_ANSWER.get(question.type, "Type your answer.")
+        how = question.type.kind.how_to_answer
         if question.hints:
             how += f" {HINT_KEY} shows a hint."
         label = labels[number - 1] if labels else ""
@@ -68,7 +61,7 @@ def _ask_one(question: Question, read: Callable[[str], str]) -> object:
         if line == HINT_KEY:
             if hints_shown < len(question.hints):
                 hints_shown += 1
-                console.hint(hints_shown, len(question.hints), question.hints[hints_shown - 1])
+                console.hint_line(hints_shown, len(question.hints), question.hints[hints_shown - 1])
             else:
                 console.note("No more hints for this one. Have a guess: the explanation follows.")
             continue

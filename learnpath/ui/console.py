@@ -394,7 +394,7 @@ def question(number: int, total: int, prompt: str, choices: Sequence[tuple[str, 
     console.print(f"[dim]{how_to_answer}[/]")
 
 
-def hint(level: int, total: int, text: str) -> None:
+def hint_line(level: int, total: int, text: str) -> None:
     """One hint after a `Hint 1 of 2:` label, its Markdown drawn on a terminal."""
     label = f"Hint {level} of {total}:"
     _console().print(_inline(f"**{label}** {text}") if is_terminal() else f"{label} {text}",

@@ -12,9 +12,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Union
 
 from learnpath.catalog import Catalog, Section
+
+if TYPE_CHECKING:
+    from learnpath.course.status import NextSection, SectionStatus
+    from learnpath.errors import LearnpathError
+    from learnpath.exercises.files import TaskInfo
+    from learnpath.exercises.grading import ExerciseReport, Where
+    from learnpath.exercises.starter import Solution
+    from learnpath.quiz.model import Question, Quiz, QuizResult
+    from learnpath.study.review import ReviewOutlook
 
 
 def finite(value: Any) -> Any:
@@ -31,7 +41,7 @@ def finite(value: Any) -> Any:
 # ---- where the learner stands (list, next) ---------------------------------------
 
 
-def section_status(status, catalog: Catalog) -> dict:
+def section_status(status: SectionStatus, catalog: Catalog) -> dict:
     """`list --json`: one section with its boxes (`status` is a course.SectionStatus)."""
     section, state = status.section, status.state
     quiz = None
@@ -63,12 +73,12 @@ def section_status(status, catalog: Catalog) -> dict:
     })
 
 
-def section_list(statuses: Iterable, catalog: Catalog) -> list[dict]:
+def section_list(statuses: Iterable[SectionStatus], catalog: Catalog) -> list[dict]:
     """`list --json`: every section, in course order."""
     return [section_status(status, catalog) for status in statuses]
 
 
-def next_step(found, catalog: Catalog | None = None) -> dict:
+def next_step(found: NextSection | None, catalog: Catalog | None = None) -> dict:
     """`next --json` (`found` is a course.NextSection, or None when all is done).
 
     With the catalog, `course` says how many sections are done out of all.
@@ -106,7 +116,8 @@ def next_step(found, catalog: Catalog | None = None) -> dict:
 # ---- quizzes ------------------------------------------------------------------------
 
 
-def quiz_result(result, *, section: str | None, partial: bool = False, recorded: bool | None = None) -> dict:
+def quiz_result(result: QuizResult, *, section: str | None, partial: bool = False,
+                recorded: bool | None = None) -> dict:
     """`quiz --answers F --json`: a graded attempt (`result` is a quiz.QuizResult).
 
     `partial` is true for `--only-given`: only the questions answered were graded,
@@ -137,10 +148,10 @@ def quiz_result(result, *, section: str | None, partial: bool = False, recorded:
     return finite(record)
 
 
-def question_asked(question) -> dict:
+def question_asked(question: Question) -> dict:
     """One question as a learner sees it: no answer, explanation, whys or hints.
 
-    Choices are listed in the order to show them (`quiz.asking_order`): quiz.yaml's
+    Choices are listed in the order to show them (`quiz.model.asking_order`): quiz.yaml's
     keys, but an order question never in its answer order.
     """
     from learnpath.quiz.model import asking_order
@@ -159,7 +170,7 @@ def question_asked(question) -> dict:
     return record
 
 
-def quiz_questions(section: Section, quiz) -> dict:
+def quiz_questions(section: Section, quiz: Quiz) -> dict:
     """`quiz ID --json` (no --answers, no --reveal): the questions to ask, without their answers.
 
     Choices keep quiz.yaml's keys, which is what an answers file uses.
@@ -171,7 +182,7 @@ def quiz_questions(section: Section, quiz) -> dict:
     })
 
 
-def quiz_revealed(section: Section, quiz) -> dict:
+def quiz_revealed(section: Section, quiz: Quiz) -> dict:
     """`quiz --reveal --json`: every question with its answer, explanation and hints."""
     return finite({
         "section": section.id,
@@ -196,7 +207,7 @@ def quiz_revealed(section: Section, quiz) -> dict:
     })
 
 
-def hint(section: Section, question, level: int, text: str | None) -> dict:
+def hint(section: Section, question: Union[Question, TaskInfo], level: int, text: str | None) -> dict:
     """`hint --json`: one hint, and how many the question has."""
     from learnpath.exercises.files import TaskInfo
 
@@ -206,7 +217,7 @@ def hint(section: Section, question, level: int, text: str | None) -> dict:
             "kind": "exercise" if isinstance(question, TaskInfo) else "quiz"}
 
 
-def exercise_result(report, root, *, recorded: bool) -> dict:
+def exercise_result(report: ExerciseReport, root: Path, *, recorded: bool) -> dict:
     """`exercise --json` (`report` is an exercises.grading.ExerciseReport)."""
     return finite({
         "section": report.section_id,
@@ -232,7 +243,7 @@ def exercise_result(report, root, *, recorded: bool) -> dict:
     })
 
 
-def _place(where, root) -> dict | None:
+def _place(where: Where | None, root: Path) -> dict | None:
     """A line of the learner's file (exercises.grading.Where) with its path relative to the root."""
     if where is None:
         return None
@@ -245,7 +256,7 @@ def _place(where, root) -> dict | None:
     return {"file": file, "line": where.line, "code": where.code or None, "function": where.function}
 
 
-def review(asked: int, results: Mapping[str, Any]) -> dict:
+def review(asked: int, results: Mapping[str, QuizResult]) -> dict:
     """`review --json`: the questions asked, graded per section (`results`: section id -> QuizResult)."""
     return finite({
         "asked": asked,
@@ -255,7 +266,7 @@ def review(asked: int, results: Mapping[str, Any]) -> dict:
     })
 
 
-def review_outlook(outlook) -> dict:
+def review_outlook(outlook: ReviewOutlook) -> dict:
     """`review --json` without --answers: what is due now (as asked, without answers) and when
     each other missed question comes back. Asks nothing and records nothing.
 
@@ -288,7 +299,7 @@ def review_outlook(outlook) -> dict:
     })
 
 
-def solution(shown, root) -> dict:
+def solution(shown: Solution, root: Path) -> dict:
     """`solution --json`: each task function, the learner's beside the reference's."""
     return {
         "section": shown.section_id,
@@ -303,7 +314,7 @@ def solution(shown, root) -> dict:
 # ---- for authors ------------------------------------------------------------------------
 
 
-def check(catalog: Catalog, problems: Sequence) -> dict:
+def check(catalog: Catalog, problems: Sequence[LearnpathError]) -> dict:
     """`check --json`: whether the curriculum checks out, and each problem found."""
     from learnpath.course.check import relative_where
 

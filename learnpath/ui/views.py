@@ -8,18 +8,29 @@ and nowhere else.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Union
 
 from learnpath.ui import console
 
 if TYPE_CHECKING:
     from learnpath.catalog import Catalog, Section
+    from learnpath.course.status import NextSection, SectionStatus
+    from learnpath.errors import LearnpathError
+    from learnpath.exercises.files import TaskInfo
     from learnpath.exercises.grading import ExerciseReport
     from learnpath.exercises.starter import Solution
+    from learnpath.quiz.model import Question, Quiz, QuizResult
+    from learnpath.quiz.schedule import Card
+    from learnpath.record.attempts import BestAttempt
+    from learnpath.record.progress import SectionState
+    from learnpath.sandbox import RunResult
+    from learnpath.study.experiment import ExperimentRun
+    from learnpath.study.review import ReviewOutlook, ReviewPlan
 
 
-def section_list(rows: Sequence, catalog=None) -> None:
+def section_list(rows: Sequence[SectionStatus], catalog: Catalog | None = None) -> None:
     """`learnpath list`: one table per phase, with each phase's progress, then the whole course's."""
     tables = []
     for phase_title in dict.fromkeys(row.section.phase_title for row in rows):
@@ -48,7 +59,7 @@ def section_list(rows: Sequence, catalog=None) -> None:
                  "that section. `learnpath next` says what to do next.")
 
 
-def _quiz_cell(state, best=None) -> str:
+def _quiz_cell(state: SectionState, best: BestAttempt | None = None) -> str:
     """The best score written in PROGRESS.md with a tick; else the best failed attempt in the
     log with a cross, so a learner sees how close they came; else a dot."""
     if state.quiz is not None:
@@ -59,7 +70,7 @@ def _quiz_cell(state, best=None) -> str:
     return console.tick(state.quiz_passed)
 
 
-def next_section(found, catalog) -> None:
+def next_section(found: NextSection | None, catalog: Catalog) -> None:
     """`learnpath next`: the section to study and the commands for the steps left in it;
     after the last section, the whole course looked back on."""
     from learnpath.course.status import course_progress, statuses
@@ -91,7 +102,7 @@ def next_section(found, catalog) -> None:
                      f"learnpath run {section.id} --mine")
 
 
-def course_finished(catalog, rows) -> None:
+def course_finished(catalog: Catalog, rows: Sequence[SectionStatus]) -> None:
     """The end of the course: what was built, phase by phase, with the learner's own quiz
     scores, and where to go from here."""
     console.success(f"Every one of the {len(rows)} sections is done: the course is complete.")
@@ -122,7 +133,7 @@ def course_finished(catalog, rows) -> None:
     ])
 
 
-def quiz_start(quiz) -> None:
+def quiz_start(quiz: Quiz) -> None:
     console.heading(f"Quiz: {len(quiz.questions)} questions, pass mark {quiz.pass_mark:.0%}.")
     console.note("Answer each one; ? shows a hint, Ctrl-D stops without recording anything.")
 
@@ -137,7 +148,7 @@ def stopped_early() -> None:
     console.note("Stopped before the end: nothing was graded, ticked or logged.")
 
 
-def quiz_results(quiz, result) -> None:
+def quiz_results(quiz: Quiz, result: QuizResult) -> None:
     """Each question of a graded answers file: right, or what was said and what the answer is."""
     from learnpath.quiz.model import format_answer
 
@@ -156,8 +167,8 @@ def quiz_results(quiz, result) -> None:
             console.course_text(item.explanation, indent=4)
 
 
-def quiz_verdict(section, result, *, partial: bool = False, seed: int | None = None,
-                 recorded: bool = True) -> None:
+def quiz_verdict(section: Section, result: QuizResult, *, partial: bool = False,
+                 seed: int | None = None, recorded: bool = True) -> None:
     console.score_line(result.score, result.total, result.pass_mark, result.passed)
     if not recorded:
         console.note("--dry-run: graded only. Nothing was written: no attempt logged, no box "
@@ -177,7 +188,7 @@ def quiz_verdict(section, result, *, partial: bool = False, seed: int | None = N
                      "asks it so again.")
 
 
-def quiz_revealed(section, quiz) -> None:
+def quiz_revealed(section: Section, quiz: Quiz) -> None:
     """Every question with its answer, explanation and hints, as one Markdown document."""
     from learnpath.quiz.model import format_answer
 
@@ -198,7 +209,7 @@ def quiz_revealed(section, quiz) -> None:
     console.markdown("\n".join(lines), page=True)
 
 
-def hint(section, question, level: int, text: str | None) -> None:
+def hint(section: Section, question: Union[Question, TaskInfo], level: int, text: str | None) -> None:
     from learnpath.exercises.files import TaskInfo
 
     if text is None:
@@ -209,12 +220,12 @@ def hint(section, question, level: int, text: str | None) -> None:
             console.say(f"Question {question.id} has no hints; its explanation comes after you answer.")
         return
     hints = question.hints
-    console.hint(level, len(hints), text)
+    console.hint_line(level, len(hints), text)
     if level < len(hints):
         console.note(f"Another: learnpath hint {section.id} {question.id} --level {level + 1}")
 
 
-def review_results(plan, results, *, from_file: bool) -> None:
+def review_results(plan: ReviewPlan, results: Mapping[str, QuizResult], *, from_file: bool) -> None:
     if from_file:
         for sid, result in results.items():
             console.heading(f"{sid} {plan.sections[sid].title}")
@@ -225,7 +236,7 @@ def review_results(plan, results, *, from_file: bool) -> None:
                       "you miss comes back tomorrow; one you get right waits longer each time.")
 
 
-def _when(day, today) -> str:
+def _when(day: date, today: date) -> str:
     days = (day - today).days
     if days <= 0:
         return "today"
@@ -234,7 +245,7 @@ def _when(day, today) -> str:
     return f"in {days} days ({day.isoformat()})"
 
 
-def coming_back(later) -> None:
+def coming_back(later: Sequence[Card]) -> None:
     """When the missed questions not due yet come back: the next day, and how many then."""
     from datetime import date
 
@@ -249,12 +260,12 @@ def coming_back(later) -> None:
                  f"{_when(first, date.today())}{then}.")
 
 
-def nothing_to_review(outlook) -> None:
+def nothing_to_review(outlook: ReviewOutlook) -> None:
     console.success("Nothing to review today: no missed question is due.")
     coming_back(outlook.later)
 
 
-def check_report(catalog, problems, *, ran: bool) -> None:
+def check_report(catalog: Catalog, problems: Sequence[LearnpathError], *, ran: bool) -> None:
     from learnpath.course.check import relative_where
 
     for problem in problems:
@@ -269,7 +280,7 @@ def check_report(catalog, problems, *, ran: bool) -> None:
         console.success(f"All {len(catalog.sections)} sections check out{also}.")
 
 
-def experiment_outcome(section, run, timeout: float) -> int:
+def experiment_outcome(section: Section, run: ExperimentRun, timeout: float) -> int:
     """Say how the experiment ended; return the exit code the command should end with."""
     from learnpath.sandbox import RunOutcome
 
@@ -294,7 +305,7 @@ def experiment_outcome(section, run, timeout: float) -> int:
     return result.exit_code if result.exit_code else 1
 
 
-def _stopped_how(result) -> str:
+def _stopped_how(result: RunResult) -> str:
     if result.may_survive:
         return f"stopped, but {result.may_survive}"
     return "stopped with everything it started"

@@ -158,8 +158,8 @@ def test_experiment_runs_alone_in_its_folder():
 
 
 def test_code_quoted_in_the_overview_is_in_the_library():
-    """Every line of Python the overview quotes appears in modules.py or value.py."""
-    assert quoted_lines_missing(SECTION, ["learnpath/nn/modules.py", "learnpath/nn/value.py"]) == []
+    """Every line of Python the overview quotes appears in scalar.py or value.py."""
+    assert quoted_lines_missing(SECTION, ["learnpath/nn/scalar.py", "learnpath/nn/value.py"]) == []
 
 
 # ----------------------------------------------------------------------

@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from learnpath.nn import MLP, Value
+from learnpath.nn import ScalarMLP, Value
 from learnpath.nn.losses import mse
 
 from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
@@ -61,10 +61,10 @@ def test_no_bias_line_is_too_high_near_and_too_low_far():
 
 
 def test_three_neurons_learn_addition(run_main):
-    """MLP(2, [2, 1]) has 9 parameters and fits the four sums to 2.1e-13; through A it computes 1.000000 x1 + 1.000000 x2 + 0.000002."""
+    """ScalarMLP(2, [2, 1]) has 9 parameters and fits the four sums to 2.1e-13; through A it computes 1.000000 x1 + 1.000000 x2 + 0.000002."""
     figures, printed = run_main
     random.seed(0)
-    assert len(MLP(2, [2, 1]).parameters()) == 9
+    assert len(ScalarMLP(2, [2, 1]).parameters()) == 9
     assert f"{figures['adder_final_loss']:.1e}" == "2.1e-13"
     w1, w2, offset = figures["effective_weights"]
     assert f"{w1:.6f}" == "1.000000" and f"{w2:.6f}" == "1.000000" and f"{offset:+.6f}" == "+0.000002"
@@ -99,7 +99,7 @@ def test_adder_over_ten_seeds(run_main):
     answering 5.25 (MSE 2.1875), some silent from the start and some killed later; none says -7 for (-3)+(-4)."""
     import random as random_module
 
-    from learnpath.nn import MLP
+    from learnpath.nn import ScalarMLP
 
     figures, printed = run_main
     experiment = _experiment()
@@ -114,7 +114,7 @@ def test_adder_over_ten_seeds(run_main):
     silent_at_start = []
     for seed in experiment.SEEDS:
         random_module.seed(seed)
-        net = MLP(2, [2, 1])
+        net = ScalarMLP(2, [2, 1])
         dead = sum(all(n(x).data == 0.0 for x, _ in experiment.ADDITION_EXAMPLES) for n in net.layers[0].neurons)
         _, _, losses = experiment.train_adder(seed=seed)
         if losses[-1] >= 1e-6:
@@ -185,8 +185,8 @@ def test_experiment_runs_alone_in_its_folder():
 
 
 def test_code_quoted_in_the_overview_is_in_the_library():
-    """The overview's quoted lines appear in modules.py, losses.py or this section's experiment."""
-    assert quoted_lines_missing(SECTION, ["learnpath/nn/modules.py", "learnpath/nn/losses.py",
+    """The overview's quoted lines appear in scalar.py, losses.py or this section's experiment."""
+    assert quoted_lines_missing(SECTION, ["learnpath/nn/scalar.py", "learnpath/nn/losses.py",
                                           "curriculum/Phase_2/Section_2_Weights_And_Biases/experiment.py"]) == []
 
 
@@ -198,8 +198,8 @@ _assert_matches_key = numeric_key_check(SECTION)
 
 
 def test_quiz_count_parameters():
-    """MLP(3, [4, 2]) has the key's number of parameters."""
-    _assert_matches_key("count-parameters", len(MLP(3, [4, 2]).parameters()))
+    """ScalarMLP(3, [4, 2]) has the key's number of parameters."""
+    _assert_matches_key("count-parameters", len(ScalarMLP(3, [4, 2]).parameters()))
 
 
 def _gradients(w, b, xs, ys):

@@ -102,7 +102,7 @@ def test_linear_stack_collapses(run_main):
 
 
 def test_relu_network_fits_xor(run_main):
-    """MLP(2, [4, 4, 1]) with the same seed reaches MSE 2.4e-7 and answers 0.0, 0.999, 1.0, 0.0."""
+    """ScalarMLP(2, [4, 4, 1]) with the same seed reaches MSE 2.4e-7 and answers 0.0, 0.999, 1.0, 0.0."""
     figures, _ = run_main
     assert f"{figures['xor_relu_loss']:.1e}" == "2.4e-07"
     assert [round(v, 3) for v in figures["xor_relu_outputs"]] == [0.0, 0.999, 1.0, 0.0]
@@ -207,13 +207,13 @@ def test_quiz_three_sigmoids_without_biases():
 
 def test_quiz_what_moves_dead():
     """A dead first-layer ReLU: plain gradient descent leaves it; an L2 penalty and momentum move it."""
-    from learnpath.nn import Neuron
+    from learnpath.nn import ScalarNeuron
     from learnpath.nn.losses import l2_penalty
 
     import random as random_module
 
     random_module.seed(0)
-    neuron = Neuron(2)
+    neuron = ScalarNeuron(2)
     neuron.w[0].data, neuron.w[1].data, neuron.b.data = 0.5, 0.5, -2.0
     data = [(0.5, 0.5), (1.0, 0.2), (0.1, 0.9)]  # sums all negative: dead
     assert all(neuron(x).data == 0.0 for x in data)
@@ -250,12 +250,12 @@ def test_quiz_saturation_facts():
 
 
 def _dead_count(bias: float) -> int:
-    from learnpath.nn import Layer
+    from learnpath.nn import ScalarLayer
 
     X, _ = make_moons(200, noise=0.1, seed=0)
     points = [(float(a), float(c)) for a, c in X]
     random.seed(0)
-    layer = Layer(2, 100)
+    layer = ScalarLayer(2, 100)
     for neuron in layer.neurons:
         neuron.b.data = bias
     return sum(all(n(p).data == 0.0 for p in points) for n in layer.neurons)
@@ -277,22 +277,22 @@ def test_try_another_seed():
     stack = experiment.LinearStack([2, 4, 4, 1])
     assert experiment.train_on_xor(stack) == pytest.approx(0.25, abs=1e-9)
     random.seed(1)
-    from learnpath.nn import MLP
+    from learnpath.nn import ScalarMLP
 
-    net = MLP(2, [4, 4, 1])
+    net = ScalarMLP(2, [4, 4, 1])
     assert experiment.train_on_xor(net) == pytest.approx(1 / 6, abs=1e-9)
     assert [round(net(x).data, 6) for x in experiment.XOR_INPUTS] == [round(1 / 3, 6), 1.0, round(1 / 3, 6), round(1 / 3, 6)]
 
 
 def test_try_wider():
-    """MLP(2, [8, 8, 1]) solves XOR from seed 1 (MSE 4.5e-21) and from every seed 0-4 (MSE at most 4.5e-21)."""
-    from learnpath.nn import MLP
+    """ScalarMLP(2, [8, 8, 1]) solves XOR from seed 1 (MSE 4.5e-21) and from every seed 0-4 (MSE at most 4.5e-21)."""
+    from learnpath.nn import ScalarMLP
 
     experiment = _experiment()
     losses = []
     for seed in range(5):
         random.seed(seed)
-        net = MLP(2, [8, 8, 1])
+        net = ScalarMLP(2, [8, 8, 1])
         losses.append(experiment.train_on_xor(net))
         if seed == 1:
             assert [round(net(x).data, 3) + 0.0 for x in experiment.XOR_INPUTS] == [0.0, 1.0, 1.0, 0.0]

@@ -118,18 +118,153 @@ def test_misclassified_digits_have_the_truth_in_their_top_three(run_main):
         assert s["top3"][0] != s["label"] and s["label"] in s["top3"]
 
 
-def test_other_splits_score_below_97(experiment, monkeypatch):
-    """The same MLP scores 96.7% with split seed 1 and 96.9% with seed 2 (the Try-this and the caution)."""
-    results = {}
-    for seed in (1, 2):
-        monkeypatch.setattr(experiment, "SPLIT_SEED", seed)
-        X_train, X_test, y_train, y_test = experiment.load_split()
-        scale = experiment.standardizer(X_train)
-        experiment.manual_seed(0)
+def test_other_seeds_and_splits_give_about_97_percent(experiment):
+    """Starting seeds 1-4: 97.1, 97.6, 96.9, 97.6%; split seeds 1 and 2: 96.7 and 96.9%: about 97% (96.7-97.6%)."""
+    by_init = [experiment.mlp_test_accuracy(init_seed=s) for s in (1, 2, 3, 4)]
+    by_split = [experiment.mlp_test_accuracy(split_seed=s) for s in (1, 2)]
+    assert [f"{a:.1%}" for a in by_init] == ["97.1%", "97.6%", "96.9%", "97.6%"]
+    assert [f"{a:.1%}" for a in by_split] == ["96.7%", "96.9%"]
+    everything = by_init + by_split + [experiment.mlp_test_accuracy()]
+    assert (f"{min(everything):.1%}", f"{max(everything):.1%}") == ("96.7%", "97.6%")
+
+
+def test_linear_baseline_over_seeds_stays_below_every_mlp(experiment):
+    """Linear softmax from seeds 0-4: 94.0% to 95.3%; the MLP from seeds 0-4: 96.9% to 97.6%."""
+    linear = [experiment.linear_test_accuracy(s) for s in range(5)]
+    mlp = [experiment.mlp_test_accuracy(init_seed=s) for s in range(5)]
+    assert (f"{min(linear):.1%}", f"{max(linear):.1%}") == ("94.0%", "95.3%")
+    assert (f"{min(mlp):.1%}", f"{max(mlp):.1%}") == ("96.9%", "97.6%")
+    assert max(linear) < min(mlp)
+
+
+def test_l2_over_seeds(experiment):
+    """Seeds 0-4: final validation loss 0.141-0.179 without a penalty, 0.115-0.134 with L2 1e-3, lower with L2 every time."""
+    A_train, A_test, y_train, y_test = _scaled(experiment)
+    plain = [experiment.small_run(A_train, y_train, A_test, y_test, 0.0, init_seed=s) for s in range(5)]
+    l2 = [experiment.small_run(A_train, y_train, A_test, y_test, 1e-3, init_seed=s) for s in range(5)]
+    assert all(b["val_loss"] < a["val_loss"] for a, b in zip(plain, l2))
+
+    def spread(runs, key, fmt):
+        values = [r[key] for r in runs]
+        return format(min(values), fmt), format(max(values), fmt)
+
+    assert spread(plain, "val_loss", ".3f") == ("0.141", "0.179")
+    assert spread(l2, "val_loss", ".3f") == ("0.115", "0.134")
+    assert [f"{r['val_loss']:.3f}" for r in plain[2:4]] == ["0.144", "0.141"]
+    assert [f"{r['val_loss']:.3f}" for r in l2[2:4]] == ["0.121", "0.115"]
+    assert spread(plain, "test_accuracy", ".1%") == ("94.0%", "94.9%")
+    assert spread(l2, "test_accuracy", ".1%") == ("94.7%", "95.8%")
+
+
+def _scaled(experiment):
+    X_train, X_test, y_train, y_test = experiment.load_split()
+    scale = experiment.standardizer(X_train)
+    return scale(X_train), scale(X_test), y_train, y_test
+
+
+def test_patience_3_would_have_stopped_step_4_early(run_main):
+    """Step 4's no-penalty curve is lowest at epoch 40, but patience 3 would stop at 15, keeping epoch 12 (0.172)."""
+    curve = run_main[0]["small_runs"]["no penalty"]["val_curve"]
+    best, best_epoch, stopped = float("inf"), 0, None
+    for epoch, loss in enumerate(curve, start=1):
+        if loss < best:
+            best, best_epoch = loss, epoch
+        elif epoch - best_epoch >= 3:
+            stopped = epoch
+            break
+    assert (stopped, best_epoch, f"{best:.3f}") == (15, 12, "0.172")
+    next_low = next(epoch for epoch, loss in enumerate(curve, start=1) if epoch > 12 and loss < curve[11])
+    assert next_low == 18  # five epochs (13 to 17) without a new low
+    assert int(np.argmin(curve)) + 1 == 40
+
+
+def test_early_stopping_with_fit(run_main, experiment):
+    """fit on 200 images, patience 3: epoch 10 (validation 0.152), test 92.2%; seeds 1, 2: epochs 11, 11, 94.4%, 94.2%."""
+    stopped = run_main[0]["early_stopping"]
+    assert stopped["best_epoch"] == 10 and f"{stopped['val_loss']:.3f}" == "0.152"
+    assert f"{stopped['test_accuracy']:.1%}" == "92.2%"
+    A_train, A_test, y_train, y_test = _scaled(experiment)
+    others = [experiment.early_stopping_run(A_train, y_train, A_test, y_test, init_seed=s) for s in (1, 2)]
+    assert [r["best_epoch"] for r in others] == [11, 11]
+    assert [f"{r['test_accuracy']:.1%}" for r in others] == ["94.4%", "94.2%"]
+
+
+def test_two_half_batches_accumulated_make_the_full_batch_step(run_main):
+    """Halves of 32 with loss x 1/2 and no zero_grad between: the same gradient and step as 64 at once, to 1e-12."""
+    accumulated = run_main[0]["accumulation"]
+    assert accumulated["gradient_gap"] < 1e-16 and accumulated["weight_gap"] < 1e-16
+    assert f"{accumulated['largest_step']:.3f}" == "0.006"  # the step itself, far larger than the gap
+
+
+def test_try_accumulation_without_the_half(tmp_path):
+    """Without the * 0.5 the accumulated gradient is twice the full one: the weights differ by the whole step."""
+    import importlib.util
+
+    from sections import section_dir
+
+    source = (section_dir(SECTION) / "experiment.py").read_text(encoding="utf-8")
+    assert source.count("* 0.5).backward()") == 1
+    edited = tmp_path / "experiment_no_half.py"
+    edited.write_text(source.replace("* 0.5).backward()", ").backward()"), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("experiment_3_4_no_half", edited)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    X_train, _, y_train, _ = module.load_split()
+    A_train = module.standardizer(X_train)(X_train)
+    result = module.accumulation_check(A_train[:64], y_train[:64])
+    assert result["weight_gap"] == pytest.approx(result["largest_step"], rel=1e-9)
+
+
+def test_forgetting_zero_grad_ruins_the_mlp(run_main):
+    """Step 3's loop without zero_grad: test loss 4.94 and 58.2%, against 0.096 and 97.3%."""
+    forgot = run_main[0]["forgot_zero_grad"]
+    assert f"{forgot['test_loss']:.2f}" == "4.94" and f"{forgot['test_accuracy']:.1%}" == "58.2%"
+
+
+def test_forgetting_zero_grad_over_seeds(experiment):
+    """Seeds 0-4 without zero_grad: 43.8% to 68.2% of the test images, test loss 1.49 to 5.33."""
+    A_train, A_test, y_train, y_test = _scaled(experiment)
+    results = []
+    for seed in range(5):
+        experiment.manual_seed(seed)
         model = experiment.MLP(64, [256, 128, 10])
-        experiment.train(model, scale(X_train), y_train, experiment.EPOCHS, lr=3e-3)
-        results[seed] = experiment.evaluate(model, scale(X_test), y_test)[1]
-    assert (f"{results[1]:.1%}", f"{results[2]:.1%}") == ("96.7%", "96.9%")
+        experiment.train_forgetting_to_zero(model, A_train, y_train, experiment.EPOCHS, lr=3e-3)
+        results.append(experiment.evaluate(model, A_test, y_test))
+    losses, accuracies = [r[0] for r in results], [r[1] for r in results]
+    assert (f"{min(accuracies):.1%}", f"{max(accuracies):.1%}") == ("43.8%", "68.2%")
+    assert (f"{min(losses):.2f}", f"{max(losses):.2f}") == ("1.49", "5.33")
+
+
+def test_mine_with_the_reference_reproduces_every_figure(run_main, monkeypatch):
+    """With LEARNPATH_MINE at the reference solution, main() gives every default figure to 1e-6."""
+    import contextlib
+    import io
+
+    from sections import CURRICULUM
+
+    reference = CURRICULUM.parent / "solutions" / "Phase_3" / "Section_4_Real_Dataset" / "exercise.py"
+    monkeypatch.setenv("LEARNPATH_MINE", str(reference))
+    module = load_experiment(SECTION)
+    with contextlib.redirect_stdout(io.StringIO()):
+        mine = module.main()
+    default = dict(run_main[0])
+    assert mine.pop("mine") is True and default.pop("mine") is False
+    _assert_same(mine, default)
+
+
+def _assert_same(a, b, where="figures"):
+    if isinstance(b, dict):
+        assert set(a) == set(b), where
+        for key in b:
+            _assert_same(a[key], b[key], f"{where}[{key!r}]")
+    elif isinstance(b, (list, tuple)):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            _assert_same(x, y, f"{where}[{i}]")
+    elif isinstance(b, float):
+        assert a == pytest.approx(b, rel=1e-6, abs=1e-9), where
+    else:
+        assert a == b, where
 
 
 def test_try_raw_pixels_and_longer_training(experiment):
@@ -147,6 +282,30 @@ def test_try_raw_pixels_and_longer_training(experiment):
     assert f"{mlp_accuracy(X_train / 16, X_test / 16)[1]:.1%}" == "96.0%"
     scale = experiment.standardizer(X_train)
     assert f"{mlp_accuracy(scale(X_train), scale(X_test), 20)[1]:.1%}" == "97.1%"
+
+
+def test_try_raw_pixels_and_longer_training_over_seeds(experiment):
+    """Seeds 0-4: raw 94.2-98.2%, /16 94.9-96.4%, standardised 96.9-97.6% (10 epochs), 97.1-97.6% (20 epochs)."""
+    X_train, X_test, y_train, y_test = experiment.load_split()
+    scale = experiment.standardizer(X_train)
+
+    def spread(A, B, epochs):
+        accuracies = []
+        for seed in range(5):
+            experiment.manual_seed(seed)
+            model = experiment.MLP(64, [256, 128, 10])
+            experiment.train(model, A, y_train, epochs, lr=3e-3)
+            accuracies.append(experiment.evaluate(model, B, y_test)[1])
+        return accuracies
+
+    raw = spread(X_train, X_test, 10)
+    sixteenths = spread(X_train / 16, X_test / 16, 10)
+    standard = spread(scale(X_train), scale(X_test), 10)
+    longer = spread(scale(X_train), scale(X_test), 20)
+    shown = [(f"{min(a):.1%}", f"{max(a):.1%}") for a in (raw, sixteenths, standard, longer)]
+    assert shown == [("94.2%", "98.2%"), ("94.9%", "96.4%"), ("96.9%", "97.6%"), ("97.1%", "97.6%")]
+    assert all(s > d for s, d in zip(standard, sixteenths))
+    assert any(r > s for r, s in zip(raw, standard))
 
 
 def test_one_epoch_is_22_steps(experiment):
@@ -201,7 +360,7 @@ def test_quiz_l2_gradient():
 
 
 def test_quiz_early_stopping_answer_is_the_reference_solution():
-    """The reference fit() on scripted losses 0.9, 0.5, 0.6, 0.7, 0.1 with patience 2 returns epoch 2 (choice d)."""
+    """The reference fit() on scripted losses 0.8, 0.6, 0.65, 0.55, 0.7, 0.75, 0.3, patience 2, returns epoch 4."""
     import importlib.util
     from pathlib import Path
 
@@ -209,7 +368,7 @@ def test_quiz_early_stopping_answer_is_the_reference_solution():
     spec = importlib.util.spec_from_file_location("reference_3_4", path)
     reference = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(reference)
-    losses, trained = [0.9, 0.5, 0.6, 0.7, 0.1], []
+    losses, trained = [0.8, 0.6, 0.65, 0.55, 0.7, 0.75, 0.3], []
     reference.train_epoch = lambda model, optimizer, X, y, batch_size, seed: trained.append(seed)
     reference.evaluate = lambda model, X, y: (losses[len(trained) - 1], 0.0)
 
@@ -221,10 +380,27 @@ def test_quiz_early_stopping_answer_is_the_reference_solution():
             self.restored = state["epoch"]
 
     model = Frozen()
-    best = reference.fit(model, None, None, None, None, None, epochs=5, patience=2)
-    assert (best, trained, model.restored) == (2, [1, 2, 3, 4], 2)
+    best = reference.fit(model, None, None, None, None, None, epochs=7, patience=2)
+    assert (best, trained, model.restored) == (4, [1, 2, 3, 4, 5, 6], 4)
     question = quiz_questions(SECTION)["early-stopping-result"]
-    assert question["answer"] == "d" and question["choices"]["d"]["text"].startswith("The model after epoch 2")
+    assert question["answer"] == "d" and question["choices"]["d"]["text"].startswith("The model after epoch 4")
+
+
+def test_quiz_accumulation_scale(experiment):
+    """Four micro-batches of 16, each loss times the key (1/4), accumulate to the gradient of the batch of 64."""
+    A_train, _, y_train, _ = _scaled(experiment)
+    X, y = A_train[:64], y_train[:64]
+    key = float(quiz_questions(SECTION)["accumulation-scale"]["answer"])
+    experiment.manual_seed(0)
+    model = experiment.MLP(64, [256, 128, 10])
+    model.zero_grad()
+    cross_entropy(model(X), y).backward()
+    full = [p.grad.copy() for p in model.parameters()]
+    model.zero_grad()
+    for start in range(0, 64, 16):
+        (cross_entropy(model(X[start:start + 16]), y[start:start + 16]) * key).backward()
+    assert all(np.allclose(p.grad, g, rtol=0, atol=1e-12) for p, g in zip(model.parameters(), full))
+    _assert_matches_key("accumulation-scale", 16 / 64)
 
 
 # ----------------------------------------------------------------------
@@ -235,7 +411,7 @@ def test_experiment_runs_alone_in_its_folder():
     """`python experiment.py` exits 0, prints all six steps and fits 80 columns."""
     result = run_alone(SECTION)
     assert result.returncode == 0, result.stderr
-    assert "Step 6." in result.stdout
+    assert "== Step 8: The mistakes" in result.stdout
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
 
 
@@ -245,9 +421,9 @@ def test_code_quoted_in_the_overview_is_in_the_library():
 
 
 def test_phase_readme_quotes_the_measured_test_accuracy(run_main):
-    """Phase 3's README promises at least 97% and quotes the MLP's measured test accuracy on the fixed split."""
+    """Phase 3's README says about 97% (96.7-97.6% over seeds and splits) and quotes the fixed split's figure."""
     from sections import CURRICULUM
 
     accuracy = run_main[0]["mlp_test_accuracy"]
-    readme = (CURRICULUM / "Phase_3" / "README.md").read_text(encoding="utf-8")
-    assert accuracy >= 0.97 and f"({accuracy:.1%} on the course's fixed split" in readme
+    readme = " ".join((CURRICULUM / "Phase_3" / "README.md").read_text(encoding="utf-8").split())
+    assert "about 97% of a held-out test set right (96.7% to 97.6%" in readme and f"{accuracy:.1%} on the course's fixed split" in readme

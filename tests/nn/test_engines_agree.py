@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from learnpath.nn import losses
-from learnpath.nn.modules import MLP
+from learnpath.nn.scalar import ScalarMLP
 from learnpath.nn.tensor import Tensor
 
 
-def tensor_copy(model: MLP) -> list[tuple[Tensor, Tensor]]:
+def tensor_copy(model: ScalarMLP) -> list[tuple[Tensor, Tensor]]:
     """(W, b) per layer with W[:, j] = neuron j's weights, so x @ W + b is the layer's output."""
     layers = []
     for layer in model.layers:
@@ -32,7 +32,7 @@ def tensor_forward(layers: list[tuple[Tensor, Tensor]], X: np.ndarray) -> Tensor
 
 
 def tensor_grads_in_value_order(layers: list[tuple[Tensor, Tensor]]) -> list[float]:
-    """The Tensor gradients listed as MLP.parameters() lists Values: per neuron, its weights then its bias."""
+    """The Tensor gradients listed as ScalarMLP.parameters() lists Values: per neuron, its weights then its bias."""
     grads = []
     for W, b in layers:
         for j in range(W.shape[1]):
@@ -47,9 +47,9 @@ def tensor_params(layers):
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_hinge_plus_l2_on_a_binary_classifier(seed):
-    """MLP(3, [6, 5, 1]) on 8 points, hinge + 1e-3 L2: same loss and every parameter's gradient on both engines."""
+    """ScalarMLP(3, [6, 5, 1]) on 8 points, hinge + 1e-3 L2: same loss and every parameter's gradient on both engines."""
     random.seed(seed)
-    model = MLP(3, [6, 5, 1])
+    model = ScalarMLP(3, [6, 5, 1])
     layers = tensor_copy(model)
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(8, 3))
@@ -70,9 +70,9 @@ def test_hinge_plus_l2_on_a_binary_classifier(seed):
 
 
 def test_cross_entropy_on_a_three_class_network():
-    """MLP(2, [8, 3]) with cross-entropy over 3 classes: same loss and gradients on both engines."""
+    """ScalarMLP(2, [8, 3]) with cross-entropy over 3 classes: same loss and gradients on both engines."""
     random.seed(7)
-    model = MLP(2, [8, 3])
+    model = ScalarMLP(2, [8, 3])
     layers = tensor_copy(model)
     rng = np.random.default_rng(7)
     X = rng.normal(size=(10, 2))
@@ -94,7 +94,7 @@ def test_same_training_trajectory_with_sgd():
     from learnpath.nn.optim import SGD
 
     random.seed(3)
-    model = MLP(2, [4, 1])
+    model = ScalarMLP(2, [4, 1])
     layers = tensor_copy(model)
     rng = np.random.default_rng(3)
     X = rng.normal(size=(6, 2))

@@ -106,13 +106,13 @@ def test_float32_and_float64_models_from_one_seed_agree():
 
 
 def test_mlp_shapes_and_relu_between_layers():
-    """Tensor MLP(4, [6, 3]) is Linear, ReLU, Linear; its output has 3 columns; learnpath.nn.MLP stays Phase 2's."""
+    """Tensor MLP(4, [6, 3]) is Linear, ReLU, Linear; its output has 3 columns; learnpath.nn.MLP is this one, and Phase 2's is ScalarMLP."""
     mlp = MLP(4, [6, 3], rng=np.random.default_rng(0))
     assert [type(m).__name__ for m in mlp.layers] == ["Linear", "ReLU", "Linear"]
     assert mlp(np.ones((2, 4))).shape == (2, 3)
-    from learnpath.nn.modules import MLP as ValueMLP
+    from learnpath.nn.scalar import ScalarMLP
 
-    assert nn.MLP is ValueMLP
+    assert nn.MLP is MLP and nn.ScalarMLP is ScalarMLP and nn.Module is Module
 
 
 def test_attention_weights_are_kept_and_causal():
@@ -150,7 +150,7 @@ def test_gpt2_init_scales_residual_projections():
 
 
 def test_lazy_import_keeps_numpy_out_of_phase_1():
-    """Importing learnpath.nn (Value, MLP) does not import NumPy; asking for GPT does."""
+    """Importing learnpath.nn (Value, ScalarMLP) does not import NumPy; asking for GPT does."""
     import subprocess
     import sys
 

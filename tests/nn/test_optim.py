@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from learnpath.nn.optim import SGD, Adam, Constant, Cosine, LinearDecay, StepDecay, Warmup
+from learnpath.nn.optim import SGD, Adam, AdamW, Constant, Cosine, LinearDecay, StepDecay, Warmup
 from learnpath.nn.tensor import Tensor
 from learnpath.nn.value import Value
 
@@ -194,3 +194,40 @@ def test_warmup():
     assert with_cosine(9) == 1.0 and with_cosine(10) == 1.0
     assert with_cosine(60) == pytest.approx(0.5, rel=1e-15)
     assert with_cosine(110) == 0.0
+
+
+def test_fused_adamw_is_bit_for_bit_the_one_parameter_at_a_time_loop():
+    """AdamW's fused step (one update over all parameters) gives exactly the per-parameter loop's numbers, decay groups included."""
+    rng = np.random.default_rng(0)
+    shapes = [(3, 4), (4,), (2, 2, 2)]
+    starts = [rng.normal(size=s) for s in shapes]
+    grads = [[rng.normal(size=s) for s in shapes] for _ in range(5)]
+
+    def run(fused: bool, dtype):
+        params = [Tensor(s.astype(dtype)) for s in starts]
+        opt = AdamW([{"params": params[:2], "weight_decay": 0.1}, {"params": params[2:], "weight_decay": 0.0}], lr=0.01)
+        assert (opt._flat is not None) and opt._can_fuse() is False  # fused storage, no gradients yet
+        if not fused:
+            opt._flat = None  # the per-parameter loop, on the same state
+        for step in grads:
+            for p, g in zip(params, step):
+                p.grad = g.astype(dtype)
+            opt.step()
+        return [p.data.copy() for p in params]
+
+    for dtype in (np.float64, np.float32):
+        for a, b in zip(run(True, dtype), run(False, dtype)):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_fused_adamw_falls_back_when_a_parameter_has_no_gradient_or_new_data():
+    """A parameter without a gradient is skipped (PyTorch's rule), and a replaced .data is still updated."""
+    a, b = Tensor([1.0, 2.0]), Tensor([3.0])
+    opt = AdamW([a, b], lr=0.1, weight_decay=0.0)
+    a.grad = np.array([1.0, -1.0])
+    opt.step()  # b has no gradient: not moved
+    assert b.data.tolist() == [3.0] and a.data[0] < 1.0
+    b.data = np.array([5.0])  # replaced, no longer a view of the optimizer's array
+    a.grad, b.grad = np.array([1.0, 1.0]), np.array([1.0])
+    opt.step()
+    assert b.data[0] == pytest.approx(5.0 - 0.1)

@@ -10,6 +10,12 @@ code does:
              activation=gelu(approximate="tanh"), dim_feedforward=4 * n_embd)
              with a causal mask,
     GPT -> the embeddings, those layers, nn.LayerNorm and nn.Linear.
+
+It also holds TorchGPT, the other kind of twin: a GPT written in PyTorch the
+idiomatic nanoGPT way (manual causal attention, queries, keys and values from
+one fused Linear, the mask a buffer) under exactly our attribute names, so
+our state_dict() loads into it as it is, strictly, key for key. That is how a
+learner takes a trained model to PyTorch (README, "The Tensor library").
 """
 
 from __future__ import annotations
@@ -98,3 +104,71 @@ def gpt_twin(ours) -> GPTTwin:
 
 def torch_grads(twin: nn.Module) -> dict[str, np.ndarray]:
     return {n: p.grad.numpy().copy() for n, p in twin.named_parameters()}
+
+
+# ----------------------------------------------------------------------
+# TorchGPT: our GPT's layout and names, in PyTorch. load_state_dict(ours) just works.
+# ----------------------------------------------------------------------
+
+
+class TorchAttention(nn.Module):
+    """Causal self-attention as nanoGPT writes it: one Linear for q, k, v, a mask buffer, softmax by hand."""
+
+    def __init__(self, n_embd: int, n_head: int, block_size: int, dtype) -> None:
+        super().__init__()
+        self.n_head = n_head
+        self.in_proj = nn.Linear(n_embd, 3 * n_embd, dtype=dtype)
+        self.out_proj = nn.Linear(n_embd, n_embd, dtype=dtype)
+        self.register_buffer("mask", torch.tril(torch.ones(block_size, block_size, dtype=dtype)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        B, T, C = x.shape
+        q, k, v = self.in_proj(x).split(C, dim=2)
+        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
+        scores = (q @ k.transpose(-2, -1)) * (k.shape[-1] ** -0.5)
+        scores = scores.masked_fill(self.mask[:T, :T] == 0, float("-inf"))
+        y = TF.softmax(scores, dim=-1) @ v
+        return self.out_proj(y.transpose(1, 2).contiguous().view(B, T, C))
+
+
+class TorchBlock(nn.Module):
+    def __init__(self, n_embd: int, n_head: int, block_size: int, dtype) -> None:
+        super().__init__()
+        self.norm1 = nn.LayerNorm(n_embd, dtype=dtype)
+        self.self_attn = TorchAttention(n_embd, n_head, block_size, dtype)
+        self.norm2 = nn.LayerNorm(n_embd, dtype=dtype)
+        self.linear1 = nn.Linear(n_embd, 4 * n_embd, dtype=dtype)
+        self.linear2 = nn.Linear(4 * n_embd, n_embd, dtype=dtype)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.self_attn(self.norm1(x))
+        return x + self.linear2(TF.gelu(self.linear1(self.norm2(x)), approximate="tanh"))
+
+
+class TorchGPT(nn.Module):
+    """learnpath.nn.GPT's layout and attribute names in PyTorch (no dropout, untied)."""
+
+    def __init__(self, vocab_size: int, block_size: int, n_layer: int, n_head: int, n_embd: int, dtype=torch.float64) -> None:
+        super().__init__()
+        self.wte = nn.Embedding(vocab_size, n_embd, dtype=dtype)
+        self.wpe = nn.Embedding(block_size, n_embd, dtype=dtype)
+        self.blocks = nn.ModuleList(TorchBlock(n_embd, n_head, block_size, dtype) for _ in range(n_layer))
+        self.ln_f = nn.LayerNorm(n_embd, dtype=dtype)
+        self.lm_head = nn.Linear(n_embd, vocab_size, bias=False, dtype=dtype)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        T = ids.shape[1]
+        x = self.wte(ids) + self.wpe.weight[:T]
+        for block in self.blocks:
+            x = block(x)
+        return self.lm_head(self.ln_f(x))
+
+
+def torch_gpt_from(ours) -> TorchGPT:
+    """A TorchGPT of our GPT's sizes and precision, holding its state_dict() (loaded strictly: every key, no other)."""
+    attn = ours.blocks[0].self_attn
+    twin = TorchGPT(
+        ours.vocab_size, ours.block_size, len(ours.blocks), attn.num_heads, attn.embed_dim, TORCH_DTYPE[ours.dtype]
+    )
+    twin.load_state_dict({name: torch.from_numpy(array) for name, array in ours.state_dict().items()}, strict=True)
+    return twin

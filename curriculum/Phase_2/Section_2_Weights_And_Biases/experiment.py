@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 
 from learnpath import lab
-from learnpath.nn import MLP, Value, plot
+from learnpath.nn import ScalarMLP, Value, plot
 from learnpath.nn.losses import mse
 
 TRUE_W, TRUE_B = 3.0, -2.0  # the line the points are drawn around
@@ -78,12 +78,12 @@ def fit_line(xs, ys, use_bias: bool, steps: int = LINE_STEPS, lr: float = LINE_L
 
 
 def train_adder(steps: int = ADDITION_STEPS, lr: float = ADDITION_LR, seed: int = SEED):
-    """MLP(2, [2, 1]): two ReLU neurons and one linear output neuron, trained on four sums.
+    """ScalarMLP(2, [2, 1]): two ReLU neurons and one linear output neuron, trained on four sums.
 
     Returns the trained network, its starting parameters and the loss before every step.
     """
     random.seed(seed)
-    net = MLP(2, [2, 1])
+    net = ScalarMLP(2, [2, 1])
     start = [p.data for p in net.parameters()]
     inputs = [x for x, _ in ADDITION_EXAMPLES]
     targets = [t for _, t in ADDITION_EXAMPLES]
@@ -135,7 +135,7 @@ def main(argv=None) -> dict:
     lab.step("Three neurons learn to add, from four examples")
     print("  " + "   ".join(f"{a:g} + {c:g} = {total:g}" for (a, c), total in ADDITION_EXAMPLES))
     lab.say(f"""
-    MLP(2, [2, 1]): 2 hidden ReLU neurons and 1 output, 9 parameters, random.seed({SEED});
+    ScalarMLP(2, [2, 1]): 2 hidden ReLU neurons and 1 output, 9 parameters, random.seed({SEED});
     {ADDITION_STEPS} steps of gradient descent on MSE at lr = {ADDITION_LR}.""")
     with lab.progress(1 + len(SEEDS), "training the adder") as bar:
         net, start, losses = train_adder()

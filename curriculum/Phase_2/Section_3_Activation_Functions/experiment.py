@@ -18,7 +18,7 @@ import math
 import random
 
 from learnpath import lab
-from learnpath.nn import MLP, Layer, Value, plot
+from learnpath.nn import ScalarLayer, ScalarMLP, Value, plot
 from learnpath.nn.activations import ACTIVATIONS, gelu, gelu_exact
 from learnpath.nn.data import make_moons
 from learnpath.nn.losses import mse
@@ -59,7 +59,7 @@ class LinearStack:
     """Layers applied one after another, with no activation anywhere."""
 
     def __init__(self, sizes: list[int]) -> None:
-        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=False) for i in range(len(sizes) - 1)]
+        self.layers = [ScalarLayer(sizes[i], sizes[i + 1], nonlin=False) for i in range(len(sizes) - 1)]
 
     def __call__(self, x):
         for layer in self.layers:
@@ -70,7 +70,7 @@ class LinearStack:
         return [p for layer in self.layers for p in layer.parameters()]
 
 
-def matrix_and_offset(layer: Layer) -> tuple[list[list[float]], list[float]]:
+def matrix_and_offset(layer: ScalarLayer) -> tuple[list[list[float]], list[float]]:
     """A linear layer as a matrix (one row per neuron) and an offset vector (the biases)."""
     return [[w.data for w in n.w] for n in layer.neurons], [n.b.data for n in layer.neurons]
 
@@ -96,9 +96,9 @@ def train_on_xor(net, steps: int = XOR_STEPS, lr: float = XOR_LR) -> float:
 
 
 def dead_in_layer(points, bias: float, seed: int = SEED) -> int:
-    """How many of a fresh Layer(2, 100)'s neurons, every bias set to `bias`, output 0 on every point."""
+    """How many of a fresh ScalarLayer(2, 100)'s neurons, every bias set to `bias`, output 0 on every point."""
     random.seed(seed)
-    layer = Layer(2, 100)
+    layer = ScalarLayer(2, 100)
     for neuron in layer.neurons:
         neuron.b.data = bias
     return sum(all(n(p).data == 0.0 for p in points) for n in layer.neurons)
@@ -174,7 +174,7 @@ def main(argv=None) -> dict:
     stack = LinearStack([2, 4, 4, 1])
     linear_loss = train_on_xor(stack)
     random.seed(SEED)
-    relu_net = MLP(2, [4, 4, 1])
+    relu_net = ScalarMLP(2, [4, 4, 1])
     relu_loss = train_on_xor(relu_net)
     lab.say(f"""
     Trained on XOR ({XOR_STEPS} steps of gradient descent on MSE, lr {XOR_LR}, seed {SEED}): the 2-4-4-1
@@ -205,7 +205,7 @@ def main(argv=None) -> dict:
             random.seed(seed)
             linear_losses.append(train_on_xor(LinearStack([2, 4, 4, 1])))
             random.seed(seed)
-            relu_losses.append(train_on_xor(MLP(2, [4, 4, 1])))
+            relu_losses.append(train_on_xor(ScalarMLP(2, [4, 4, 1])))
             bar.update(done, loss=relu_losses[-1])
     solved = [loss for loss in relu_losses if loss < 1e-3]
     figures.update(seed_linear_losses=linear_losses, seed_relu_losses=relu_losses)
@@ -219,7 +219,7 @@ def main(argv=None) -> dict:
     points = [(float(a), float(c)) for a, c in X]
     for label, bias in (("default (bias 0)", 0.0), (f"bad (bias {BAD_BIAS:g})", BAD_BIAS)):
         random.seed(SEED)
-        layer = Layer(2, 100)
+        layer = ScalarLayer(2, 100)
         for neuron in layer.neurons:
             neuron.b.data = bias
         dead = [n for n in layer.neurons if all(n(p).data == 0.0 for p in points)]

@@ -23,7 +23,7 @@ import math
 import random
 
 from learnpath import lab
-from learnpath.nn import MLP, Value, plot
+from learnpath.nn import ScalarMLP, Value, plot
 from learnpath.nn.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -123,12 +123,12 @@ def ridge_slope(xs, ys, strength: float) -> float:
 
 def untrained_loss(classes: int, last_layer_scale: float = 1.0, seed: int = SEED,
                    cross_entropy_and_grad=library_cross_entropy_and_grad) -> float:
-    """Cross-entropy of a fresh MLP(4, [16, K]) on 100 random inputs with random labels.
+    """Cross-entropy of a fresh ScalarMLP(4, [16, K]) on 100 random inputs with random labels.
 
     `cross_entropy_and_grad` scores one row of logits (the library's, or yours with --mine).
     """
     random.seed(seed)
-    net = MLP(4, [16, classes])
+    net = ScalarMLP(4, [16, classes])
     for neuron in net.layers[-1].neurons:
         for w in neuron.w:
             w.data *= last_layer_scale
@@ -256,7 +256,7 @@ def main(argv=None) -> dict:
             small = untrained_loss(k, last_layer_scale=0.01, cross_entropy_and_grad=parts.cross_entropy_and_grad)
             zero = parts.cross_entropy_and_grad([0.0] * k, 0)[0]
             print(f"  K = {k:>2}: ln K = {math.log(k):.4f}, all-zero logits {zero:.4f}")
-            print(f"          fresh MLP(4, [16, {k}]) {default:.4f}, last layer x 0.01: {small:.4f}")
+            print(f"          fresh ScalarMLP(4, [16, {k}]) {default:.4f}, last layer x 0.01: {small:.4f}")
             figures[f"lnk_{k}"] = (math.log(k), zero, default, small)
             bars_labels += [f"K={k} ln K", f"K={k} fresh", f"K={k} x0.01"]
             bars += [math.log(k), default, small]

@@ -17,6 +17,20 @@ def _valley_gradient(point):
     return (x, 100.0 * y)
 
 
+# The same valley turned by 45 degrees: along the diagonal x = y the floor is gentle, across it
+# steep. Here each slope depends on both coordinates, so an update that changes one coordinate
+# and then re-reads the gradient before changing the next walks a different path.
+def _rotated_valley(point):
+    x, y = point
+    along, across = (x + y) / 2**0.5, (x - y) / 2**0.5
+    return (along * along + 100.0 * across * across) / 2.0
+
+
+def _rotated_valley_gradient(point):
+    x, y = point
+    return (50.5 * x - 49.5 * y, 50.5 * y - 49.5 * x)
+
+
 def _expected_path(f, gradient, start, lr, target, max_steps):
     """The descent the task describes, written out plainly."""
     path = [tuple(start)]
@@ -39,11 +53,17 @@ def _compare_paths(got, expected, what):
 @task("descend", "The descent loop with a stopping rule",
       hints=["Start the list with the start point; every update appends one point.",
              "Look at f of the last point before each update: below target, or not finite, means stop.",
+             "Take the gradient once per update, at the point you are leaving, and move every coordinate with it.",
              "A for loop over range(max_steps) can never make more than max_steps updates."])
 def check_descend(ex):
     parabola = ex.descend(lambda p: p[0] * p[0], lambda p: (2 * p[0],), (1.0,), 0.25, target=0.1)
     _compare_paths(parabola, [(1.0,), (0.5,), (0.25,)],
                    "descend(f = x**2, start (1,), lr 0.25, target 0.1)")
+
+    # f lands exactly on the target after one update: "below" is strict, so the walk goes on.
+    exact = ex.descend(lambda p: p[0] * p[0], lambda p: (2 * p[0],), (1.0,), 0.25, target=0.25)
+    _compare_paths(exact, [(1.0,), (0.5,), (0.25,)],
+                   "descend(f = x**2, start (1,), lr 0.25, target 0.25): f(0.5,) = 0.25 is not below 0.25")
 
     for lr, expected_updates in ((0.019, 583), (2 / 101, 576), (0.01, 1112)):
         path = ex.descend(_valley, _valley_gradient, (10.0, 1.0), lr, max_steps=20_000)
@@ -58,12 +78,27 @@ def check_descend(ex):
     expect_equal(len(blown), len(expected),
                  what="points visited with lr 0.5 (diverges: stop once f is inf or nan)")
 
+    # Every coordinate moves with the gradient of the point the step starts from.
+    turned = ex.descend(_rotated_valley, _rotated_valley_gradient, (1.0, 0.0), 0.01, max_steps=2)
+    _compare_paths(turned, _expected_path(_rotated_valley, _rotated_valley_gradient, (1.0, 0.0), 0.01, 1e-8, 2),
+                   "descend on the valley turned 45 degrees, f = ((x+y)**2 + 100 (x-y)**2) / 4, "
+                   "gradient (50.5 x - 49.5 y, 50.5 y - 49.5 x), from (1, 0) with lr 0.01, 2 steps "
+                   "(both coordinates must move with the gradient at the same point)")
+
     def one_case(x, y, lr):
         got = ex.descend(_valley, _valley_gradient, (x, y), lr, target=1e-4, max_steps=300)
         _compare_paths(got, _expected_path(_valley, _valley_gradient, (x, y), lr, 1e-4, 300),
                        f"descend on the valley from ({x!r}, {y!r}) with lr {lr!r}, target 1e-4, max_steps 300")
 
     for_all(st.floats(-20, 20), st.floats(-2, 2), st.floats(0.0005, 0.0199), max_examples=40)(one_case)
+
+    def turned_case(x, y, lr):
+        got = ex.descend(_rotated_valley, _rotated_valley_gradient, (x, y), lr, target=1e-4, max_steps=300)
+        _compare_paths(got, _expected_path(_rotated_valley, _rotated_valley_gradient, (x, y), lr, 1e-4, 300),
+                       f"descend on the valley turned 45 degrees from ({x!r}, {y!r}) with lr {lr!r}, "
+                       "target 1e-4, max_steps 300")
+
+    for_all(st.floats(-10, 10), st.floats(-10, 10), st.floats(0.0005, 0.0199), max_examples=25)(turned_case)
 
 
 @task("critical-lr", "The learning rate where descent stops converging",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+from learnpath import lab
 from learnpath.nn import Value
 from learnpath.nn.plot import bar_chart, line_chart
 
@@ -108,22 +109,28 @@ def main() -> dict:
     figures: dict = {}
 
     # Step 1. The gradient the walk follows, by hand and by backward(): they must agree.
+    lab.step("The gradient at the start")
     by_hand = valley_gradient(*START)
     by_engine = gradient_by_backward(*START)
     figures["start_f"] = valley(*START)
     figures["start_gradient"] = by_hand
     figures["start_gradient_backward"] = by_engine
-    print(f"Step 1. The valley f(x, y) = (x**2 + {STEEPNESS:g} y**2) / 2, starting at {START}.")
-    print(f"  f = {figures['start_f']:g}; gradient by hand {by_hand}, by Value.backward() {by_engine}")
-    print(f"  The slope across the valley (y) is {by_hand[1] / by_hand[0]:g} times the slope along it (x),")
-    print(f"  though the minimum is {START[0] / START[1]:g} times farther away along x.\n")
+    lab.say(f"""
+        The valley f(x, y) = (x**2 + {STEEPNESS:g} y**2) / 2, starting at {START}, where
+        f = {figures['start_f']:g}. The gradient there is {by_hand} by hand and {by_engine} by
+        Value.backward(). It points uphill; a step goes the other way.
+
+        The slope across the valley (y) is {by_hand[1] / by_hand[0]:g} times the slope along it (x),
+        though the minimum is {START[0] / START[1]:g} times farther away along x.
+        """)
 
     # Step 2. Each coordinate is multiplied by (1 - lr * curvature) at every step, so
     # y shrinks only if |1 - lr * STEEPNESS| < 1, that is lr < 2 / STEEPNESS.
+    lab.step("Both sides of 2/L")
     critical = 2.0 / max(CURVATURES)
     figures["critical_lr"] = critical
-    print(f"Step 2. Each step multiplies y by (1 - {STEEPNESS:g} lr): below lr = 2/L = {critical:g}")
-    print("  it shrinks, above it grows.")
+    lab.say(f"Each step multiplies y by (1 - {STEEPNESS:g} lr): below lr = 2/L = {critical:g} it shrinks, "
+            "above it grows.")
     for lr in (0.019, 0.021):
         path = descend(START, lr, max_steps=100)
         x, y = path[-1]
@@ -133,13 +140,13 @@ def main() -> dict:
         figures[f"{key}_factor_y"] = factor
         figures[f"{key}_f_after_100"] = valley(x, y)
         print(f"  lr = {lr}: y is multiplied by {factor:+.2f} each step; after 100 steps f = {valley(x, y):.3g}")
-    print()
 
     # Step 3. How long convergence takes, as a function of the learning rate.
+    lab.step("Updates until f < 1e-8, by learning rate")
     rates = [0.001, 0.002, 0.005, 0.01, 0.015, 0.019, 2 / (1 + STEEPNESS), 0.02, 0.021]
     counts = {lr: steps_to_target(lr) for lr in rates}
     figures["steps_by_lr"] = counts
-    print(f"Step 3. Updates until f < {TARGET:g} (\"never\" = not within {MAX_STEPS:,}):")
+    lab.say(f'"never" means not within {MAX_STEPS:,} updates.')
     for lr, count in counts.items():
         slow = abs(1.0 - lr * CURVATURES[0])
         fast = abs(1.0 - lr * CURVATURES[1])
@@ -151,28 +158,33 @@ def main() -> dict:
     best_lr = min(finite, key=finite.get)
     figures["fastest_lr"] = float(best_lr)
     figures["fastest_steps"] = finite[best_lr]
-    print(f"  Fastest of these: lr = {best_lr} ({finite[best_lr]} updates), just below 2/L, where")
-    print("  the slow x direction and the fast y direction shrink by the same factor.\n")
+    lab.say(f"Fastest of these: lr = {best_lr} ({finite[best_lr]} updates), just below 2/L, where the slow x "
+            "direction and the fast y direction shrink by the same factor.")
 
     # Step 4. The loss along the way for three rates, on a log scale.
+    lab.step("The loss along the way")
     curves = {}
     for lr in (0.005, 0.019, 0.021):
         path = descend(START, lr, max_steps=60)
         curves[f"lr {lr}"] = [valley(x, y) for x, y in path]
     figures["diverged_f_after_60"] = curves["lr 0.021"][-1]
-    print("Step 4. f at each step (log scale): 0.021 climbs, 0.005 and 0.019 fall.")
+    figures["falls_at_every_step"] = {
+        name: all(b < a for a, b in zip(curve, curve[1:])) for name, curve in curves.items()}
+    lab.say("f at each step, on a log scale: 0.021 climbs; 0.005 and 0.019 fall at every step, even "
+            "though at 0.019 y changes sign at every step (the next picture).")
     print(line_chart(curves, log_y=True, title="f(x, y) during descent", x_label="step", height=12))
-    print()
 
     # Step 5. The path itself, over the contours: across-the-valley zig-zags.
+    lab.step("The path over the contours")
     path = descend(START, 0.019, max_steps=20)
     signs = [y > 0 for _, y in path[:6]]
     figures["zigzag_signs_of_y"] = signs
     figures["path_after_20"] = path[-1]
-    print("Step 5. The first 20 steps at lr = 0.019 over the contours of f:")
+    lab.say("The first 20 steps at lr = 0.019 over the contours of f:")
     print(contour_picture(path))
-    print(f"  y flips sign at every step ({' '.join('+' if s else '-' for s in signs)} ...) while x creeps")
-    print(f"  from 10 to {path[-1][0]:.2f}: the zig-zag of a narrow valley.")
+    lab.say(f"y flips sign at every step ({' '.join('+' if s else '-' for s in signs)} ...) while x creeps "
+            f"from 10 to {path[-1][0]:.2f}: the zig-zag of a narrow valley. It is in the parameters; "
+            "the loss still falls at every step.")
     return figures
 
 

@@ -8,13 +8,18 @@ from learnpath.exercises import expect_close, expect_equal, for_all, st, task
 from learnpath.nn import Tensor
 
 
-def _network(seed: int, n: int = 4, hidden: int = 3):
-    """A random two-layer sigmoid network and batch: X (n, 2), Y (n, 1) and the weights."""
+def _network(seed: int, n: int = 4, hidden: int = 3, outputs: int = 1):
+    """A random two-layer sigmoid network and batch: X (n, 2), Y (n, outputs) and the weights.
+
+    Several outputs matter: with one, delta2 is a column and an entry-by-entry
+    product with W2's transpose broadcasts to the same numbers as the matrix
+    product; with two or more it does not.
+    """
     rng = np.random.default_rng(seed)
     X = rng.normal(0.0, 1.0, (n, 2))
-    Y = rng.integers(0, 2, (n, 1)).astype(float)
+    Y = rng.integers(0, 2, (n, outputs)).astype(float)
     weights = {"W1": rng.normal(0.0, 1.0, (2, hidden)), "b1": rng.normal(0.0, 0.5, hidden),
-               "W2": rng.normal(0.0, 1.0, (hidden, 1)), "b2": rng.normal(0.0, 0.5, 1)}
+               "W2": rng.normal(0.0, 1.0, (hidden, outputs)), "b2": rng.normal(0.0, 0.5, outputs)}
     return X, Y, weights
 
 
@@ -42,6 +47,13 @@ def _expect_array(got, expected, what: str):
     expect_close(got, expected, what=what, rel=1e-9, abs=1e-12)
 
 
+def _expect_unchanged(given: dict, originals: dict, call: str):
+    """The arrays a task was given must be as they were: it returns new ones."""
+    for name, array in given.items():
+        expect_close(array, originals[name], rel=0, abs=0,
+                     what=f"{name} after {call} (it must not change the arrays it is given)")
+
+
 @task("output-delta", "The delta of the output layer",
       hints=["The loss is a mean over n rows: d/dP of mean((P - Y)**2) is 2 (P - Y) / n.",
              "The chain rule multiplies that by dP/dZ2, the sigmoid's slope P (1 - P)."])
@@ -52,7 +64,10 @@ def check_output_delta(ex):
     def one_case(seed, n):
         X, Y, weights = _network(seed, n)
         t = _tensor_pass(X, Y, weights)
-        _expect_array(ex.output_delta(t["P"].data, Y), t["Z2"].grad,
+        P, Y_given = t["P"].data.copy(), Y.copy()
+        delta2 = ex.output_delta(P, Y_given)
+        _expect_unchanged({"P": P, "Y": Y_given}, {"P": t["P"].data, "Y": Y}, "output_delta")
+        _expect_array(delta2, t["Z2"].grad,
                       f"output_delta on a random batch of {n} rows (seed {seed}) vs the Tensor engine's dloss/dZ2")
 
     for_all(st.integers(0, 10_000), st.integers(1, 8), max_examples=25)(one_case)
@@ -60,26 +75,38 @@ def check_output_delta(ex):
 
 @task("hidden-delta", "The delta of the hidden layer",
       hints=["Each hidden unit j fed the output through the weight W2[j, 0]: its share is delta2 times that weight.",
-             ("For all units and rows at once that is one matrix product of delta2 with W2;"
-              " transpose so that (n, 1) meets (1, hidden)."),
+             ("For all units, rows and outputs at once that is one matrix product of delta2 with W2:"
+              " which of the two needs transposing so that (n, outputs) meets (outputs, hidden)?"),
              "Then multiply by the hidden sigmoid's slope, H (1 - H), entry by entry."])
 def check_hidden_delta(ex):
     _expect_array(ex.hidden_delta(np.array([[-0.25]]), np.array([[2.0], [-1.0]]), np.array([[0.5, 0.5]])),
                   np.array([[-0.125, 0.0625]]), "hidden_delta(delta2=[[-0.25]], W2=[[2], [-1]], H=[[0.5, 0.5]])")
 
-    def one_case(seed, n, hidden):
-        X, Y, weights = _network(seed, n, hidden)
-        t = _tensor_pass(X, Y, weights)
-        got = ex.hidden_delta(t["Z2"].grad, weights["W2"], t["H"].data)
-        _expect_array(got, t["Z1"].grad,
-                      f"hidden_delta on {n} rows, {hidden} hidden unit{'' if hidden == 1 else 's'} (seed {seed}) vs the Tensor engine's dloss/dZ1")
+    # Two outputs: each hidden unit's blame is the sum over both outputs it feeds.
+    _expect_array(ex.hidden_delta(np.array([[1.0, 2.0]]), np.array([[1.0, 3.0], [-1.0, 0.5]]),
+                                  np.array([[0.5, 0.5]])),
+                  np.array([[(1.0 * 1.0 + 2.0 * 3.0) * 0.25, (1.0 * -1.0 + 2.0 * 0.5) * 0.25]]),
+                  "hidden_delta(delta2=[[1, 2]], W2=[[1, 3], [-1, 0.5]], H=[[0.5, 0.5]]) (two outputs)")
 
-    for_all(st.integers(0, 10_000), st.integers(1, 8), st.integers(1, 5), max_examples=25)(one_case)
+    def one_case(seed, n, hidden, outputs):
+        X, Y, weights = _network(seed, n, hidden, outputs)
+        t = _tensor_pass(X, Y, weights)
+        args = {"delta2": t["Z2"].grad.copy(), "W2": weights["W2"].copy(), "H": t["H"].data.copy()}
+        got = ex.hidden_delta(args["delta2"], args["W2"], args["H"])
+        _expect_unchanged(args, {"delta2": t["Z2"].grad, "W2": weights["W2"], "H": t["H"].data}, "hidden_delta")
+        _expect_array(got, t["Z1"].grad,
+                      f"hidden_delta on {n} rows, {hidden} hidden unit{'' if hidden == 1 else 's'}, "
+                      f"{outputs} output{'' if outputs == 1 else 's'} (seed {seed}) vs the Tensor engine's dloss/dZ1")
+
+    for_all(st.integers(0, 10_000), st.integers(1, 8), st.integers(1, 5), st.integers(1, 3),
+            max_examples=30)(one_case)
+    one_case(0, 3, 3, 3)  # square W2 and as many rows as outputs: where a wrong shape can pass unnoticed
 
 
 @task("weight-grads", "From deltas to weight gradients",
       hints=["A weight W[i, j] multiplies input i and feeds unit j: its gradient sums input_i * delta_j over the rows.",
-             "That sum over rows is a matrix product: (layer input)^T @ delta.",
+             ("That sum over rows is one matrix product of the layer's input with its delta;"
+              " the result must be shaped like the weight matrix."),
              "A bias is added to every row, so its gradient is the delta summed over the rows (axis 0)."])
 def check_weight_gradients(ex):
     X, H = np.array([[1.0, 2.0]]), np.array([[0.5, 0.5]])
@@ -89,13 +116,17 @@ def check_weight_gradients(ex):
     _expect_array(got["W2"], np.array([[-0.125], [-0.125]]), "W2 of the docstring example")
     _expect_array(got["b2"], np.array([-0.25]), "b2 of the docstring example")
 
-    def one_case(seed, n, hidden):
-        X, Y, weights = _network(seed, n, hidden)
+    def one_case(seed, n, hidden, outputs):
+        X, Y, weights = _network(seed, n, hidden, outputs)
         t = _tensor_pass(X, Y, weights)
-        got = ex.weight_gradients(X, t["H"].data, t["Z1"].grad, t["Z2"].grad)
+        args = {"X": X.copy(), "H": t["H"].data.copy(), "delta1": t["Z1"].grad.copy(), "delta2": t["Z2"].grad.copy()}
+        got = ex.weight_gradients(args["X"], args["H"], args["delta1"], args["delta2"])
+        _expect_unchanged(args, {"X": X, "H": t["H"].data, "delta1": t["Z1"].grad, "delta2": t["Z2"].grad},
+                          "weight_gradients")
+        shape = (f"{n} rows, {hidden} hidden unit{'' if hidden == 1 else 's'}, "
+                 f"{outputs} output{'' if outputs == 1 else 's'} (seed {seed})")
         for name in ("W1", "b1", "W2", "b2"):
-            _expect_array(got[name], t[name].grad,
-                          f"d loss/d {name} on {n} rows, {hidden} hidden unit{'' if hidden == 1 else 's'} (seed {seed}) vs the Tensor engine")
+            _expect_array(got[name], t[name].grad, f"d loss/d {name} on {shape} vs the Tensor engine")
         # Central differences: nudge one weight of each array, independent of any backward code.
         for name in ("W1", "b1", "W2", "b2"):
             index = tuple(0 for _ in weights[name].shape)
@@ -105,6 +136,7 @@ def check_weight_gradients(ex):
             down[name][index] -= 1e-6
             numeric = (_loss(X, Y, up) - _loss(X, Y, down)) / 2e-6
             expect_close(float(np.asarray(got[name])[index]), numeric, rel=1e-5, abs=1e-8,
-                         what=f"d loss/d {name}{list(index)} vs central differences (seed {seed})")
+                         what=f"d loss/d {name}{list(index)} vs central differences on {shape}")
 
-    for_all(st.integers(0, 10_000), st.integers(1, 8), st.integers(1, 5), max_examples=25)(one_case)
+    for_all(st.integers(0, 10_000), st.integers(1, 8), st.integers(1, 5), st.integers(1, 3),
+            max_examples=30)(one_case)

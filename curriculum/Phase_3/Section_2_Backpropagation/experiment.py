@@ -14,7 +14,8 @@ import random
 
 import numpy as np
 
-from learnpath.nn import MLP, Tensor, Value
+from learnpath import lab
+from learnpath.nn import ScalarMLP, Tensor, Value
 from learnpath.nn.data import make_moons, make_xor
 from learnpath.nn.losses import hinge, l2_penalty
 from learnpath.nn.optim import SGD, LinearDecay
@@ -103,17 +104,20 @@ def central_difference(weights, X, Y, name: str, index: tuple, h: float = 1e-6) 
     return (up - down) / (2 * h)
 
 
-def train_xor(seed: int, hidden: int = XOR_HIDDEN, lr: float = XOR_LR, steps: int = XOR_STEPS):
+def train_xor(seed: int, hidden: int = XOR_HIDDEN, lr: float = XOR_LR, steps: int = XOR_STEPS,
+              label: str = "XOR"):
     """Full-batch gradient descent on the four XOR points with the delta rule; returns weights and losses."""
     X, y = make_xor()
     Y = y.reshape(-1, 1).astype(float)
     weights = init_xor_weights(seed, hidden)
     losses = []
-    for _ in range(steps):
-        loss, grads = loss_and_gradients(weights, X, Y)
-        losses.append(loss)
-        for name in weights:
-            weights[name] -= lr * grads[name]
+    with lab.progress(steps, label) as bar:
+        for step in range(steps):
+            loss, grads = loss_and_gradients(weights, X, Y)
+            losses.append(loss)
+            for name in weights:
+                weights[name] -= lr * grads[name]
+            bar.update(step + 1, loss=loss)
     losses.append(mse(forward(weights, X)[1], Y))
     return weights, losses
 
@@ -142,7 +146,7 @@ def read_hidden_units(weights) -> list[dict]:
     return units
 
 
-def moons_tensors_from(model: MLP) -> list[Tensor]:
+def moons_tensors_from(model: ScalarMLP) -> list[Tensor]:
     """The weights of a Value MLP as Tensors [W1, b1, W2, b2, ...], W of shape (inputs, neurons)."""
     params = []
     for layer in model.layers:
@@ -162,19 +166,21 @@ def moons_scores(params: list[Tensor], X: np.ndarray) -> Tensor:
 
 
 def train_moons(init_seed: int, X: np.ndarray, y: np.ndarray, steps: int = 100):
-    """micrograd's demo recipe: MLP(2, [16, 16, 1]), hinge loss + 1e-4 L2, lr 1.0 - 0.9 k / 100."""
+    """micrograd's demo recipe: ScalarMLP(2, [16, 16, 1]), hinge loss + 1e-4 L2, lr 1.0 - 0.9 k / 100."""
     random.seed(init_seed)
-    model = MLP(2, [16, 16, 1])  # draws the same starting weights as micrograd after the same seed
+    model = ScalarMLP(2, [16, 16, 1])  # draws the same starting weights as micrograd after the same seed
     params = moons_tensors_from(model)
     signs = 2.0 * y - 1.0  # labels 0/1 become -1/+1 for the hinge loss
     optimizer = SGD(params, lr=LinearDecay(1.0, 0.1, steps))
     losses = []
-    for _ in range(steps):
-        loss = hinge(moons_scores(params, X), signs) + l2_penalty(params, 1e-4)
-        losses.append(loss.item())
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+    with lab.progress(steps, f"two moons, random.seed({init_seed})") as bar:
+        for step in range(steps):
+            loss = hinge(moons_scores(params, X), signs) + l2_penalty(params, 1e-4)
+            losses.append(loss.item())
+            optimizer.zero_grad()  # backward() adds into .grad: clear last step's first
+            loss.backward()
+            optimizer.step()
+            bar.update(step + 1, loss=losses[-1])
     return model, params, losses
 
 
@@ -188,6 +194,7 @@ def main() -> dict:
     Y = y.reshape(-1, 1).astype(float)
 
     # Step 1. One gradient, three ways, at the untrained weights of the pinned seed.
+    lab.step("One gradient, three ways")
     weights = init_xor_weights(XOR_SEED)
     by_hand = backward_by_hand(weights, X, Y)
     by_values = backward_by_values(weights, X, Y)
@@ -202,49 +209,55 @@ def main() -> dict:
             numeric_gaps.append(abs(numeric - by_hand[name][index]))
     figures.update(gap_values=gap_values, gap_tensors=gap_tensors, gap_numeric=max(numeric_gaps),
                    weights_checked=len(numeric_gaps), dW1=by_hand["W1"])
-    print(f"Step 1. d(MSE)/d(parameters) of a 2-{XOR_HIDDEN}-1 sigmoid network on XOR, three ways:")
-    print(f"  delta rule vs Value graph:   largest difference {gap_values:.1e}")
-    print(f"  delta rule vs Tensor engine: largest difference {gap_tensors:.1e}")
+    lab.say(f"d(MSE)/d(parameters) of a 2-{XOR_HIDDEN}-1 sigmoid network on XOR, three ways; the largest "
+            "difference between them:")
+    print(f"  delta rule vs Value graph:   {gap_values:.1e}")
+    print(f"  delta rule vs Tensor engine: {gap_tensors:.1e}")
     print(f"  delta rule vs central differences (h = 1e-6), all {len(numeric_gaps)} parameters: "
-          f"{max(numeric_gaps):.1e}\n")
+          f"{max(numeric_gaps):.1e}")
 
     # Step 2. Train XOR with the delta rule.
-    weights, losses = train_xor(XOR_SEED)
+    lab.step("XOR learned with the delta rule")
+    weights, losses = train_xor(XOR_SEED, label=f"XOR, seed {XOR_SEED}")
     _, P = forward(weights, X)
     figures.update(xor_loss=losses[-1], xor_first_loss=losses[0], xor_predictions=P[:, 0].tolist())
-    print(f"Step 2. Gradient descent, lr {XOR_LR}, {XOR_STEPS} full-batch steps, seed {XOR_SEED}:")
+    lab.say(f"Gradient descent, lr {XOR_LR}, {XOR_STEPS} full-batch steps, seed {XOR_SEED}:")
     print(loss_curve(losses, title="XOR: mean squared error", log_y=True, height=10))
     for x, p, t in zip(X.tolist(), P[:, 0], y):
         print(f"  input {tuple(int(v) for v in x)}  output {p:.3f}  target {t}")
-    print(f"  final MSE {losses[-1]:.4f} (below 0.01)\n")
+    lab.say(f"Final MSE {losses[-1]:.4f} (below 0.01).")
 
     # Step 3. The same recipe from other seeds, and with only 2 hidden units.
+    lab.step("Other seeds, and a narrower network")
     seeds = list(range(8))
-    four = {s: train_xor(s)[1][-1] for s in seeds}
-    two = {s: train_xor(s, hidden=2)[1][-1] for s in seeds}
+    four = {s: train_xor(s, label=f"2-4-1, seed {s}")[1][-1] for s in seeds}
+    two = {s: train_xor(s, hidden=2, label=f"2-2-1, seed {s}")[1][-1] for s in seeds}
     figures.update(xor_seeds_4=four, xor_seeds_2=two)
-    print("Step 3. Final MSE by seed, the same recipe with 4 hidden units and with 2:")
+    lab.say("Final MSE by seed, the same recipe with 4 hidden units and with 2:")
     print("  seed   " + "".join(f"{s:>7}" for s in seeds))
     print("  2-4-1  " + "".join(f"{four[s]:7.4f}" for s in seeds))
     print("  2-2-1  " + "".join(f"{two[s]:7.4f}" for s in seeds))
     stuck = [s for s in seeds if two[s] > 0.1]
     figures["xor_stuck_seeds_2"] = stuck
-    print(f"  With 2 hidden units seeds {stuck} are stuck above 0.1: same code, same data,")
-    print("  different starting weights.\n")
+    lab.say(f"With 2 hidden units seeds {stuck} are still on a plateau above 0.1 after {XOR_STEPS:,} steps: "
+            "same code, same data, different starting weights. (Whether such a plateau ever ends is "
+            "another question: the overview follows these two much further.)")
 
     # Step 4. What the hidden units learned: round each to on/off on the four inputs.
+    lab.step("Reading the hidden units")
     units = read_hidden_units(weights)
     figures["xor_units"] = units
-    print(f"Step 4. The trained hidden units (seed {XOR_SEED}), on inputs (0,0) (0,1) (1,0) (1,1):")
+    lab.say(f"The trained hidden units (seed {XOR_SEED}), on inputs (0,0) (0,1) (1,0) (1,1):")
     print("  unit  activations           acts like  weight to output  paths from x1, x2")
     for j, unit in enumerate(units):
         acts = " ".join(f"{a:.2f}" for a in unit["activations"])
         paths = ", ".join(f"{p:+.1f}" for p in unit["paths"])
         print(f"  h{j + 1}    {acts:<20}  {unit['function']:<9}  {unit['out_weight']:+16.2f}  {paths}")
-    print("  The OR unit pushes the output up, the AND units push it down: OR and not AND")
-    print("  is XOR. The NOR unit adds a push down at (0, 0), where OR is already off.\n")
+    lab.say("The OR unit pushes the output up, the AND units push it down: OR and not AND is XOR. The NOR "
+            "unit adds a push down at (0, 0), where OR is already off.")
 
     # Step 5. micrograd's demo: two moons, on the Tensor engine.
+    lab.step("micrograd's two-moons demo, on the Tensor engine")
     Xm, ym = make_moons(100, noise=0.1, seed=0)
     model, params, moon_losses = train_moons(1337, Xm, ym)
     train_accuracy = accuracy(params, Xm, ym)
@@ -252,19 +265,19 @@ def main() -> dict:
     fresh_accuracy = accuracy(params, X_fresh, y_fresh)
     figures.update(moons_accuracy=train_accuracy, moons_fresh_accuracy=fresh_accuracy,
                    moons_first_loss=moon_losses[0], moons_last_loss=moon_losses[-1])
-    print("Step 5. micrograd's demo on our Tensor engine: MLP(2, [16, 16, 1]) from")
-    print("  random.seed(1337), hinge loss + 1e-4 L2, 100 steps, lr 1.0 - 0.9 k/100,")
-    print("  on 100 points of make_moons(noise=0.1).")
-    print(f"  loss {moon_losses[0]:.3f} -> {moon_losses[-1]:.4f}; accuracy on the 100 training points "
-          f"{train_accuracy:.0%},")
-    print(f"  on 1,000 fresh points from the same generator {fresh_accuracy:.1%}")
+    lab.say(f"""
+        ScalarMLP(2, [16, 16, 1]) from random.seed(1337), hinge loss + 1e-4 L2, 100 steps,
+        lr 1.0 - 0.9 k/100, on 100 points of make_moons(noise=0.1). The loss goes
+        {moon_losses[0]:.3f} -> {moon_losses[-1]:.4f}; accuracy on the 100 training points
+        {train_accuracy:.0%}, on 1,000 fresh points from the same generator {fresh_accuracy:.1%}.
+        """)
     print(decision_boundary(lambda P: moons_scores(params, P).data, Xm, ym, title="two moons, after 100 steps",
                             width=56, height=20))
     others = {s: train_moons(s, Xm, ym)[1] for s in range(1, 6)}
     seed_accuracy = {s: accuracy(p, Xm, ym) for s, p in others.items()}
     seed_fresh = {s: accuracy(p, X_fresh, y_fresh) for s, p in others.items()}
     figures.update(moons_seed_accuracy=seed_accuracy, moons_seed_fresh=seed_fresh)
-    print("  Other starting seeds: accuracy on the training points / on the fresh points")
+    lab.say("Other starting seeds: accuracy on the training points / on the fresh points.")
     for s in others:
         print(f"    random.seed({s}): {seed_accuracy[s]:.0%} / {seed_fresh[s]:.1%}")
     return figures

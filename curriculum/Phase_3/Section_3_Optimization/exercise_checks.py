@@ -15,11 +15,23 @@ def _gradients(seed: int, steps: int, shape: tuple[int, ...]) -> list[np.ndarray
     return [rng.normal(0.0, 1.0, shape) * 10.0 ** rng.integers(-3, 3) for _ in range(steps)]
 
 
+def _expect_unchanged(before: dict, after: dict, call: str):
+    """The caller's arrays must be as they were: the step returns new ones."""
+    for name, original in before.items():
+        expect_close(after[name], original, rel=0, abs=0,
+                     what=f"the caller's {name} after {call} (the function must return new arrays, "
+                          "not change the ones it was given)")
+
+
 @task("momentum-step", "Gradient descent with momentum",
       hints=["The velocity is updated first, and the parameter moves with the new velocity.",
              "The new velocity is mu times the old one plus the gradient (no factor in front of the gradient).",
              "The parameter goes downhill: subtract lr times the velocity."])
 def check_momentum(ex):
+    args = {"param": np.array([1.0, -2.0]), "grad": np.array([2.0, 0.5]), "velocity": np.array([0.5, 1.0])}
+    copies = {name: value.copy() for name, value in args.items()}
+    ex.momentum_step(args["param"], args["grad"], args["velocity"], 0.1, 0.9)
+    _expect_unchanged(copies, args, "momentum_step([1, -2], [2, 0.5], [0.5, 1], lr=0.1, mu=0.9)")
     param, velocity = ex.momentum_step(np.array([1.0]), np.array([2.0]), np.array([0.5]), 0.1, 0.9)
     expect_close(velocity, np.array([2.45]), what="velocity after momentum_step([1.0], [2.0], [0.5], lr=0.1, mu=0.9)")
     expect_close(param, np.array([0.755]), what="param after momentum_step([1.0], [2.0], [0.5], lr=0.1, mu=0.9)")
@@ -45,6 +57,11 @@ def check_momentum(ex):
              "Bias correction divides m by (1 - beta1**t) and v by (1 - beta2**t), with t counting from 1.",
              "The step is lr * m_hat / (sqrt(v_hat) + eps); return m and v themselves, uncorrected."])
 def check_adam(ex):
+    args = {"param": np.array([1.0, -2.0]), "grad": np.array([4.0, -0.5]), "m": np.array([0.1, 0.2]),
+            "v": np.array([0.3, 0.4])}
+    copies = {name: value.copy() for name, value in args.items()}
+    ex.adam_step(args["param"], args["grad"], args["m"], args["v"], 3, 0.1)
+    _expect_unchanged(copies, args, "adam_step([1, -2], [4, -0.5], m=[0.1, 0.2], v=[0.3, 0.4], t=3, lr=0.1)")
     param, m, v = ex.adam_step(np.array([1.0]), np.array([4.0]), np.zeros(1), np.zeros(1), 1, 0.1)
     expect_close(m, np.array([0.4]), what="m after the first adam_step with grad [4.0]")
     expect_close(v, np.array([0.016]), what="v after the first adam_step with grad [4.0]")

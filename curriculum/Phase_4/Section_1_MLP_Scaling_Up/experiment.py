@@ -26,7 +26,7 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from learnpath.nn import MLP as ScalarMLP  # noqa: E402
+from learnpath.nn import ScalarMLP  # noqa: E402
 from learnpath.nn import CharVocab, Embedding, Linear, Tensor, no_grad  # noqa: E402
 from learnpath.nn import functional as F  # noqa: E402
 from learnpath.nn import init  # noqa: E402

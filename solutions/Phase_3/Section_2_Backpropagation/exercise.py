@@ -37,8 +37,11 @@ def output_delta(P: np.ndarray, Y: np.ndarray) -> np.ndarray:
 def hidden_delta(delta2: np.ndarray, W2: np.ndarray, H: np.ndarray) -> np.ndarray:
     """dloss/dZ1, shape (n, hidden), from the delta of the layer above.
 
-    Send delta2 back through the weights W2 (shape (hidden, 1)), then
-    through the slope of the hidden sigmoid, H * (1 - H).
+    Send delta2 back through the weights W2, then through the slope of the
+    hidden sigmoid, H * (1 - H). This section's network has one output, but
+    the rule holds for any number k of them: delta2 is (n, k), W2 is
+    (hidden, k), and every hidden unit collects blame from every output it
+    feeds. The checks try k = 1, 2 and 3.
 
     Example: delta2 = [[-0.25]], W2 = [[2.0], [-1.0]], H = [[0.5, 0.5]]
     gives [[-0.25 * 2 * 0.25, -0.25 * -1 * 0.25]] = [[-0.125, 0.0625]].
@@ -51,6 +54,7 @@ def weight_gradients(X: np.ndarray, H: np.ndarray, delta1: np.ndarray, delta2: n
 
     Each weight matrix gets (the layer's input)^T @ (the layer's delta); each
     bias gets its delta summed over the examples (a bias is added to every row).
+    As in hidden_delta, delta2 may have several columns, one per output.
 
     Example: X = [[1.0, 2.0]], H = [[0.5, 0.5]], delta1 = [[-0.125, 0.0625]],
     delta2 = [[-0.25]] give W1 = [[-0.125, 0.0625], [-0.25, 0.125]],

@@ -38,9 +38,13 @@ def evaluate(model, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 def train_epoch(model, optimizer, X: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> float:
     """One epoch: every row of X once, in the shuffled batches of minibatches(len(X), batch_size, seed=seed).
 
-    For each batch: the loss of the batch, zero the gradients, backward, one
-    optimizer step. Return the mean loss over the epoch's examples: each
-    batch's loss counts in proportion to its size (the last batch may be smaller).
+    For each batch: the loss of the batch, clear the gradients, backward, one
+    optimizer step. Clearing matters: backward() adds this batch's gradient
+    to whatever each parameter's .grad already holds (as PyTorch does), so a
+    loop that never clears them steps along the sum of every gradient so far.
+    (The optimizer and the model both have a method that clears them.)
+    Return the mean loss over the epoch's examples: each batch's loss counts
+    in proportion to its size (the last batch may be smaller).
 
     Example: batches of 2, 2 and 1 rows with losses 0.5, 0.3 and 0.8 give
     (2 * 0.5 + 2 * 0.3 + 1 * 0.8) / 5 = 0.48.
@@ -58,6 +62,9 @@ def fit(model, optimizer, X, y, X_val, y_val, epochs: int, patience: int, batch_
     every earlier one. Stop after `epochs` epochs, or as soon as `patience`
     epochs in a row have not improved on the best. Before returning, put the
     best parameters back (model.load_state_dict(best)).
+
+    Train on (X, y) in batches of batch_size; the validation set (X_val,
+    y_val) is only ever evaluated, never trained on.
 
     Example: validation losses 0.9, 0.5, 0.6, 0.7 with patience 2 stop after
     epoch 4 and return 2, with the model as it was after epoch 2.

@@ -1,4 +1,9 @@
-"""Neuron, Layer and MLP: a neural network built out of Values.
+"""ScalarNeuron, ScalarLayer and ScalarMLP: a neural network built out of Values.
+
+"Scalar" because every number is its own Value (Phases 1 and 2); the Tensor
+layers of Phases 3 and 4 (learnpath.nn.layers: Linear, MLP, Module) hold
+whole arrays. The prefix keeps the two from being mistaken for each other:
+one name, one thing.
 
 A neuron takes a weighted sum of its inputs plus a bias and, in hidden layers,
 passes it through ReLU. A layer is a list of neurons that all read the same
@@ -63,7 +68,7 @@ def weighted_sum(
     return Value(total, parents, local_grads, "wsum")
 
 
-class Module:
+class ScalarModule:
     """Anything with trainable parameters: it can list them and reset their gradients."""
 
     def parameters(self) -> list[Value]:
@@ -82,7 +87,7 @@ class Module:
             p.grad = 0.0
 
 
-class Neuron(Module):
+class ScalarNeuron(ScalarModule):
     """relu(b + w1*x1 + ... + wn*xn), or without the relu when nonlin is False."""
 
     def __init__(self, nin: int, nonlin: bool = True) -> None:
@@ -101,16 +106,16 @@ class Neuron(Module):
 
     def __repr__(self) -> str:
         # Each repr here is the call that builds an object of the same shape.
-        return f"Neuron({len(self.w)}{'' if self.nonlin else ', nonlin=False'})"
+        return f"ScalarNeuron({len(self.w)}{'' if self.nonlin else ', nonlin=False'})"
 
 
-class Layer(Module):
+class ScalarLayer(ScalarModule):
     """nout neurons reading the same nin inputs; returns a list of outputs (one Value if nout is 1)."""
 
     def __init__(self, nin: int, nout: int, nonlin: bool = True) -> None:
         self.nin = nin
         self.nonlin = nonlin
-        self.neurons = [Neuron(nin, nonlin=nonlin) for _ in range(nout)]
+        self.neurons = [ScalarNeuron(nin, nonlin=nonlin) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
         outputs = [neuron(x) for neuron in self.neurons]
@@ -121,10 +126,10 @@ class Layer(Module):
         return [p for neuron in self.neurons for p in neuron.parameters()]
 
     def __repr__(self) -> str:
-        return f"Layer({self.nin}, {len(self.neurons)}{'' if self.nonlin else ', nonlin=False'})"
+        return f"ScalarLayer({self.nin}, {len(self.neurons)}{'' if self.nonlin else ', nonlin=False'})"
 
 
-class MLP(Module):
+class ScalarMLP(ScalarModule):
     """Layers of sizes nouts on nin inputs: ReLU in every hidden layer, a linear last layer.
 
     The last layer stays linear so the network can output any number, such as
@@ -133,11 +138,11 @@ class MLP(Module):
 
     def __init__(self, nin: int, nouts: Sequence[int]) -> None:
         if len(nouts) == 0:
-            raise ValueError("MLP needs at least one layer size, e.g. MLP(2, [16, 16, 1])")
+            raise ValueError("ScalarMLP needs at least one layer size, e.g. ScalarMLP(2, [16, 16, 1])")
         self.nin = nin
         sizes = [nin, *nouts]
-        self.layers = [Layer(sizes[i], sizes[i + 1]) for i in range(len(nouts) - 1)]  # hidden: ReLU
-        self.layers.append(Layer(sizes[-2], sizes[-1], nonlin=False))  # output: linear
+        self.layers = [ScalarLayer(sizes[i], sizes[i + 1]) for i in range(len(nouts) - 1)]  # hidden: ReLU
+        self.layers.append(ScalarLayer(sizes[-2], sizes[-1], nonlin=False))  # output: linear
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
         for layer in self.layers:
@@ -148,4 +153,4 @@ class MLP(Module):
         return [p for layer in self.layers for p in layer.parameters()]
 
     def __repr__(self) -> str:
-        return f"MLP({self.nin}, {[len(layer.neurons) for layer in self.layers]})"
+        return f"ScalarMLP({self.nin}, {[len(layer.neurons) for layer in self.layers]})"

@@ -1,4 +1,4 @@
-"""Tests for learnpath.nn.modules: Neuron, Layer and MLP, and their match with micrograd 0.1.0."""
+"""Tests for learnpath.nn.scalar: ScalarNeuron, ScalarLayer and ScalarMLP, and their match with micrograd 0.1.0."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ import random
 
 import pytest
 
-from learnpath.nn.modules import MLP, Layer, Module, Neuron
+from learnpath.nn.scalar import ScalarLayer, ScalarMLP, ScalarModule, ScalarNeuron
 from learnpath.nn import Value, sum_values
 
 
 def test_neuron_is_relu_of_a_weighted_sum_or_linear():
     """A Neuron computes relu(b + sum w*x), and the same without relu when nonlin is False."""
     random.seed(0)
-    relu_neuron = Neuron(3)
-    linear_neuron = Neuron(3, nonlin=False)
+    relu_neuron = ScalarNeuron(3)
+    linear_neuron = ScalarNeuron(3, nonlin=False)
     for neuron in (relu_neuron, linear_neuron):
         neuron.b.data = -0.25
     x = [0.5, -1.0, 2.0]
@@ -30,7 +30,7 @@ def test_neuron_is_relu_of_a_weighted_sum_or_linear():
 def test_neuron_accepts_plain_floats_and_values():
     """A Neuron gives the same output for plain float inputs as for Value inputs."""
     random.seed(1)
-    neuron = Neuron(4)
+    neuron = ScalarNeuron(4)
     floats = [0.1, -0.2, 0.3, 0.4]
     assert neuron(floats).data == neuron([Value(x) for x in floats]).data
 
@@ -38,7 +38,7 @@ def test_neuron_accepts_plain_floats_and_values():
 def test_weights_are_uniform_in_minus_one_to_one_and_biases_start_at_zero():
     """Weights come from random.uniform(-1, 1) in order; biases are 0 and draw nothing."""
     random.seed(42)
-    model = MLP(3, [4, 2])
+    model = ScalarMLP(3, [4, 2])
     random.seed(42)
     expected = [random.uniform(-1, 1) for _ in range(3 * 4 + 4 * 2)]
     drawn = [w.data for layer in model.layers for neuron in layer.neurons for w in neuron.w]
@@ -47,8 +47,8 @@ def test_weights_are_uniform_in_minus_one_to_one_and_biases_start_at_zero():
 
 
 def test_parameters_list_every_weight_and_bias_once():
-    """MLP(2, [16, 16, 1]) has 337 parameters: each neuron's weights then its bias, layer by layer."""
-    model = MLP(2, [16, 16, 1])
+    """ScalarMLP(2, [16, 16, 1]) has 337 parameters: each neuron's weights then its bias, layer by layer."""
+    model = ScalarMLP(2, [16, 16, 1])
     params = model.parameters()
     assert len(params) == (2 * 16 + 16) + (16 * 16 + 16) + (16 + 1) == 337
     assert len({id(p) for p in params}) == 337
@@ -58,7 +58,7 @@ def test_parameters_list_every_weight_and_bias_once():
 
 def test_hidden_layers_use_relu_and_the_last_layer_is_linear():
     """Every neuron of a hidden layer is a ReLU neuron; the output layer's are linear."""
-    model = MLP(2, [3, 4, 2])
+    model = ScalarMLP(2, [3, 4, 2])
     assert [n.nonlin for n in model.layers[0].neurons] == [True] * 3
     assert [n.nonlin for n in model.layers[1].neurons] == [True] * 4
     assert [n.nonlin for n in model.layers[2].neurons] == [False] * 2
@@ -66,39 +66,39 @@ def test_hidden_layers_use_relu_and_the_last_layer_is_linear():
 
 def test_layer_returns_one_value_for_one_neuron_and_a_list_otherwise():
     """A layer of one neuron returns a bare Value; a wider layer returns a list."""
-    assert isinstance(Layer(2, 1)([1.0, 2.0]), Value)
-    outputs = Layer(2, 3)([1.0, 2.0])
+    assert isinstance(ScalarLayer(2, 1)([1.0, 2.0]), Value)
+    outputs = ScalarLayer(2, 3)([1.0, 2.0])
     assert isinstance(outputs, list) and len(outputs) == 3
 
 
 def test_zero_grad_clears_every_parameter():
     """zero_grad() sets every parameter's gradient back to 0."""
-    model = MLP(2, [3, 1])
+    model = ScalarMLP(2, [3, 1])
     model([1.0, -1.0]).backward()
     assert any(p.grad != 0.0 for p in model.parameters())
     model.zero_grad()
     assert all(p.grad == 0.0 for p in model.parameters())
-    assert Module().parameters() == []
+    assert ScalarModule().parameters() == []
 
 
 def test_repr_is_short_and_names_the_shape():
     """repr is the call that builds an object of the same shape, however big the network."""
-    assert repr(Neuron(3)) == "Neuron(3)"
-    assert repr(Neuron(3, nonlin=False)) == "Neuron(3, nonlin=False)"
-    assert repr(Layer(2, 2, nonlin=False)) == "Layer(2, 2, nonlin=False)"
-    assert repr(MLP(2, [16, 16, 1])) == "MLP(2, [16, 16, 1])"
+    assert repr(ScalarNeuron(3)) == "ScalarNeuron(3)"
+    assert repr(ScalarNeuron(3, nonlin=False)) == "ScalarNeuron(3, nonlin=False)"
+    assert repr(ScalarLayer(2, 2, nonlin=False)) == "ScalarLayer(2, 2, nonlin=False)"
+    assert repr(ScalarMLP(2, [16, 16, 1])) == "ScalarMLP(2, [16, 16, 1])"
 
 
 def test_mlp_without_layers_is_refused():
-    """MLP(2, []) has no output layer to make linear, so it is refused with an example of the right call."""
-    with pytest.raises(ValueError, match=r"MLP\(2, \[16, 16, 1\]\)"):
-        MLP(2, [])
+    """ScalarMLP(2, []) has no output layer to make linear, so it is refused with an example of the right call."""
+    with pytest.raises(ValueError, match=r"ScalarMLP\(2, \[16, 16, 1\]\)"):
+        ScalarMLP(2, [])
 
 
 def test_backward_reaches_every_parameter_through_the_network():
     """The gradient of an MLP's output with respect to a weight matches a numerical derivative."""
     random.seed(3)
-    model = MLP(2, [4, 1])
+    model = ScalarMLP(2, [4, 1])
     x = [0.4, -0.9]
     model(x).backward()
     for p in model.parameters():
@@ -155,12 +155,12 @@ def train(model, points, labels, add_up, steps):
 
 
 def test_same_seed_gives_micrograds_starting_weights_and_forward_output():
-    """After the same random.seed, MLP(2, [16, 16, 1]) starts with micrograd's weights and gives its output."""
+    """After the same random.seed, ScalarMLP(2, [16, 16, 1]) starts with micrograd's weights and gives its output."""
     micrograd_nn = pytest.importorskip("micrograd.nn")
     random.seed(1337)
     theirs = micrograd_nn.MLP(2, [16, 16, 1])
     random.seed(1337)
-    ours = MLP(2, [16, 16, 1])
+    ours = ScalarMLP(2, [16, 16, 1])
     assert [p.data for p in ours.parameters()] == [p.data for p in theirs.parameters()]
     for x in ([0.5, -0.25], [2.0, 1.0], [-1.5, 0.75]):
         assert ours(x).data == theirs(x).data
@@ -173,7 +173,7 @@ def test_same_loss_as_micrograd_step_for_step():
     random.seed(1337)
     theirs = micrograd_nn.MLP(2, [16, 16, 1])
     random.seed(1337)
-    ours = MLP(2, [16, 16, 1])
+    ours = ScalarMLP(2, [16, 16, 1])
     their_losses = train(theirs, points, labels, sum, steps=3)
     our_losses = train(ours, points, labels, sum_values, steps=3)
     assert our_losses == pytest.approx(their_losses, rel=0, abs=1e-12)
