@@ -85,7 +85,8 @@ def inner_nodes(root: Value) -> list[Value]:
     return [node for node in root.topological_order() if node.parents]
 
 
-def _send_gradient_is_right(ex) -> bool:
+def _send_gradient_probe(ex) -> str | None:
+    """What send_gradient does on two small cases, if that is wrong; None if it is right."""
     try:
         a, b = Value(2.0), Value(5.0)
         a.grad = 1.0
@@ -96,9 +97,11 @@ def _send_gradient_is_right(ex) -> bool:
         square = x * x
         square.grad = 2.0
         ex.send_gradient(square)
-        return (a.grad, b.grad, x.grad) == (16.0, 6.0, 12.0)
-    except Exception:
-        return False
+    except Exception as error:  # the learner's function may raise anything
+        return f"send_gradient raised {type(error).__name__}: {error}"
+    if (a.grad, b.grad, x.grad) == (16.0, 6.0, 12.0):
+        return None
+    return f"a.grad = {a.grad!r}, b.grad = {b.grad!r}; x.grad = {x.grad!r}"
 
 
 @task("backward", "backward(root): seed, walk in reverse topological order, leaves accumulate",
@@ -113,10 +116,12 @@ def check_backward(ex):
     try:
         _check_backward(ex)
     except Mismatch:
-        if not _send_gradient_is_right(ex):
+        wrong = _send_gradient_probe(ex)
+        if wrong is not None:
             raise Mismatch("backward calls your send_gradient, which is wrong: fix task send-gradient first",
                            expected="send_gradient(a * b) with a = 2 (grad 1), b = 5, node.grad = 3 leaves a.grad = 16, "
-                                    "b.grad = 6", got="something else (run task send-gradient's check)") from None
+                                    "b.grad = 6; send_gradient(x * x) with x = 3, node.grad = 2 leaves x.grad = 12",
+                           got=wrong) from None
         raise
 
 
