@@ -88,12 +88,12 @@ def make_course(root: Path, shape: tuple[int, int]) -> None:
             (folder / "quiz.yaml").write_text("questions: []\n")
     sys.path.insert(0, str(REPO))
     from learnpath.catalog import load_catalog
-    from learnpath.record.progress import ensure_progress, tick_experiment
+    from learnpath.record.progress import Step, ensure_progress, tick
 
     catalog = load_catalog(root)
     ensure_progress(catalog.progress_path, catalog.sections)
     for section in catalog.sections[::7]:
-        tick_experiment(catalog.progress_path, catalog.sections, section.id)
+        tick(catalog.progress_path, catalog.sections, section.id, Step.EXPERIMENT)
 
 
 def main() -> None:

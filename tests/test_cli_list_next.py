@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 from learnpath.catalog import load_catalog
-from learnpath.record.progress import QuizMark, record_quiz, tick_experiment
+from learnpath.record.progress import QuizMark, Step, record_quiz, tick
 
 
 def _tick(root, section_id, experiment=True, quiz=None):
     catalog = load_catalog(root)
     if experiment:
-        tick_experiment(catalog.progress_path, catalog.sections, section_id)
+        tick(catalog.progress_path, catalog.sections, section_id, Step.EXPERIMENT)
     if quiz:
         record_quiz(catalog.progress_path, catalog.sections, section_id, QuizMark(*quiz))
 

@@ -9,7 +9,7 @@ import sys
 import time
 
 from learnpath.catalog import load_catalog
-from learnpath.record.progress import QuizMark, read_progress, record_quiz, tick_experiment
+from learnpath.record.progress import QuizMark, Step, read_progress, record_quiz, tick
 
 
 def _states(root):
@@ -104,7 +104,7 @@ def test_missing_experiment_is_exit_2(course, cli):
 
 def _finish(course, section_id):
     catalog = load_catalog(course)
-    tick_experiment(catalog.progress_path, catalog.sections, section_id)
+    tick(catalog.progress_path, catalog.sections, section_id, Step.EXPERIMENT)
     record_quiz(catalog.progress_path, catalog.sections, section_id, QuizMark(5, 5, "2026-01-01"))
 
 

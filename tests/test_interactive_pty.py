@@ -128,10 +128,10 @@ def test_ctrl_d_ends_cleanly_and_ticks_nothing(course):
 
 def test_reset_asks_on_a_terminal(course):
     """At a terminal reset asks first; answering no changes nothing, yes unticks."""
-    from learnpath.record.progress import tick_experiment
+    from learnpath.record.progress import Step, tick
 
     catalog = load_catalog(course)
-    tick_experiment(catalog.progress_path, catalog.sections, "1.1")
+    tick(catalog.progress_path, catalog.sections, "1.1", Step.EXPERIMENT)
     child = _spawn(course, "reset", "1.1")
     child.expect(r"Untick section 1.1 Value objects .*\[y/N\]")
     child.sendline("n")

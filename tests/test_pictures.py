@@ -312,3 +312,17 @@ def test_a_width_given_is_kept_whatever_the_terminal(monkeypatch):
     monkeypatch.setenv("COLUMNS", "40")
     lines = str(plot.line_chart({"a": [1, 2, 3]}, width=64)).splitlines()
     assert max(len(line) for line in lines) > 64
+
+
+def test_curves_that_run_together_still_show_every_marker():
+    """Two or three series that overlap almost everywhere each keep markers of their own,
+    so they can be told apart without colour (the markers are staggered, never overwritten)."""
+    import math
+
+    from learnpath.pictures.lines import line_chart
+
+    base = [math.exp(-i / 30) for i in range(200)]
+    text = str(line_chart({"sgd": base, "momentum": [v * 1.001 for v in base],
+                           "adam": [v * 0.999 for v in base]}, width=56, height=10))
+    body = text.split("sgd")[0]  # the plot above the legend
+    assert body.count("■") >= 3 and body.count("▲") >= 3 and body.count("●") >= 3

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from learnpath.record import progress as progress_module
 from learnpath.errors import CatalogError, ProgressError
 from learnpath.record.locking import atomic_write, locked, temp_files
+from fake_sections import Sec
 from learnpath.record.progress import (
     QuizMark,
     SectionState,
@@ -20,16 +20,11 @@ from learnpath.record.progress import (
     record_quiz,
     render_blank,
     reset,
-    tick_experiment,
+    Step,
+    tick,
 )
 
 
-@dataclass(frozen=True)
-class Sec:
-    id: str
-    title: str
-    phase: int
-    phase_title: str
 
 
 PHASE_1 = "Phase 1: Automatic Differentiation Fundamentals"
@@ -100,7 +95,7 @@ def test_reading_a_missing_file_writes_nothing(tmp_path):
 def test_ticking_creates_a_missing_file(tmp_path):
     """A tick on a missing file creates the plan with that tick in it."""
     path = tmp_path / "PROGRESS.md"
-    tick_experiment(path, COURSE, "1.2")
+    tick(path, COURSE, "1.2", Step.EXPERIMENT)
     assert read_progress(path, COURSE)["1.2"].experiment
 
 
@@ -118,7 +113,7 @@ def test_an_empty_file_is_filled_with_the_plan(tmp_path):
 def test_tick_experiment_changes_one_character(progress):
     """Ticking an experiment rewrites only the box character of that one line."""
     before = progress.read_bytes()
-    state = tick_experiment(progress, COURSE, "1.2")
+    state = tick(progress, COURSE, "1.2", Step.EXPERIMENT)
     assert state == SectionState(experiment=True, quiz_passed=False, quiz=None, done=False)
     changed = only_changed_lines(before, progress.read_bytes())
     assert list(changed.values()) == [(b"  - [ ] experiment", b"  - [x] experiment")]
@@ -169,21 +164,21 @@ def test_best_score_compares_fractions_not_points(progress):
 
 def test_section_box_is_ticked_when_both_boxes_are(progress):
     """The section box is ticked once the experiment and the quiz both are, in either order."""
-    tick_experiment(progress, COURSE, "1.1")
+    tick(progress, COURSE, "1.1", Step.EXPERIMENT)
     assert not read_progress(progress, COURSE)["1.1"].done
     state = record_quiz(progress, COURSE, "1.1", MARK)
     assert state.done
     assert "- [x] 1.1 Value Objects" in progress.read_text(encoding="utf-8")
     record_quiz(progress, COURSE, "1.2", MARK)
-    assert tick_experiment(progress, COURSE, "1.2").done
+    assert tick(progress, COURSE, "1.2", Step.EXPERIMENT).done
     assert "- [x] 1.2 The Backward Pass" in progress.read_text(encoding="utf-8")
 
 
 def test_ticking_again_leaves_the_file_alone(progress):
     """A tick that changes nothing does not rewrite the file (same inode, same bytes)."""
-    tick_experiment(progress, COURSE, "1.1")
+    tick(progress, COURSE, "1.1", Step.EXPERIMENT)
     before = progress.stat().st_ino, progress.read_bytes()
-    tick_experiment(progress, COURSE, "1.1")
+    tick(progress, COURSE, "1.1", Step.EXPERIMENT)
     assert (progress.stat().st_ino, progress.read_bytes()) == before
 
 
@@ -192,7 +187,7 @@ def test_a_file_that_cannot_be_written_gives_a_progress_error(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")
     with pytest.raises(ProgressError) as caught:
-        tick_experiment(blocker / "PROGRESS.md", COURSE, "1.1")
+        tick(blocker / "PROGRESS.md", COURSE, "1.1", Step.EXPERIMENT)
     assert caught.value.path == blocker / "PROGRESS.md"
 
 
@@ -200,7 +195,7 @@ def test_unknown_section_id_is_refused_and_nothing_written(progress):
     """Ticking an id the course doesn't have raises CatalogError and leaves the file as it was."""
     before = progress.read_bytes()
     with pytest.raises(CatalogError):
-        tick_experiment(progress, COURSE, "7.7")
+        tick(progress, COURSE, "7.7", Step.EXPERIMENT)
     assert progress.read_bytes() == before
 
 
@@ -263,7 +258,7 @@ def test_a_note_after_the_score_is_kept(tmp_path):
 def test_reset_unticks_and_clears_the_score(progress):
     """reset unticks the section, experiment and quiz boxes and removes the score, for those sections only."""
     for section in ("1.1", "1.2"):
-        tick_experiment(progress, COURSE, section)
+        tick(progress, COURSE, section, Step.EXPERIMENT)
         record_quiz(progress, COURSE, section, MARK)
     reset(progress, COURSE, ["1.1"])
     states = read_progress(progress, COURSE)
@@ -277,7 +272,7 @@ def test_reset_all_returns_the_blank_plan(progress):
     """Resetting every section after ticks gives back exactly the file the tool first wrote."""
     blank = progress.read_bytes()
     for section in COURSE:
-        tick_experiment(progress, COURSE, section.id)
+        tick(progress, COURSE, section.id, Step.EXPERIMENT)
         record_quiz(progress, COURSE, section.id, MARK)
     reset(progress, COURSE, [s.id for s in COURSE])
     assert progress.read_bytes() == blank
@@ -313,7 +308,7 @@ def test_notes_blank_lines_and_crlf_are_kept_byte_for_byte(tmp_path):
     """After ticks every line but the touched boxes is byte-identical (CRLF, unicode, no final newline)."""
     path = tmp_path / "PROGRESS.md"
     path.write_bytes(NOTES_CRLF.encode("utf-8"))
-    tick_experiment(path, COURSE, "1.1")
+    tick(path, COURSE, "1.1", Step.EXPERIMENT)
     record_quiz(path, COURSE, "1.1", MARK)
     expected = NOTES_CRLF.replace(
         "- [ ] 1.1 Value Objects\r\n  - [ ] experiment\r\n  - [ ] quiz\r\n",
@@ -396,7 +391,7 @@ def test_a_tick_adds_missing_sections_first(tmp_path):
     """Ticking a section the file lacks adds its lines and ticks them in one write."""
     path = tmp_path / "PROGRESS.md"
     path.write_text("just my notes\n", encoding="utf-8")
-    state = tick_experiment(path, COURSE, "2.1")
+    state = tick(path, COURSE, "2.1", Step.EXPERIMENT)
     assert state.experiment
     text = path.read_text(encoding="utf-8")
     assert text.startswith("just my notes\n\n## Phase 1: Automatic")
@@ -457,7 +452,7 @@ def test_unparseable_file_names_the_line_and_nothing_is_written(tmp_path, case):
     writers = [
         lambda: read_progress(path, COURSE),
         lambda: ensure_progress(path, COURSE),
-        lambda: tick_experiment(path, COURSE, "1.2"),
+        lambda: tick(path, COURSE, "1.2", Step.EXPERIMENT),
         lambda: record_quiz(path, COURSE, "1.2", MARK),
         lambda: reset(path, COURSE, ["1.2"]),
     ]
@@ -479,7 +474,7 @@ def test_text_that_is_not_utf8_names_its_line(tmp_path):
     data = BLANK.encode("utf-8") + b"my note \xff\xfe\n"
     path.write_bytes(data)
     with pytest.raises(ProgressError) as caught:
-        tick_experiment(path, COURSE, "1.1")
+        tick(path, COURSE, "1.1", Step.EXPERIMENT)
     assert caught.value.line == BLANK.count("\n") + 1
     assert "UTF-8" in str(caught.value)
     assert path.read_bytes() == data
@@ -491,7 +486,7 @@ def test_text_that_is_not_utf8_names_its_line(tmp_path):
 def test_writes_leave_no_temporary_files(progress):
     """After many writes only PROGRESS.md and its lock file are in the folder."""
     for section in COURSE:
-        tick_experiment(progress, COURSE, section.id)
+        tick(progress, COURSE, section.id, Step.EXPERIMENT)
         record_quiz(progress, COURSE, section.id, MARK)
     assert sorted(p.name for p in progress.parent.iterdir()) == [".PROGRESS.md.lock", "PROGRESS.md"]
 
@@ -501,7 +496,7 @@ def test_a_temp_file_left_by_a_killed_writer_is_removed_by_the_next(progress):
     stale = progress.with_name(".PROGRESS.md.dead0000.tmp")
     stale.write_text("half a fi", encoding="utf-8")
     assert read_progress(progress, COURSE)["1.1"] == NOTHING
-    tick_experiment(progress, COURSE, "1.1")
+    tick(progress, COURSE, "1.1", Step.EXPERIMENT)
     assert not stale.exists()
 
 
@@ -512,7 +507,7 @@ def test_a_stuck_lock_holder_gives_a_clear_error_not_a_hang(progress, monkeypatc
     with locked(progress):  # a second open file holding the flock, as another process would
         started = time.monotonic()
         with pytest.raises(ProgressError) as caught:
-            tick_experiment(progress, COURSE, "1.1")
+            tick(progress, COURSE, "1.1", Step.EXPERIMENT)
         assert time.monotonic() - started < 5
     assert "another learnpath process" in str(caught.value)
     assert progress.read_bytes() == before
@@ -525,7 +520,7 @@ def test_a_symlinked_progress_file_is_written_through(tmp_path):
     ensure_progress(real, COURSE)
     link = tmp_path / "PROGRESS.md"
     link.symlink_to(real)
-    tick_experiment(link, COURSE, "1.1")
+    tick(link, COURSE, "1.1", Step.EXPERIMENT)
     assert link.is_symlink()
     assert read_progress(real, COURSE)["1.1"].experiment
 
@@ -603,7 +598,7 @@ def test_every_line_ending_round_trips_and_its_hand_ticks_read_right(tmp_path, n
     assert state.experiment and state.quiz_passed and state.done and state.quiz == MARK
     ensure_progress(path, COURSE)
     assert path.read_bytes() == original.encode()  # nothing added a second time
-    tick_experiment(path, COURSE, "1.2")
+    tick(path, COURSE, "1.2", Step.EXPERIMENT)
     after = path.read_bytes()
     assert len(after) == len(original) and after.count(b"x") == original.encode().count(b"x") + 1
     reset(path, COURSE, ["1.2"])

@@ -15,8 +15,8 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 
+from fake_sections import Sec
 from learnpath.record.locking import temp_files
 from learnpath.record.progress import (
     QuizMark,
@@ -25,12 +25,12 @@ from learnpath.record.progress import (
     read_progress,
     record_quiz,
     reset,
-    tick_experiment,
+    Step,
+    tick,
 )
 
 COURSE = [
-    SimpleNamespace(id=f"{phase}.{number}", title=f"Section {number}", phase=phase,
-                    phase_title=f"Phase {phase}: Part {phase}")
+    Sec(f"{phase}.{number}", f"Section {number}", phase, f"Phase {phase}: Part {phase}")
     for phase in (1, 2)
     for number in range(1, 7)
 ]
@@ -103,13 +103,13 @@ def test_killed_writers_never_leave_a_torn_file(tmp_path):
 
     def tick_pass_reset_for_ever() -> None:
         while True:
-            tick_experiment(path, COURSE, "1.1")
+            tick(path, COURSE, "1.1", Step.EXPERIMENT)
             record_quiz(path, COURSE, "1.1", MARK)
             reset(path, COURSE, ["1.1"])
 
     # the three versions that loop moves between, made by the same functions
     versions = {base}
-    tick_experiment(path, COURSE, "1.1")
+    tick(path, COURSE, "1.1", Step.EXPERIMENT)
     versions.add(path.read_bytes())
     record_quiz(path, COURSE, "1.1", MARK)
     versions.add(path.read_bytes())
@@ -158,7 +158,7 @@ def test_writers_at_once_lose_no_tick(tmp_path):
             time.sleep(0.001)
         for round_number in (1, 2, 3):
             for section_id in mine:
-                tick_experiment(path, COURSE, section_id)
+                tick(path, COURSE, section_id, Step.EXPERIMENT)
                 mark = QuizMark(7 + round_number, 10, f"2026-11-2{round_number}")
                 record_quiz(path, COURSE, section_id, mark)
 

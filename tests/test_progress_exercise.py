@@ -3,12 +3,12 @@ required for done, cleared by reset; the other lines kept byte for byte."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from learnpath.errors import CatalogError
+from fake_sections import Sec
 from learnpath.record.progress import (
     QuizMark,
     ensure_progress,
@@ -16,18 +16,11 @@ from learnpath.record.progress import (
     record_quiz,
     render_blank,
     reset,
-    tick_exercise,
-    tick_experiment,
+    Step,
+    tick,
 )
 
 
-@dataclass(frozen=True)
-class Sec:
-    id: str
-    title: str
-    phase: int
-    phase_title: str
-    has_exercise: bool = False
 
 
 P1 = "Phase 1: Basics"
@@ -65,7 +58,7 @@ def test_an_old_file_gets_the_box_in_place_and_keeps_everything_else(tmp_path: P
     state = read_progress(path, WITH)["1.1"]
     assert state.exercise is False and state.experiment is True
     assert path.read_text() == OLD_FILE  # reading never writes
-    tick_exercise(path, WITH, "1.1")
+    tick(path, WITH, "1.1", Step.EXERCISE)
     expected = OLD_FILE.replace("  - [x] experiment\n", "  - [x] experiment\n  - [x] exercise\n")
     assert path.read_text() == expected
 
@@ -74,10 +67,10 @@ def test_a_section_with_an_exercise_is_done_only_with_all_three_boxes(tmp_path: 
     """Experiment and quiz are not enough when there is an exercise; the third tick completes it."""
     path = tmp_path / "PROGRESS.md"
     ensure_progress(path, WITH)
-    tick_experiment(path, WITH, "1.1")
+    tick(path, WITH, "1.1", Step.EXPERIMENT)
     state = record_quiz(path, WITH, "1.1", MARK)
     assert state.done is False and state.exercise is False
-    state = tick_exercise(path, WITH, "1.1")
+    state = tick(path, WITH, "1.1", Step.EXERCISE)
     assert state.done is True
     assert "- [x] 1.1 Values" in path.read_text()
 
@@ -86,18 +79,18 @@ def test_a_section_without_an_exercise_needs_only_experiment_and_quiz(tmp_path: 
     """1.2 has no exercise: its state says None and two ticks make it done."""
     path = tmp_path / "PROGRESS.md"
     ensure_progress(path, WITH)
-    tick_experiment(path, WITH, "1.2")
+    tick(path, WITH, "1.2", Step.EXPERIMENT)
     state = record_quiz(path, WITH, "1.2", MARK)
     assert state.exercise is None and state.done is True
     with pytest.raises(CatalogError, match="has no exercise"):
-        tick_exercise(path, WITH, "1.2")
+        tick(path, WITH, "1.2", Step.EXERCISE)
 
 
 def test_a_section_ticked_done_stays_done_when_an_exercise_arrives(tmp_path: Path):
     """A learner who finished 1.1 before it had an exercise keeps it done; the new box is open."""
     path = tmp_path / "PROGRESS.md"
     ensure_progress(path, WITHOUT)
-    tick_experiment(path, WITHOUT, "1.1")
+    tick(path, WITHOUT, "1.1", Step.EXPERIMENT)
     record_quiz(path, WITHOUT, "1.1", MARK)
     state = read_progress(path, WITH)["1.1"]
     assert state.done is True and state.exercise is False
@@ -107,7 +100,7 @@ def test_reset_unticks_the_exercise_box(tmp_path: Path):
     """reset clears the exercise box with the others."""
     path = tmp_path / "PROGRESS.md"
     ensure_progress(path, WITH)
-    tick_exercise(path, WITH, "1.1")
+    tick(path, WITH, "1.1", Step.EXERCISE)
     reset(path, WITH, ["1.1"])
     assert read_progress(path, WITH)["1.1"].exercise is False
     assert "[x]" not in path.read_text()
@@ -119,7 +112,7 @@ def test_an_exercise_line_under_the_quiz_line_is_read_too(tmp_path: Path):
     path.write_text(OLD_FILE.replace("  - [ ] quiz\nsome note", "  - [ ] quiz\n  - [x] exercise\nsome note"))
     before = path.read_text()
     assert read_progress(path, WITH)["1.1"].exercise is True
-    tick_experiment(path, WITH, "1.2")
+    tick(path, WITH, "1.2", Step.EXPERIMENT)
     assert path.read_text().count("exercise") == before.count("exercise")
 
 
@@ -214,10 +207,10 @@ def test_exercise_boxes_round_trip_among_random_notes(file, operations):
         for op in operations:
             state = model[op[1]] if op[0] != "reset" else None
             if op[0] == "experiment":
-                tick_experiment(path, MIXED, op[1])
+                tick(path, MIXED, op[1], Step.EXPERIMENT)
                 state["experiment"] = True
             elif op[0] == "exercise":
-                tick_exercise(path, MIXED, op[1])
+                tick(path, MIXED, op[1], Step.EXERCISE)
                 state["exercise"] = True
             elif op[0] == "quiz":
                 record_quiz(path, MIXED, op[1], op[2])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fake_sections import Sec
 from learnpath.record.progress import (
     QuizMark,
     SectionState,
@@ -17,16 +17,11 @@ from learnpath.record.progress import (
     read_progress,
     record_quiz,
     reset,
-    tick_experiment,
+    Step,
+    tick,
 )
 
 
-@dataclass(frozen=True)
-class Sec:
-    id: str
-    title: str
-    phase: int
-    phase_title: str
 
 
 COURSE = (
@@ -167,7 +162,7 @@ def apply_to_model(states: dict, op: tuple) -> None:
 
 def run(path: Path, op: tuple) -> None:
     if op[0] == "tick":
-        tick_experiment(path, COURSE, op[1])
+        tick(path, COURSE, op[1], Step.EXPERIMENT)
     elif op[0] == "record":
         record_quiz(path, COURSE, op[1], op[2])
     else:

@@ -91,7 +91,7 @@ def test_a_successful_experiment_whose_tick_fails_says_it_succeeded(course, cli,
     def fails(*args, **kwargs):
         raise ProgressError("can't write the progress file (Disk quota exceeded)")
 
-    monkeypatch.setattr(progress, "tick_experiment", fails)
+    monkeypatch.setattr(progress, "tick", fails)
     result = cli(course, "run", "1.1")
     assert result.exit_code == 2
     assert "experiment 1.1 succeeded in" in result.stderr
@@ -121,7 +121,7 @@ def test_a_log_owned_by_another_user_gets_a_chown_fix(course, monkeypatch):
 def test_study_is_the_only_module_that_writes_the_record():
     """No other module of the tool calls the writers of the attempt log or PROGRESS.md."""
     package = Path(learnpath.__file__).parent
-    writers = re.compile(r"\b(append_attempt|tick_experiment|tick_exercise|record_quiz|ensure_progress|reset)\(")
+    writers = re.compile(r"\b(append_attempt|tick|record_quiz|ensure_progress|reset)\(")
     checked = 0
     for source in package.rglob("*.py"):
         inside = source.relative_to(package).parts[0]

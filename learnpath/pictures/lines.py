@@ -187,9 +187,11 @@ def _rasterise(
                 cells[row // 4][column // 2] |= _BRAILLE_BITS[row % 4][column % 2]
                 owner[row // 4][column // 2] = index
             previous = dot
-        for point in _marked_points(points):
+        # Each series marks points of its own (staggered along x), and never takes a cell another
+        # series has marked: where two curves run together, both markers still show.
+        for point in _marked_points(points, shift=index / max(1, len(curves))):
             column, row = to_dot(point)
-            markers[(row // 4, column // 2)] = index
+            markers.setdefault((row // 4, column // 2), index)
     return cells, owner, markers
 
 
@@ -220,12 +222,19 @@ def _dots_between(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[in
     ]
 
 
-def _marked_points(points: list[tuple[float, float] | None], count: int = 6) -> list[tuple[float, float]]:
-    """The first and last drawable point and a few evenly spaced between (where markers go)."""
+def _marked_points(points: list[tuple[float, float] | None], count: int = 6,
+                   shift: float = 0.0) -> list[tuple[float, float]]:
+    """The first and last drawable point and a few evenly spaced between (where markers go).
+
+    `shift` (0 to 1) moves the points between by that fraction of their spacing, so that
+    several series sharing an x axis put their markers at different places.
+    """
     present = [p for p in points if p is not None]
     if len(present) <= count:
         return present
-    picks = {round(k * (len(present) - 1) / (count - 1)) for k in range(count)}
+    spacing = (len(present) - 1) / (count - 1)
+    between = {round((k + shift) * spacing) for k in range(count - 1)}
+    picks = {0, len(present) - 1} | {i for i in between if 0 < i < len(present) - 1}
     return [present[i] for i in sorted(picks)]
 
 

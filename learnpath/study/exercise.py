@@ -64,7 +64,7 @@ def check_exercise(catalog: Catalog, section: Section, *,
         return ExerciseChecked(report, ticked=False)
     try:
         write(f"the exercise box of {section.id}",
-              lambda: progress.tick_exercise(catalog.progress_path, catalog.sections, section.id))
+              lambda: progress.tick(catalog.progress_path, catalog.sections, section.id, progress.Step.EXERCISE))
     except LearnpathError as problem:
         raise RecordingFailed(
             f"every task of exercise {section.id} passes, but its box could not be ticked: {problem}",

@@ -57,7 +57,7 @@ def run_experiment(catalog: Catalog, section: Section, *, timeout: float,
         return ExperimentRun(result, ticked=False)
     try:
         write(f"the experiment box of {section.id}",
-              lambda: progress.tick_experiment(catalog.progress_path, catalog.sections, section.id))
+              lambda: progress.tick(catalog.progress_path, catalog.sections, section.id, progress.Step.EXPERIMENT))
     except LearnpathError as problem:
         raise RecordingFailed(
             f"experiment {section.id} succeeded in {result.seconds:.1f} s, but its box could not "

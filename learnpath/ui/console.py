@@ -180,7 +180,7 @@ def symbol(char: str) -> str:
         return _ASCII_FALLBACK.get(char, "?")
 
 
-def tick(flag: bool) -> str:
+def tick_mark(flag: bool) -> str:
     return symbol("✓") if flag else symbol("·")
 
 
@@ -210,7 +210,7 @@ def section_table(phases: Sequence[tuple[str, Sequence[Sequence[str]], str]]) ->
 
         print(_paint(line(header), _DIM))
         for row in rows:
-            done = row[-1] == tick(True)
+            done = row[-1] == tick_mark(True)
             print(_paint(line(row), _GREEN) if done else line(row))
     sys.stdout.flush()
 

@@ -40,10 +40,10 @@ def section_list(rows: Sequence[SectionStatus], catalog: Catalog | None = None) 
             (
                 row.section.id,
                 row.section.title,
-                console.tick(row.state.experiment),
-                "-" if row.state.exercise is None else console.tick(row.state.exercise),
+                console.tick_mark(row.state.experiment),
+                "-" if row.state.exercise is None else console.tick_mark(row.state.exercise),
                 _quiz_cell(row.state, row.best),
-                console.tick(row.state.done),
+                console.tick_mark(row.state.done),
             )
             for row in in_phase
         ]
@@ -55,7 +55,7 @@ def section_list(rows: Sequence[SectionStatus], catalog: Catalog | None = None) 
 
         progress = course_progress(catalog, list(rows) if len(rows) == len(catalog.sections) else None)
         console.course_progress(progress.done, progress.total)
-    console.note(f"{console.tick(True)} done, {console.tick(False)} not yet, - no exercise in "
+    console.note(f"{console.tick_mark(True)} done, {console.tick_mark(False)} not yet, - no exercise in "
                  "that section. `learnpath next` says what to do next.")
 
 
@@ -64,10 +64,10 @@ def _quiz_cell(state: SectionState, best: BestAttempt | None = None) -> str:
     log with a cross, so a learner sees how close they came; else a dot."""
     if state.quiz is not None:
         mark = f"{console.points(state.quiz.score)}/{console.points(state.quiz.total)}"
-        return f"{mark} {console.tick(True)}" if state.quiz_passed else mark
+        return f"{mark} {console.tick_mark(True)}" if state.quiz_passed else mark
     if not state.quiz_passed and best is not None:
         return f"{console.points(best.score)}/{console.points(best.total)} {console.cross()}"
-    return console.tick(state.quiz_passed)
+    return console.tick_mark(state.quiz_passed)
 
 
 def next_section(found: NextSection | None, catalog: Catalog) -> None:
@@ -155,7 +155,7 @@ def quiz_results(quiz: Quiz, result: QuizResult) -> None:
     for item in result.results:
         question = quiz.question(item.id)
         if item.correct:
-            console.success(f"{console.tick(True)} {item.id}")
+            console.success(f"{console.tick_mark(True)} {item.id}")
             continue
         yours = "no answer" if item.your_answer is None else format_answer(question, item.your_answer)
         console.say(f"{console.cross()} {item.id}: you said {yours}; the answer is "

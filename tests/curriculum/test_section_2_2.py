@@ -250,6 +250,17 @@ def test_quiz_bias_gradient_expression():
     assert "2e" in quiz_questions(SECTION)["bias-gradient-expression"]["answer"]
 
 
+def test_quiz_bias_gradient_expression_accepts_paraphrases_only():
+    """The accept pattern takes the ways a right learner writes 2e, and none of the usual wrong answers."""
+    import re
+
+    pattern = quiz_questions(SECTION)["bias-gradient-expression"]["accept"]
+    for right in ["2e", "2*e", "2 * e", "2·e", "2×e", "e*2", "2.0*e", "2(e)", "e + e", "2 E"]:
+        assert re.search(pattern, right, re.IGNORECASE), right
+    for wrong in ["e", "e^2", "2e*x", "-2e", "2x", "e/2", "2", "22e", "2ex"]:
+        assert not re.search(pattern, wrong, re.IGNORECASE), wrong
+
+
 # ----------------------------------------------------------------------
 # The "Try this" outcomes at the end of the overview
 
@@ -320,6 +331,45 @@ def test_try_teach_negative_numbers():
     assert f"{net.layers[1].neurons[0].w[1].data:.4f}" == "-1.1397"
     assert f"{net((-5.0, -1.0)).data:.4f}" == "-4.7376"
     assert f"{net((-2.0, -2.0)).data:.4f}" == "-3.9307"
+
+
+def _adder_runs_on(experiment, examples):
+    saved = list(experiment.ADDITION_EXAMPLES)
+    experiment.ADDITION_EXAMPLES[:] = examples
+    try:
+        return [experiment.train_adder(seed=seed)[::2] for seed in experiment.SEEDS]
+    finally:
+        experiment.ADDITION_EXAMPLES[:] = saved
+
+
+def test_try_teach_negative_numbers_over_ten_seeds():
+    """Seeds 0-9 with (-3)+(-4)=-7 added: 5 fit all five (loss <= 3.6e-9), (-5)+(-1) from -6.3267 to -2.9425;
+    4 fit -7 but answer 5.25 to the positive sums (loss 1.75); 1 fits neither."""
+    experiment = _experiment()
+    runs = _adder_runs_on(experiment, [*experiment.ADDITION_EXAMPLES, ((-3.0, -4.0), -7.0)])
+    fitted = [net for net, losses in runs if losses[-1] < 1e-6]
+    assert len(fitted) == 5 and max(losses[-1] for _, losses in runs if losses[-1] < 1e-6) < 3.65e-9
+    answers = [net((-5.0, -1.0)).data for net in fitted]
+    assert f"{min(answers):.4f}" == "-6.3267" and f"{max(answers):.4f}" == "-2.9425"
+    half_stuck = [net for net, losses in runs if f"{losses[-1]:.2f}" == "1.75"]
+    assert len(half_stuck) == 4
+    for net in half_stuck:
+        assert f"{net((-3.0, -4.0)).data:.4f}" == "-7.0000"
+        assert all(f"{net(x).data:.4f}" == "5.2500" for x, _ in experiment.ADDITION_EXAMPLES)
+    neither = [net for net, losses in runs if losses[-1] > 2.0]
+    assert len(neither) == 1 and abs(neither[0]((-3.0, -4.0)).data + 7.0) > 1.0
+
+
+def test_try_fewer_examples_over_ten_seeds():
+    """Seeds 0-9 on the first two examples: 5 fit them (loss < 1e-27) and answer 10 + 20 with -12.9851 to 29.9633;
+    the other 5 end at loss 1."""
+    experiment = _experiment()
+    runs = _adder_runs_on(experiment, experiment.ADDITION_EXAMPLES[:2])
+    fitted = [net for net, losses in runs if losses[-1] < 1e-27]
+    assert len(fitted) == 5
+    answers = [net((10.0, 20.0)).data for net in fitted]
+    assert f"{min(answers):.4f}" == "-12.9851" and f"{max(answers):.4f}" == "29.9633"
+    assert sorted(f"{losses[-1]:.4f}" for _, losses in runs if losses[-1] >= 1e-27) == ["1.0000"] * 5
 
 
 def test_try_fewer_examples():

@@ -133,8 +133,8 @@ _assert_matches_key = numeric_key_check(SECTION)
 
 
 def test_quiz_bce_confident_miss():
-    """BCE of p = 0.1 with label 1 is the key."""
-    _assert_matches_key("bce-confident-miss", binary_cross_entropy(Value(0.1), 1).data)
+    """BCE of p = 0.3 with label 1 is the key."""
+    _assert_matches_key("bce-confident-miss", binary_cross_entropy(Value(0.3), 1).data)
 
 
 def test_quiz_mse_sigmoid_slope():
@@ -161,10 +161,30 @@ def test_quiz_hinge_wrong_side():
     _assert_matches_key("hinge-wrong-side", hinge(Value(0.3), -1.0).data)
 
 
-def test_quiz_untrained_ten_classes():
-    """Mean cross-entropy of equal logits over 10 classes is the key, whatever the labels."""
-    rows = [[Value(0.5) for _ in range(10)] for _ in range(7)]
-    _assert_matches_key("untrained-ten-classes", cross_entropy(rows, [0, 3, 9, 2, 2, 5, 1]).data)
+def test_quiz_untrained_five_classes():
+    """Mean cross-entropy of equal logits over 5 classes is the key, whatever the labels."""
+    rows = [[Value(0.5) for _ in range(5)] for _ in range(7)]
+    _assert_matches_key("untrained-five-classes", cross_entropy(rows, [0, 3, 4, 2, 2, 1, 1]).data)
+
+
+def test_fresh_network_loss_over_five_seeds(run_main):
+    """Seeds 0-4: fresh MLP(4, [16, K]) at 1.7884-2.2704 (K=3), 3.1033-4.0699 (K=10); scaled 1.0963-1.1013, 2.3004-2.3052."""
+    figures, _ = run_main
+    assert [f"{v:.4f}" for v in figures["lnk_3_seed_range"]] == ["1.7884", "2.2704", "1.0963", "1.1013"]
+    assert [f"{v:.4f}" for v in figures["lnk_10_seed_range"]] == ["3.1033", "4.0699", "2.3004", "2.3052"]
+    # every fresh start is well above ln K, every scaled one within 0.01 of it
+    assert figures["lnk_3_seed_range"][0] > math.log(3) + 0.5 and figures["lnk_10_seed_range"][0] > math.log(10) + 0.5
+    assert abs(figures["lnk_3_seed_range"][2] - math.log(3)) < 0.01
+    assert abs(figures["lnk_10_seed_range"][3] - math.log(10)) < 0.01
+
+
+def test_try_many_classes_over_five_seeds():
+    """K = 100, seeds 0-4: fresh 6.0789 to 6.3346, last layer x 0.01: 4.6043 to 4.6076."""
+    experiment = _experiment()
+    fresh = [experiment.untrained_loss(100, seed=seed) for seed in experiment.SEEDS]
+    small = [experiment.untrained_loss(100, 0.01, seed=seed) for seed in experiment.SEEDS]
+    assert (f"{min(fresh):.4f}", f"{max(fresh):.4f}") == ("6.0789", "6.3346")
+    assert (f"{min(small):.4f}", f"{max(small):.4f}") == ("4.6043", "4.6076")
 
 
 def test_quiz_stable_log_softmax():

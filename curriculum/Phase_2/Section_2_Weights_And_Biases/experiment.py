@@ -140,7 +140,7 @@ def main(argv=None) -> dict:
     with lab.progress(1 + len(SEEDS), "training the adder") as bar:
         net, start, losses = train_adder()
         bar.update(1, loss=losses[-1])
-        # The same from five starts (seed 0 included), so the claims below are not one lucky draw.
+        # The same from ten starts (seed 0 included), so the claims below are not one lucky draw.
         runs = []
         for done, seed in enumerate(SEEDS, start=2):
             runs.append(train_adder(seed=seed))

@@ -26,8 +26,8 @@ def softmax(logits: list[float]) -> list[float]:
 
     Example: softmax([2.0, 1.0, -1.0]) is [0.7054, 0.2595, 0.0351] (rounded).
     """
-    # TODO: subtract the largest logit, exponentiate, divide by the total.
-    raise NotImplementedError("softmax: exponentiate (safely) and normalise")
+    # TODO: probabilities that sum to 1 and stay finite for logits of 1000.
+    raise NotImplementedError("softmax is not written yet")
 
 
 def cross_entropy_and_grad(logits: list[float], target: int) -> tuple[float, list[float]]:
@@ -40,5 +40,5 @@ def cross_entropy_and_grad(logits: list[float], target: int) -> tuple[float, lis
     Example: logits [2.0, 1.0, -1.0], target 0: the loss is 0.3490 and the
     gradient is [-0.2946, 0.2595, 0.0351] (rounded).
     """
-    # TODO: the loss as ln(sum of exponentials) - z_target, computed safely; then the gradient.
-    raise NotImplementedError("cross_entropy_and_grad: the loss and softmax minus one-hot")
+    # TODO: the loss for the target, finite for logits of 1000; then its gradient.
+    raise NotImplementedError("cross_entropy_and_grad is not written yet")

@@ -34,11 +34,12 @@ from learnpath.nn.losses import (
 )
 
 SEED = 0
+SEEDS = range(5)  # the fresh networks the ln K claim of step 6 is checked on
 SCORES = [-5.0, -3.0, -1.0, 0.0, 0.8, 3.0]  # scores z given to one example of the positive class
-LOGITS, TARGET = [2.0, 1.0, -1.0], 0  # step 2: three classes, the right one is class 0
-START_SCORE = -6.0  # step 3: sigmoid(-6) = 0.0025, a confident "no" for a "yes" example
+LOGITS, TARGET = [2.0, 1.0, -1.0], 0  # step 3: three classes, the right one is class 0
+START_SCORE = -6.0  # step 4: sigmoid(-6) = 0.0025, a confident "no" for a "yes" example
 SLOW_STEPS, SLOW_LR = 300, 1.0
-L2_WEIGHTS = [0.0, 0.1, 1.0]  # step 4: the lambda of the penalty lambda * w**2
+L2_WEIGHTS = [0.0, 0.1, 1.0]  # step 5: the lambda of the penalty lambda * w**2
 L2_STEPS, L2_LR = 2000, 0.1
 CLASS_COUNTS = [3, 10]  # step 6
 FAR_SCORES = [30.0, 36.0, 37.0]  # step 2: scores given to an example of class 0, ever more confidently wrong
@@ -262,6 +263,15 @@ def main(argv=None) -> dict:
             bars += [math.log(k), default, small]
             bar.update(done)
     print(plot.bar_chart(bars_labels, bars, title="cross-entropy before any training", width=36))
+    # One fresh network is one draw of weights: the same from five seeds.
+    for k in CLASS_COUNTS:
+        defaults = [untrained_loss(k, seed=seed, cross_entropy_and_grad=parts.cross_entropy_and_grad)
+                    for seed in SEEDS]
+        smalls = [untrained_loss(k, last_layer_scale=0.01, seed=seed,
+                                 cross_entropy_and_grad=parts.cross_entropy_and_grad) for seed in SEEDS]
+        figures[f"lnk_{k}_seed_range"] = (min(defaults), max(defaults), min(smalls), max(smalls))
+        print(f"  K = {k:>2}, seeds {SEEDS[0]} to {SEEDS[-1]}: fresh {min(defaults):.4f} to {max(defaults):.4f}, "
+              f"last layer x 0.01: {min(smalls):.4f} to {max(smalls):.4f}")
     lab.say("""
     The fresh network's uniform(-1, 1) weights make its logits far from equal: it starts out
     confident, and its loss starts well above ln K. Shrinking the last layer's weights brings the
