@@ -59,7 +59,7 @@ def gradient_check(f, x: float) -> float:
     Example: gradient_check(lambda v: v * v, 3.0) is about 1e-11 (both say 6);
     a wrong local derivative gives something near 1.
     """
-    # TODO: backward() on f(Value(x)), central_difference on the numbers, relative_error of the two.
+    # TODO: the slope backward() finds and the slope central differences measure, then how far apart they are.
     raise NotImplementedError("task gradient-check: write gradient_check")
 
 
