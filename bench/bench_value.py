@@ -151,8 +151,9 @@ def relu_chain(value_type, length: int):
 def seconds_per_node(value_type, length: int, repeats: int) -> float:
     """The median time of `repeats` backward() calls on a chain, divided by its length.
 
-    backward() includes the topological sort and the zeroing of the old
-    gradients, so this is the whole cost of one backward pass. The median,
+    backward() includes the topological sort, the clearing of the graph's
+    gradients and the adding into the leaves, so this is the whole cost of
+    one backward pass. The median,
     not the minimum, so that a busy machine's slow moments and lucky moments
     both count for as little as possible, for short chains and long alike.
     """
@@ -164,6 +165,20 @@ def seconds_per_node(value_type, length: int, repeats: int) -> float:
         end.backward()
         times.append(time.perf_counter() - start)
     return statistics.median(times) / length
+
+
+def million_node_chain() -> list[str]:
+    """backward() through 1,000,000 negations: far past Python's recursion limit (moved here from the tests)."""
+    x = Value(1.0)
+    v = x
+    for _ in range(999_999):
+        v = -v
+    order = v.topological_order()
+    assert len(order) == 1_000_000 and order[0] is x and order[-1] is v
+    del order
+    v.backward()
+    assert v.data == -1.0 and x.grad == -1.0  # an odd number of negations: v = -x, dv/dx = -1
+    return ["", "3. backward() through a chain of 1,000,000 negations: dv/dx = -1, as it should be"]
 
 
 def scaling_table() -> list[str]:
@@ -214,6 +229,7 @@ def main() -> None:
         lambda: compare_on_demo(args.steps),
         lambda: ["", "2. backward() on a chain of relu nodes: median time per node"],
         scaling_table,
+        million_node_chain,
     )
     for part in parts:  # printed as each part finishes, so a long run shows progress
         block = part()

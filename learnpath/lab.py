@@ -34,6 +34,7 @@ PAUSE_VARIABLE = "LEARNPATH_PAUSE"  # "1": wait for Enter between steps
 MINE_VARIABLE = "LEARNPATH_MINE"  # the path of the learner's exercise.py to take parts from
 
 _steps_shown = 0
+_run_frame = None  # the frame of the experiment run the count belongs to (see _count_step)
 
 
 def width() -> int:
@@ -76,11 +77,30 @@ def say(text: str) -> None:
 def step(title: str) -> None:
     """Mark the start of one step of the experiment (and, with --pause, wait for Enter first)."""
     global _steps_shown
+    _count_from_this_run(sys._getframe(1))
     if _steps_shown and os.environ.get(PAUSE_VARIABLE) == "1":
         _wait_for_enter()
     _steps_shown += 1
     print()
     print(f"== Step {_steps_shown}: {title}")
+
+
+def _count_from_this_run(caller) -> None:
+    """Start counting from 1 again when a new run of an experiment begins.
+
+    A run is the outermost frame, in the calling file, above the call: main(),
+    or the module itself. Tests call several experiments' main() in one process,
+    some twice; each call is a new frame, so each run numbers its own steps. The
+    frame is held (not just its id), so a new one can never be mistaken for it.
+    """
+    global _steps_shown, _run_frame
+    outermost, frame = caller, caller
+    while frame is not None:
+        if frame.f_code.co_filename == caller.f_code.co_filename:
+            outermost = frame
+        frame = frame.f_back
+    if outermost is not _run_frame:
+        _run_frame, _steps_shown = outermost, 0
 
 
 def _wait_for_enter() -> None:

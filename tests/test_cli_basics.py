@@ -14,7 +14,8 @@ import typer
 from learnpath import __version__
 from learnpath.cli import app
 
-COMMANDS = ["next", "list", "show", "run", "exercise", "solution", "quiz", "hint", "review", "check", "reset", "mcp"]
+COMMANDS = ["next", "list", "show", "run", "exercise", "solution", "quiz", "hint", "review", "check", "new", "reset",
+            "mcp"]
 
 
 def test_every_command_has_help_text(cli):

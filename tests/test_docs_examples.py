@@ -39,6 +39,8 @@ SKIPPED = {
                                 "Phase 1 on; tests/exercises/test_run_mine.py proves --mine",
     "learnpath run ID --mine": "AGENTS.md names it for a section whose experiment takes the learner's "
                                "parts; tests/exercises/test_run_mine.py proves --mine",
+    "learnpath new ID TITLE": "writes a new section into the course the later examples share; "
+                              "tests/test_new_section.py drives it",
     "learnpath reset": "named in prose (\"never run `learnpath reset`\"), not a command line",
 }
 # examples that need a person at a terminal: without one they must refuse in one line (exit 2)

@@ -27,13 +27,16 @@ def test_say_wraps_prose_at_the_width_and_keeps_indented_lines(monkeypatch, caps
 
 def test_step_waits_for_enter_only_when_asked(monkeypatch, capsys):
     """With LEARNPATH_PAUSE=1 every step after the first reads one line; without it, none."""
-    monkeypatch.setattr(lab, "_steps_shown", 0)
     monkeypatch.setenv(lab.PAUSE_VARIABLE, "1")
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
-    lab.step("first")
-    assert sys.stdin.tell() == 0  # the first step starts at once
-    lab.step("second")
-    assert sys.stdin.tell() == 1  # the Enter was read
+
+    def main():
+        lab.step("first")
+        assert sys.stdin.tell() == 0  # the first step starts at once
+        lab.step("second")
+        assert sys.stdin.tell() == 1  # the Enter was read
+
+    main()
     out = capsys.readouterr()
     assert "== Step 1: first" in out.out and "== Step 2: second" in out.out
     assert "press Enter" in out.err
@@ -41,12 +44,34 @@ def test_step_waits_for_enter_only_when_asked(monkeypatch, capsys):
 
 def test_step_stops_waiting_when_stdin_is_closed(monkeypatch, capsys):
     """End of input can't bring an Enter: the run carries on instead of hanging."""
-    monkeypatch.setattr(lab, "_steps_shown", 1)
     monkeypatch.setenv(lab.PAUSE_VARIABLE, "1")
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    lab.step("next")
-    lab.step("and the next")
-    assert "== Step 3: and the next" in capsys.readouterr().out
+
+    def main():
+        for title in ("one", "two", "three"):
+            lab.step(title)
+
+    main()
+    assert "== Step 3: three" in capsys.readouterr().out
+
+
+def test_each_run_numbers_its_own_steps(tmp_path, capsys):
+    """Two runs of an experiment's main() in one process each start at Step 1 (tests do this)."""
+    import importlib.util
+
+    source = tmp_path / "experiment.py"
+    source.write_text(
+        "from learnpath import lab\n\n"
+        "def main():\n    lab.step('first')\n    helper()\n\n"
+        "def helper():  # a step inside a helper of main() belongs to the same run\n"
+        "    lab.step('second')\n")
+    spec = importlib.util.spec_from_file_location("some_experiment", source)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main()
+    module.main()
+    out = capsys.readouterr().out
+    assert out.count("== Step 1: first") == 2 and out.count("== Step 2: second") == 2
 
 
 class _Terminal(io.StringIO):

@@ -1,4 +1,4 @@
-"""For authors: `check` validates the whole curriculum."""
+"""For authors: `check` validates the whole curriculum; `new` starts a section."""
 
 from __future__ import annotations
 
@@ -38,3 +38,23 @@ def check_command(
         views.check_report(catalog, problems, ran=run)
     if problems:
         raise typer.Exit(EXIT_FAILED)
+
+
+@app.command("new")
+def new_command(
+    ctx: typer.Context,
+    section_id: Annotated[str, typer.Argument(metavar="ID", help="The new section's id, e.g. 5.1.",
+                                              show_default=False)],
+    title: Annotated[str, typer.Argument(metavar="TITLE", help="Its title, e.g. \"Diffusion\".",
+                                         show_default=False)],
+) -> None:
+    """For authors: start section ID from first drafts of every file, and add it to PROGRESS.md."""
+    from learnpath.study.new_section import new_section
+
+    catalog = open_catalog(ctx)
+    made = new_section(catalog, section_id, title)
+    console.success(f"Section {made.section_id} started in {made.folder.relative_to(catalog.root)}:")
+    for path in made.files:
+        console.say(f"  {path.relative_to(catalog.root)}")
+    console.note(f"Replace each draft (docs/authoring.md says what each holds), then prove it with "
+                 f"`learnpath check --run --strict`.")

@@ -14,11 +14,19 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from learnpath.catalog import Catalog, Section, load_catalog
+from learnpath.catalog import Catalog, Section, find_root, load_catalog
+from learnpath.course.status import next_section, overview_text, section_in_course, statuses
 from learnpath.errors import LearnpathError
+from learnpath.study.exercise import check_exercise as run_checks  # this module's check_exercise wraps it
+from learnpath.study.exercise import show_solution
+from learnpath.study.hint import find_hint
+from learnpath.study.quiz import open_quiz, take_quiz
+from learnpath.study.review import plan_review, review_outlook, take_review
+from learnpath.ui import records
 
 
 class TutorError(LearnpathError):
@@ -28,8 +36,6 @@ class TutorError(LearnpathError):
 def open_course(root: str | Path | None) -> Catalog:
     """The course at `root`, else $LEARNPATH_ROOT, else the folder above that holds curriculum/
     (found as the command line finds it)."""
-    from learnpath.catalog import find_root
-
     return load_catalog(find_root(override=root))
 
 
@@ -39,9 +45,6 @@ def _section(catalog: Catalog, section_id: str) -> Section:
 
 def where(catalog: Catalog, section_id: str | None = None) -> dict:
     """Where the learner stands: the next section (or the one named), its steps and commands."""
-    from learnpath.course.status import next_section, section_in_course
-    from learnpath.ui import records
-
     if section_id:
         return records.next_step(section_in_course(catalog, _section(catalog, section_id)), catalog)
     record = records.next_step(next_section(catalog), catalog)
@@ -50,25 +53,17 @@ def where(catalog: Catalog, section_id: str | None = None) -> dict:
 
 
 def _sections(catalog: Catalog) -> list[dict]:
-    from learnpath.course.status import statuses
-    from learnpath.ui import records
-
     return records.section_list(statuses(catalog), catalog)
 
 
 def overview(catalog: Catalog, section_id: str) -> dict:
     """The overview of a section as Markdown (what `learnpath show ID --plain` prints)."""
-    from learnpath.course.status import overview_text
-
     section = _section(catalog, section_id)
     return {"section": section.id, "title": section.title, "markdown": overview_text(section)}
 
 
 def quiz_questions(catalog: Catalog, section_id: str) -> dict:
     """The quiz's questions as a learner should see them: no answer, explanation, why or hint."""
-    from learnpath.study.quiz import open_quiz
-    from learnpath.ui import records
-
     section = _section(catalog, section_id)
     record = records.quiz_questions(section, open_quiz(section))
     record["how_to_answer"] = (
@@ -88,9 +83,6 @@ def grade_answers(catalog: Catalog, section_id: str, answers: Mapping[str, Any],
     (which ticks the quiz box on a pass) when every question is answered, else
     a partial one that review picks up for just those questions.
     """
-    from learnpath.study.quiz import open_quiz, take_quiz
-    from learnpath.ui import records
-
     section = _section(catalog, section_id)
     quiz = open_quiz(section)
     answered = {qid: value for qid, value in answers.items() if value is not None}
@@ -123,9 +115,6 @@ class _answers_file:
 
 def hint(catalog: Catalog, section_id: str, question_id: str, level: int = 1) -> dict:
     """One hint for a quiz question or an exercise task, gentlest first (level 1)."""
-    from learnpath.study.hint import find_hint
-    from learnpath.ui import records
-
     section = _section(catalog, section_id)
     question, text = find_hint(section, question_id, level)
     return records.hint(section, question, level, text)
@@ -133,9 +122,6 @@ def hint(catalog: Catalog, section_id: str, question_id: str, level: int = 1) ->
 
 def check_exercise(catalog: Catalog, section_id: str, timeout: float = 60.0) -> dict:
     """Run the checks on the learner's exercise.py (as `exercise ID --json`); a pass ticks its box."""
-    from learnpath.study.exercise import check_exercise as run_checks
-    from learnpath.ui import records
-
     section = _section(catalog, section_id)
     checked = run_checks(catalog, section, timeout=timeout)
     return records.exercise_result(checked.report, catalog.root, recorded=checked.ticked)
@@ -143,21 +129,11 @@ def check_exercise(catalog: Catalog, section_id: str, timeout: float = 60.0) -> 
 
 def review_due(catalog: Catalog, limit: int = 10) -> dict:
     """What review would ask today (questions without answers) and when the rest come back."""
-    from datetime import date
-
-    from learnpath.study.review import review_outlook
-    from learnpath.ui import records
-
     return records.review_outlook(review_outlook(catalog, date.today(), limit, warn=lambda _: None))
 
 
 def grade_review(catalog: Catalog, answers: Mapping[str, Any], limit: int = 10) -> dict:
     """Grade review answers keyed `<section id>/<question id>` and log them (the boxes move)."""
-    from datetime import date
-
-    from learnpath.study.review import plan_review, take_review
-    from learnpath.ui import records
-
     plan = plan_review(catalog, date.today(), limit, warn=lambda _: None)
     if not plan.asked:
         return records.review(0, {})
@@ -168,8 +144,5 @@ def grade_review(catalog: Catalog, answers: Mapping[str, Any], limit: int = 10) 
 
 def solution(catalog: Catalog, section_id: str) -> dict:
     """The learner's task functions beside the reference's, only once the exercise has passed."""
-    from learnpath.study.exercise import show_solution
-    from learnpath.ui import records
-
     section = _section(catalog, section_id)
     return records.solution(show_solution(catalog, section), catalog.root)

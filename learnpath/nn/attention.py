@@ -64,23 +64,18 @@ class MultiHeadAttention(Module):
         self.attention_weights: np.ndarray | None = None
 
     def forward(self, x: Tensor) -> Tensor:
-        batch, time, embed = x.shape
-        head_dim = embed // self.num_heads
-        q, k, v = self.in_proj(x).split(embed, axis=-1)
-        # (batch, time, embed) -> (batch, heads, time, head_dim): each head becomes a batch of its own.
-        q, k, v = (t.reshape(batch, time, self.num_heads, head_dim).transpose(0, 2, 1, 3) for t in (q, k, v))
+        time = x.shape[1]
+        qkv = self.in_proj(x)  # (batch, time, 3 * embed): queries, keys, values side by side
         dropout = self.dropout if self.training else 0.0
-        if self.mask is not None:
-            allowed = self.mask.data[:time, :time] != 0
-            out, self.attention_weights = F.scaled_dot_product_attention(
-                q, k, v, dropout, attn_mask=allowed, rng=self.rng, need_weights=True
-            )
-        else:
-            out, self.attention_weights = F.scaled_dot_product_attention(
-                q, k, v, dropout, self.causal, rng=self.rng, need_weights=True
-            )
-        # Heads side by side again: (batch, heads, time, head_dim) -> (batch, time, embed).
-        out = out.transpose(0, 2, 1, 3).reshape(batch, time, embed)
+        allowed = self.mask.data[:time, :time] != 0 if self.mask is not None else None
+        # Cut q, k and v into heads, (batch, heads, time, head_dim), each head a batch of its
+        # own; attend; put the heads side by side again, (batch, time, embed). One node: see
+        # F.multi_head_self_attention (the same as split, reshape, transpose and
+        # F.scaled_dot_product_attention, step by step, which the tests check).
+        out, self.attention_weights = F.multi_head_self_attention(
+            qkv, self.num_heads, dropout, self.causal and allowed is None, attn_mask=allowed, rng=self.rng,
+            need_weights=True,
+        )
         return self.out_proj(out)
 
     def extra_repr(self) -> str:

@@ -15,7 +15,8 @@ three reasons:
   or of cross-entropy, softmax - one_hot, is what a learner derives on paper.
 
 Fused here: softmax, log_softmax, cross_entropy, masked_softmax, gelu,
-linear, layer_norm and scaled_dot_product_attention. Left as compositions of
+linear, layer_norm, scaled_dot_product_attention and
+multi_head_self_attention. Left as compositions of
 Tensor operations: dropout (a multiplication by a random mask) and
 `attention`, the readable version of scaled_dot_product_attention (matmuls
 around a masked softmax) that the tests check the fused one against. The
@@ -128,9 +129,9 @@ def layer_norm(
     centered = x.data - x.data.sum(axis=-1, keepdims=True) / n
     inv_std = 1.0 / np.sqrt((centered * centered).sum(axis=-1, keepdims=True) / n + eps)
     normalized = centered * inv_std
-    out = normalized * weight.data if weight is not None else normalized
+    out = normalized * weight.data if weight is not None else normalized.copy()
     if bias is not None:
-        out = out + bias.data
+        out += bias.data
 
     def grad_x(g: np.ndarray) -> np.ndarray:
         # Moving one input moves the mean and the variance too, which is where the
@@ -139,9 +140,13 @@ def layer_norm(
         # first passed back through the scale.
         if weight is not None:
             g = g * weight.data
-        return inv_std * (
-            g - g.sum(axis=-1, keepdims=True) / n - normalized * ((g * normalized).sum(axis=-1, keepdims=True) / n)
-        )
+        # Worked out in place, in this order (the same bits as the one-line formula, two arrays fewer).
+        dx = g - g.sum(axis=-1, keepdims=True) / n
+        along = g * normalized
+        np.multiply(normalized, along.sum(axis=-1, keepdims=True) / n, out=along)
+        dx -= along
+        dx *= inv_std
+        return dx
 
     def grad_weight(g: np.ndarray) -> np.ndarray:
         return (g * normalized).reshape(-1, normalized.shape[-1]).sum(axis=0)
@@ -244,7 +249,71 @@ def scaled_dot_product_attention(
     dropout), for a heatmap. The same numbers as `attention`, in one node
     instead of five, which matters in a model that calls it in every block.
     """
-    q, k, v = query.data, key.data, value.data
+    out, weights, backward = _attention(query.data, key.data, value.data, dropout_p, is_causal, attn_mask, rng)
+    # The three backward functions share one pass of `backward`, done once per backward().
+    cache: dict[str, object] = {}
+
+    def grads(g: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if cache.get("g") is not g:
+            cache["g"], cache["grads"] = g, backward(g)
+        return cache["grads"]
+
+    node = make_node(
+        out,
+        "attention",
+        (query, lambda g: grads(g)[0]),
+        (key, lambda g: grads(g)[1]),
+        (value, lambda g: grads(g)[2]),
+    )
+    return (node, weights) if need_weights else node
+
+
+def multi_head_self_attention(
+    qkv: Tensor,
+    num_heads: int,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    *,
+    attn_mask: np.ndarray | None = None,
+    rng: np.random.Generator | None = None,
+    need_weights: bool = False,
+) -> Tensor | tuple[Tensor, np.ndarray]:
+    """Self-attention with num_heads heads, from queries, keys and values side by side, as one node.
+
+    qkv: (batch, time, 3 * embed), what one Linear makes from x (queries,
+    keys, values in that order). Each of the three is cut into num_heads
+    slices of embed / num_heads numbers, each head attends on its own
+    (scaled_dot_product_attention's arithmetic), and the heads' outputs are
+    put side by side again: (batch, time, embed). The same numbers as doing
+    those steps with split, reshape, transpose and scaled_dot_product_attention;
+    as one node, the gradient comes back as one (batch, time, 3 * embed) array
+    instead of three zero-padded ones added up (that was a tenth of a GPT step).
+    """
+    a = qkv.data
+    batch, time, three_embed = a.shape
+    embed = three_embed // 3
+    if three_embed % 3 or embed % num_heads:
+        raise ValueError(f"multi_head_self_attention: last axis {three_embed} is not 3 x a multiple of {num_heads} heads")
+    head_dim = embed // num_heads
+    # (batch, time, 3, heads, head_dim); q, k and v are views (batch, heads, time, head_dim).
+    split = a.reshape(batch, time, 3, num_heads, head_dim)
+    q, k, v = (split[:, :, i].transpose(0, 2, 1, 3) for i in range(3))
+    out, weights, backward = _attention(q, k, v, dropout_p, is_causal, attn_mask, rng)
+    merged = out.transpose(0, 2, 1, 3).reshape(batch, time, embed)  # heads side by side again
+
+    def grad_qkv(g: np.ndarray) -> np.ndarray:
+        dq, dk, dv = backward(g.reshape(batch, time, num_heads, head_dim).transpose(0, 2, 1, 3))
+        full = np.empty((batch, time, 3, num_heads, head_dim), dtype=a.dtype)
+        for i, d in enumerate((dq, dk, dv)):
+            full[:, :, i] = d.transpose(0, 2, 1, 3)
+        return full.reshape(a.shape)
+
+    node = make_node(merged, "multi_head_attention", (qkv, grad_qkv))
+    return (node, weights) if need_weights else node
+
+
+def _attention(q, k, v, dropout_p, is_causal, attn_mask, rng):
+    """softmax(q k^T / sqrt(d)) v on arrays: the output, the weights, and backward(g) -> (dq, dk, dv)."""
     scale = q.dtype.type(q.shape[-1] ** -0.5)
     scores = (q @ np.swapaxes(k, -1, -2)) * scale
     if is_causal:
@@ -259,30 +328,17 @@ def scaled_dot_product_attention(
         used = weights * keep
     out = used @ v
 
-    def grad_scores(g: np.ndarray) -> np.ndarray:
+    def backward(g: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # Back through `used @ v`, the dropout mask, and the softmax
         # (s * (dL/ds - sum(dL/ds * s)), as in `softmax`), then the 1/sqrt(d).
         d_weights = g @ np.swapaxes(v, -1, -2)
         if keep is not None:
             d_weights = d_weights * keep
-        return weights * (d_weights - (d_weights * weights).sum(axis=-1, keepdims=True)) * scale
+        d_scores = weights * (d_weights - (d_weights * weights).sum(axis=-1, keepdims=True)) * scale
+        # scores = q k^T, so dq = dscores k and dk = dscores^T q; out = used v, so dv = used^T g.
+        return d_scores @ k, np.swapaxes(d_scores, -1, -2) @ q, np.swapaxes(used, -1, -2) @ g
 
-    # The three backward functions share the work of grad_scores; it is done once per backward.
-    cache: dict[str, np.ndarray] = {}
-
-    def d_scores(g: np.ndarray) -> np.ndarray:
-        if cache.get("g") is not g:
-            cache["g"], cache["scores"] = g, grad_scores(g)
-        return cache["scores"]
-
-    node = make_node(
-        out,
-        "attention",
-        (query, lambda g: d_scores(g) @ k),  # scores = q k^T, so dq = dscores k
-        (key, lambda g: np.swapaxes(d_scores(g), -1, -2) @ q),  # and dk = dscores^T q
-        (value, lambda g: np.swapaxes(used, -1, -2) @ g),  # out = used v, so dv = used^T g
-    )
-    return (node, weights) if need_weights else node
+    return out, weights, backward
 
 
 def gelu(x: Tensor) -> Tensor:

@@ -173,11 +173,12 @@ class Module:
 
     def to(self, dtype) -> Module:
         """Store every parameter and buffer in `dtype` (np.float32 or np.float64) from now on; returns self."""
+        # copy=False: already in `dtype`, an array stays itself (an optimizer may hold views of it).
         for p in self.parameters():
-            p.data = p.data.astype(dtype)
+            p.data = p.data.astype(dtype, copy=False)
             p.grad = None
         for b in self.buffers():
-            b.data = b.data.astype(dtype)
+            b.data = b.data.astype(dtype, copy=False)
         return self
 
     @property

@@ -1,0 +1,1 @@
+"""The learner's record: PROGRESS.md (its safety, its format, the locked update), the attempt log, file locking."""

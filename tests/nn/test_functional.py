@@ -179,3 +179,26 @@ def test_attention_matches_definition_and_gradient(qkv, causal):
     expected = reference_softmax(scores, -1) @ v
     np.testing.assert_allclose(F.attention(Tensor(q), Tensor(k), Tensor(v), causal).data, expected, rtol=1e-12)
     assert_gradients_match(lambda q, k, v: F.attention(q, k, v, causal), q, k, v)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_multi_head_self_attention_is_the_step_by_step_composition_and_passes_gradcheck(causal):
+    """The fused node gives split/reshape/transpose/attention/merge's numbers and gradients bit for bit, and measured slopes agree."""
+    from learnpath.nn.gradient_check import gradcheck
+
+    rng = np.random.default_rng(3)
+    qkv_data = rng.normal(size=(2, 5, 3 * 6))
+    upstream = rng.normal(size=(2, 5, 6))
+
+    def step_by_step(qkv):
+        q, k, v = (t.reshape(2, 5, 3, 2).transpose(0, 2, 1, 3) for t in qkv.split(6, axis=-1))
+        return F.scaled_dot_product_attention(q, k, v, is_causal=causal).transpose(0, 2, 1, 3).reshape(2, 5, 6)
+
+    fused_in, composed_in = Tensor(qkv_data), Tensor(qkv_data)
+    fused = F.multi_head_self_attention(fused_in, 3, is_causal=causal)
+    composed = step_by_step(composed_in)
+    np.testing.assert_array_equal(fused.data, composed.data)
+    (fused * upstream).sum().backward()
+    (composed * upstream).sum().backward()
+    np.testing.assert_array_equal(fused_in.grad, composed_in.grad)
+    assert gradcheck(lambda t: F.multi_head_self_attention(t, 3, is_causal=causal), [Tensor(qkv_data)])

@@ -6,7 +6,12 @@ Five steps, each one a claim from the overview put to the test:
    scored on 1,000 sequences it never trained on;
 3. where it looks: its attention weights drawn as a heatmap;
 4. the same model learns to sort, scored the same way;
-5. a gradient check through the library's MultiHeadAttention.
+5. a gradient check through the attention layer.
+
+With --mine (`learnpath run 4.3 --mine`), every attention layer runs your
+exercise.py's multi_head_attention (your scores, mask, softmax, weighted sum
+and heads) instead of the library's; with the reference solution in place,
+every figure comes out the same as the library's.
 
 The set-up (a GPT that reads a sequence and writes its sorted version) follows
 the sort demo of Andrej Karpathy's minGPT.
@@ -22,7 +27,11 @@ import os
 # machine extra threads wait on each other and can cost 10 to 50 times the time.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402 (after the thread setting, which must come before NumPy loads)
+import functools  # noqa: E402 (after the thread setting, which must come before NumPy loads)
+
+import numpy as np  # noqa: E402
+
+from learnpath import lab  # noqa: E402
 
 from learnpath.nn import GPT, AdamW, MultiHeadAttention, Tensor, gradcheck, no_grad  # noqa: E402
 from learnpath.nn import functional as F  # noqa: E402
@@ -58,20 +67,36 @@ def training_batch(task: str, rng: np.random.Generator) -> tuple[np.ndarray, np.
     return inputs, targets, digits
 
 
+def the_attention():
+    """The library's attention layer's forward pass, or, with --mine, your exercise.py's (same arguments)."""
+    return lab.mine(__file__, multi_head_attention=MultiHeadAttention.forward)
+
+
+def with_attention(layer: MultiHeadAttention, parts) -> MultiHeadAttention:
+    """The layer, computing its forward pass with parts.multi_head_attention (its weights stay its own)."""
+    layer.forward = functools.partial(parts.multi_head_attention, layer)
+    return layer
+
+
 def train(task: str, steps: int, seed: int = SEED) -> tuple[GPT, list[float], set[int]]:
+    parts = the_attention()
     rng = np.random.default_rng(seed)
     model = GPT(vocab_size=DIGITS, block_size=2 * LENGTH - 1, n_layer=N_LAYER, n_head=N_HEAD, n_embd=N_EMBD,
                 dtype=np.float32, rng=rng)
+    for block in model.blocks:
+        with_attention(block.self_attn, parts)
     optimizer = AdamW(model.parameters(), lr=Cosine(LEARNING_RATE, steps, 0.1 * LEARNING_RATE), weight_decay=0.0)
     losses, seen = [], set()
-    for _ in range(steps):
-        inputs, targets, digits = training_batch(task, rng)
-        seen.update(as_number(digits).tolist())
-        loss = F.cross_entropy(model(inputs), targets, ignore_index=IGNORE)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
+    with lab.progress(steps, f"learning to {task}") as bar:
+        for step in range(steps):
+            inputs, targets, digits = training_batch(task, rng)
+            seen.update(as_number(digits).tolist())
+            optimizer.zero_grad()  # gradients add up across backward() calls
+            loss = F.cross_entropy(model(inputs), targets, ignore_index=IGNORE)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+            bar.update(step + 1, loss=losses[-1])
     return model, losses, seen
 
 
@@ -115,55 +140,61 @@ def attention_picture(model: GPT, digits: np.ndarray) -> tuple[np.ndarray, list[
 
 
 def attention_gradient_check() -> float:
-    """The largest relative error between backward() and measured slopes, through MultiHeadAttention."""
+    """The largest relative error between backward() and measured slopes, through the attention layer."""
     rng = np.random.default_rng(SEED)
-    attention = MultiHeadAttention(8, 2, causal=True, rng=rng)  # float64, as measured slopes need
+    attention = with_attention(MultiHeadAttention(8, 2, causal=True, rng=rng), the_attention())  # float64
     x = Tensor(rng.standard_normal((2, 5, 8)))
     inputs = [x, attention.in_proj.weight, attention.out_proj.weight]
     return gradcheck(lambda x, *_: attention(x), inputs).max_relative_error
 
 
 def main() -> dict:
-    figures: dict = {}
+    figures: dict = {"mine": the_attention().mine}
     example = np.array([3, 1, 4, 1, 5, 9])
+    whose = "your attention" if figures["mine"] else "the library's attention"
 
-    print("Step 1. The task: read 6 digits, then write the answer one digit at a time.")
-    print(f"  reverse {' '.join(map(str, example))} -> {' '.join(map(str, targets_for('reverse', example[None])[0]))}")
-    print(f"  sort    {' '.join(map(str, example))} -> {' '.join(map(str, targets_for('sort', example[None])[0]))}")
-    print("  The model reads the 6 digits and the answer so far (causal attention: never")
-    print("  ahead) and predicts the next digit; only the 6 answer digits are scored.")
+    # Step 1: the two tasks, on one example.
+    lab.step("The task: read 6 digits, then write the answer one digit at a time")
+    show = " ".join(map(str, example))
+    lab.say(f"The two tasks, on one example:\n"
+            f"  reverse {show} -> {' '.join(map(str, targets_for('reverse', example[None])[0]))}\n"
+            f"  sort    {show} -> {' '.join(map(str, targets_for('sort', example[None])[0]))}")
+    lab.say("The model reads the 6 digits and the answer so far (causal attention: never ahead) and predicts "
+            "the next digit; only the 6 answer digits are scored.")
 
     for task in ("reverse", "sort"):
-        step = 2 if task == "reverse" else 4
-        print(f"\nStep {step}. Learn to {task}: GPT with {N_LAYER} block, {N_HEAD} heads, width {N_EMBD};")
-        print(f"  AdamW, {STEPS[task]} steps of {BATCH} random sequences.")
+        # Steps 2 and 4: train on fresh random sequences, score on 1,000 it never saw.
+        lab.step(f"Learn to {task}")
+        lab.say(f"A GPT with {N_LAYER} block, {N_HEAD} heads, width {N_EMBD}, with {whose} in its block; "
+                f"AdamW, {STEPS[task]} steps of {BATCH} random sequences.")
         model, losses, seen = train(task, STEPS[task])
         held_out = unseen_sequences(seen)
         share = exact_share(model, task, held_out)
         figures[task] = {"exact": share, "first_loss": losses[0], "last_loss": losses[-1],
                          "trained_on": len(seen), "parameters": model.num_parameters(),
                          "example": answer(model, example[np.newaxis])[0].tolist()}
-        print(f"  loss {losses[0]:.3f} at the first step, {losses[-1]:.4f} at the last")
-        print(f"  {len(seen):,} different sequences seen in training (of {DIGITS**LENGTH:,} possible)")
-        print(f"  exactly right on {share:.1%} of {TEST_SEQUENCES:,} sequences it never saw")
-        print(f"  {' '.join(map(str, example))} -> {' '.join(map(str, figures[task]['example']))}")
+        lab.say(f"The loss is {losses[0]:.3f} at the first step and {losses[-1]:.4f} at the last. "
+                f"{len(seen):,} different sequences were seen in training (of {DIGITS**LENGTH:,} possible). "
+                f"The model is exactly right on {share:.1%} of {TEST_SEQUENCES:,} sequences it never saw: "
+                f"{show} -> {' '.join(map(str, figures[task]['example']))}.")
         if task == "reverse":
-            print("\nStep 3. Where does it look? Attention of the positions that write the answer")
-            print("  (rows), over the whole sequence (columns), averaged over the 4 heads.")
+            # Step 3: row j writes answer digit j, which is input digit 5 - j: where is each row's peak?
+            lab.step("Where does it look?")
+            lab.say(f"The attention of the positions that write the answer (rows), over the whole sequence "
+                    f"(columns), averaged over the {N_HEAD} heads.")
             writers, rows, columns = attention_picture(model, example)
             print(heatmap(writers, row_labels=rows, col_labels=columns, title=f"reversing {example.tolist()}"))
-            # Row j writes answer digit j, which is input digit 5 - j: where is each row's peak?
             peaks = writers.argmax(axis=1).tolist()
             figures["reverse"]["peaks"] = peaks
             figures["reverse"]["peak_weights"] = [float(writers[j, peaks[j]]) for j in range(LENGTH)]
-            print(f"  Each row's strongest column: {peaks}.")
-            print("  Answer digit j is input digit 5 - j.")
-            print(f"  Weight on it: {', '.join(f'{w:.3f}' for w in figures['reverse']['peak_weights'])}")
+            lab.say(f"Each row's strongest column: {peaks}. Answer digit j is input digit 5-j. The weight on "
+                    f"it: {', '.join(f'{w:.3f}' for w in figures['reverse']['peak_weights'])}.")
 
-    print("\nStep 5. A gradient check through the library's MultiHeadAttention (float64):")
+    # Step 5: the backward pass of the attention the model used, against measured slopes.
+    lab.step(f"A gradient check through {whose} (float64)")
     error = attention_gradient_check()
     figures["gradcheck_error"] = error
-    print(f"  backward() against measured slopes: largest relative error {error:.1e}")
+    lab.say(f"backward() against measured slopes: the largest relative error is {error:.1e}.")
     return figures
 
 

@@ -7,8 +7,12 @@ Four steps, each one a claim from the overview put to the test:
 3. training on the names (the same train/dev split as 4.1 and 4.2) and the dev loss;
 4. names sampled from it.
 
-`python experiment.py --long` trains a larger GPT (2 blocks) for several minutes
-instead, printing its progress as it goes.
+With --mine (`learnpath run 4.4 --mine`), steps 3 and 4 run on your exercise.py:
+your GPT, your loss, your training step and your generate. With the reference
+solution in place, every figure comes out the same as the library's.
+
+`learnpath run 4.4 -- --long` trains a larger GPT (2 blocks) for several
+minutes instead, showing the step, the loss and the time left as it goes.
 
 The GPT is the library's (learnpath/nn/gpt.py), laid out like Andrej Karpathy's
 minGPT and nanoGPT; the names are makemore's collection.
@@ -30,15 +34,19 @@ from dataclasses import dataclass  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from learnpath.nn import GPT, AdamW, CharVocab, no_grad  # noqa: E402
+from learnpath import lab  # noqa: E402
+from learnpath.nn import GPT, AdamW, CharVocab, clip_grad_norm_, no_grad  # noqa: E402
 from learnpath.nn import functional as F  # noqa: E402
 from learnpath.nn.data import load_names, train_dev_test_split  # noqa: E402
 from learnpath.nn.optim import Cosine  # noqa: E402
 from learnpath.nn.plot import loss_curve  # noqa: E402
-from learnpath.nn.text import IGNORE_INDEX, drop_padding_columns, padded_sequences  # noqa: E402
+from learnpath.nn.sampling import generate as sample_tokens  # noqa: E402
+from learnpath.nn.text import IGNORE_INDEX, padded_sequences  # noqa: E402
 
 SPLIT_SEED = 42  # the same dev names as 4.1 and 4.2
 SEED = 0
+PAD = -1  # fills a row after its name has ended (as in the exercise)
+MAX_NORM = 1.0  # gradients are clipped to this global norm at every step
 
 
 @dataclass(frozen=True)
@@ -89,59 +97,106 @@ def gpt2_small_parameters() -> int:
 
 
 # --------------------------------------------------------------------------
-# Training.
+# The data: one name per row.
 # --------------------------------------------------------------------------
 
 
-def the_names() -> tuple[CharVocab, tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """Each name as one row: input '.emma', target 'emma.', padded; padded targets are ignored by the loss."""
+def name_rows(words: list[str], vocab: CharVocab) -> np.ndarray:
+    """Each name as one row: the end token, the name, the end token, then PAD (".emma." -> 0 5 13 13 1 0 -1 ...).
+
+    Built from the library's padded_sequences: X = end + name and Y = name +
+    end, so the row is X's first column followed by Y, with PAD where Y is
+    padding.
+    """
+    X, Y = padded_sequences(words, vocab)
+    return np.concatenate([X[:, :1], np.where(Y == IGNORE_INDEX, PAD, Y)], axis=1)
+
+
+def cut_padding(rows: np.ndarray) -> np.ndarray:
+    """The batch without its trailing all-PAD columns: no time spent on positions nobody is scored on."""
+    real = (rows != PAD).any(axis=0)
+    return rows[:, : int(np.flatnonzero(real)[-1]) + 1]
+
+
+def the_names() -> tuple[CharVocab, np.ndarray, np.ndarray]:
     names = load_names()
     train, dev, _ = train_dev_test_split(names, seed=SPLIT_SEED)
     vocab = CharVocab.from_words(names)
-    return vocab, padded_sequences(train, vocab), padded_sequences(dev, vocab)
+    return vocab, name_rows(train, vocab), name_rows(dev, vocab)
 
 
-def dev_loss(model: GPT, X: np.ndarray, Y: np.ndarray) -> float:
+# --------------------------------------------------------------------------
+# The library's way of training and sampling. With --mine, the same four
+# parts come from your exercise.py instead.
+# --------------------------------------------------------------------------
+
+
+def next_token_loss(model, rows: np.ndarray, end_id: int = 0) -> object:
+    """Mean cross-entropy of each next token; a position whose next token is PAD is not scored."""
+    inputs = np.where(rows[:, :-1] == PAD, end_id, rows[:, :-1])  # the model never sees PAD
+    targets = np.where(rows[:, 1:] == PAD, IGNORE_INDEX, rows[:, 1:])
+    return F.cross_entropy(model(inputs), targets, ignore_index=IGNORE_INDEX)
+
+
+def train_step(model, optimizer, rows: np.ndarray, max_norm: float = MAX_NORM) -> float:
+    optimizer.zero_grad()  # gradients add up across backward() calls
+    loss = next_token_loss(model, rows)
+    loss.backward()
+    clip_grad_norm_(model.parameters(), max_norm)  # one unlucky batch cannot take a huge step
+    optimizer.step()
+    return loss.item()
+
+
+def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, *, rng, stop_token=None):
+    return sample_tokens(model, ids, max_new_tokens, model.block_size, temperature, top_k, rng=rng,
+                         stop_token=stop_token)
+
+
+def the_parts():
+    """The library's four parts, or, with --mine, the same four from your exercise.py."""
+    return lab.mine(__file__, GPT=GPT, next_token_loss=next_token_loss, train_step=train_step, generate=generate)
+
+
+def dev_loss(parts, model, rows: np.ndarray) -> float:
     """Mean loss per predicted character over every dev name (the same measure as 4.1 and 4.2)."""
     with no_grad():
-        return F.cross_entropy(model(X), Y, ignore_index=IGNORE_INDEX).item()
+        return parts.next_token_loss(model, rows).item()
 
 
-def train(run: Run, progress_every: int = 0) -> dict:
-    vocab, (X, Y), (X_dev, Y_dev) = the_names()
-    rng = np.random.default_rng(SEED)
-    model = GPT(vocab_size=len(vocab), block_size=X.shape[1], n_layer=run.n_layer, n_head=run.n_head,
-                n_embd=run.n_embd, dtype=np.float32, rng=rng)
+def train(run: Run, report_every: int = 0, seed: int = SEED) -> dict:
+    parts = the_parts()
+    vocab, rows, dev_rows = the_names()
+    rng = np.random.default_rng(seed)
+    model = parts.GPT(vocab_size=len(vocab), block_size=rows.shape[1] - 1, n_layer=run.n_layer,
+                      n_head=run.n_head, n_embd=run.n_embd, dtype=np.float32, rng=rng)
     optimizer = AdamW(model.parameters(), lr=Cosine(run.learning_rate, run.steps, 0.1 * run.learning_rate),
                       weight_decay=0.01)
     losses, dev_curve = [], []
     start = time.perf_counter()
-    for step in range(run.steps):
-        rows = rng.integers(0, len(X), run.batch)
-        inputs, targets = drop_padding_columns(X[rows], Y[rows])  # no time spent on all-padding columns
-        loss = F.cross_entropy(model(inputs), targets, ignore_index=IGNORE_INDEX)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-        if progress_every and (step + 1) % progress_every == 0:
-            elapsed = time.perf_counter() - start
-            left = elapsed / (step + 1) * (run.steps - step - 1)
-            dev_curve.append((step + 1, dev_loss(model, X_dev, Y_dev)))
-            print(f"  step {step + 1:5,}/{run.steps:,}  train {np.mean(losses[-progress_every:]):.4f}"
-                  f"  dev {dev_curve[-1][1]:.4f}  {elapsed / 60:4.1f} min, about {left / 60:.1f} min left",
-                  flush=True)
+    with lab.progress(run.steps, "training") as bar:
+        for step in range(run.steps):
+            batch = cut_padding(rows[rng.integers(0, len(rows), run.batch)])
+            losses.append(parts.train_step(model, optimizer, batch, MAX_NORM))
+            bar.update(step + 1, loss=losses[-1])
+            if report_every and (step + 1) % report_every == 0:
+                dev_curve.append((step + 1, dev_loss(parts, model, dev_rows)))
+                elapsed = time.perf_counter() - start
+                left = elapsed / (step + 1) * (run.steps - step - 1)
+                print(f"  step {step + 1:5,}/{run.steps:,}  train {np.mean(losses[-report_every:]):.4f}"
+                      f"  dev {dev_curve[-1][1]:.4f}  {elapsed / 60:4.1f} min, about {left / 60:.1f} min left",
+                      flush=True)  # a line of figures, kept as it is
     seconds = time.perf_counter() - start
     start_ids = np.zeros((10, 1), dtype=np.int64)  # '.': a name starts here
-    sampled = model.generate(start_ids, X.shape[1] - 1, rng=np.random.default_rng(7), stop_token=vocab.end_id)
+    sampled = parts.generate(model, start_ids, rows.shape[1] - 2, rng=np.random.default_rng(7),
+                             stop_token=vocab.end_id)
     return {
         "model": model,
         "losses": losses,
         "dev_curve": dev_curve,
-        "dev_loss": dev_loss(model, X_dev, Y_dev),
+        "dev_loss": dev_loss(parts, model, dev_rows),
         "seconds": seconds,
         "parameters": model.num_parameters(),
-        "block_size": X.shape[1],
+        "block_size": rows.shape[1] - 1,
         "vocab_size": len(vocab),
         "samples": vocab.words(sampled[:, 1:]),
     }
@@ -165,35 +220,41 @@ def words_within(prefix: str, words: list[str], width: int = 80) -> str:
 def main(argv: list[str] | None = None) -> dict:
     argv = sys.argv[1:] if argv is None else argv
     run = LONG if "--long" in argv else DEFAULT
-    figures: dict = {"run": run}
+    parts = the_parts()
+    figures: dict = {"run": run, "mine": parts.mine}
 
-    print(f"Step 1. The model: GPT, {run.n_layer} block(s), {run.n_head} heads, width {run.n_embd},")
-    print("  on 27 tokens and 16 positions. Its parameters, part by part:")
-    parts = parameters_by_part(vocab=27, block_size=16, n_layer=run.n_layer, n_embd=run.n_embd)
-    for name, count in parts.items():
-        print(f"  {name:42} {count:9,}")
-    by_hand = sum(parts.values())
+    # Step 1: every parameter, by hand, before the model exists; step 3 asks the model to agree.
+    lab.step(f"The model: GPT, {run.n_layer} block(s), {run.n_head} heads, width {run.n_embd}")
+    parts_count = parameters_by_part(vocab=27, block_size=16, n_layer=run.n_layer, n_embd=run.n_embd)
+    by_hand = sum(parts_count.values())
+    table = [f"  {name:42} {count:9,}" for name, count in parts_count.items()]
+    lab.say("\n".join(["On 27 tokens and 16 positions. Its parameters, part by part:", *table,
+                       f"  {'total, by hand':42} {by_hand:9,}"]))
     figures["by_hand"] = by_hand
-    print(f"  {'total, by hand':42} {by_hand:9,}")
 
-    print("\nStep 2. The same formula at GPT-2 small's sizes (12 blocks, width 768,")
-    print("  1,024 positions, 50,257 tokens, head tied to the token embedding):")
+    # Step 2: the same formula, at the size of a real model.
+    lab.step("The same formula at GPT-2 small's sizes")
     figures["gpt2_small"] = gpt2_small_parameters()
-    print(f"  {figures['gpt2_small']:,} parameters")
+    lab.say(f"12 blocks, width 768, 1,024 positions, 50,257 tokens, the head tied to the token embedding: "
+            f"{figures['gpt2_small']:,} parameters.")
 
-    label = "--long: several minutes" if run is LONG else "about 10 seconds"
-    print(f"\nStep 3. Train on the names ({label}):")
-    print(f"  AdamW, {run.steps:,} steps of {run.batch} names.")
-    result = train(run, progress_every=500 if run is LONG else 0)
+    # Step 3: train, and score on names the model never trained on.
+    whose = "your GPT, your loss and your training step" if parts.mine else "the library's GPT"
+    label = "several minutes" if run is LONG else "a few seconds"
+    lab.step(f"Train on the names ({label})")
+    lab.say(f"Training {whose}: AdamW, {run.steps:,} steps of {run.batch} names, gradients clipped to a "
+            f"global norm of {MAX_NORM:g}.")
+    result = train(run, report_every=500 if run is LONG else 0)
     figures.update({k: v for k, v in result.items() if k != "model"})
-    print(f"  the model counts its own parameters: {result['parameters']:,}"
-          f" ({'the same' if result['parameters'] == by_hand else 'DIFFERENT'} as by hand)")
+    same = "the same as" if result["parameters"] == by_hand else "DIFFERENT from"
+    lab.say(f"The model counts its own parameters: {result['parameters']:,}, {same} the count by hand.")
     print(loss_curve(result["losses"], title=f"training loss (minibatches of {run.batch} names)", height=10))
-    print(f"  dev loss {result['dev_loss']:.4f} nats per character")
-    print("  (the same dev names: 4.1's MLP 2.1168, 4.2's bigram 2.4515, uniform 3.2958)")
+    lab.say(f"Dev loss {result['dev_loss']:.4f} nats per character (on the same dev names: the counted bigram "
+            "2.4515, the character MLP 2.1168, a uniform guess 3.2958).")
 
-    print("\nStep 4. New names, sampled one character at a time (temperature 1):")
-    print(words_within(" ", result["samples"]))
+    # Step 4: the model writes names, one character at a time, until it writes the end token.
+    lab.step("New names, sampled one character at a time (temperature 1)")
+    lab.say(words_within(" ", result["samples"]))
     return figures
 
 
