@@ -36,7 +36,9 @@ class LearnpathError(Exception):
         """`file:line`, `file`, or an empty string when there is no file."""
         if self.path is None:
             return ""
-        return f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+        # a path pasted with its newline (or any control character) is shown escaped, on one line
+        shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(self.path))
+        return f"{shown}:{self.line}" if self.line is not None else shown
 
     def __str__(self) -> str:
         text = f"{self.where}: {self.message}" if self.where else self.message

@@ -153,15 +153,9 @@ def test_the_circle_finder_finds_a_circle():
     assert _circles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
 
 
-# The library's own circle, removed by the library's issue (nn/init.py and layers.py): delete
-# this entry when that lands; no other circle is allowed meanwhile.
-KNOWN_LIBRARY_CIRCLES = [["learnpath.nn.init", "learnpath.nn.layers"]]
-
-
 def test_no_circles_anywhere_in_learnpath():
     """No module imports one that imports it back, even through others (the library included)."""
-    circles = _circles(GRAPH)
-    assert [c for c in circles if c not in KNOWN_LIBRARY_CIRCLES] == []
+    assert _circles(GRAPH) == []
 
 
 @pytest.mark.parametrize("library", sorted(ONLY_IN))

@@ -91,6 +91,7 @@ def test_strict_holds_sections_to_content_rules(course, cli):
              if p["path"].startswith(section)}
     quiz_text = (course / section / "quiz.yaml").read_text().splitlines()
     no_hint_line = quiz_text.index("  - id: rule-name") + 1
+    slope_line = quiz_text.index("  - id: slope") + 1
     assert found == {
         (f"{section}/overview.md", None, "overview.md has 23 words"),
         (f"{section}/overview.md", None, 'overview.md has no "Try this" heading'),
@@ -99,6 +100,7 @@ def test_strict_holds_sections_to_content_rules(course, cli):
         (f"{section}/experiment.py", None, "experiment.py has no top-level main()"),
         (f"{section}/quiz.yaml", None, "quiz.yaml has 5 questions"),
         (f"{section}/quiz.yaml", no_hint_line, "question 'rule-name' has no hint"),
+        (f"{section}/quiz.yaml", slope_line, "numeric question 'slope' doesn't state the precision it wants"),
     }
 
 
@@ -123,7 +125,8 @@ def test_strict_passes_a_section_that_meets_content_rules(course, cli, make_sect
         key = "abc"[i // 3]  # keys spread over positions, choices of equal length
         extra = {"single": f"    choices: {{a: 'red', b: 'tan', c: 'sky'}}\n    answer: {key}\n",
                  "numeric": "    answer: 2\n", "text": "    answer: ['chain rule']\n"}[kind]
-        questions.append(f"  - id: q{i}\n    type: {kind}\n    prompt: 'Q{i}?'\n{extra}"
+        stated = " (exact)" if kind == "numeric" else ""  # a number says how exact it must be
+        questions.append(f"  - id: q{i}\n    type: {kind}\n    prompt: 'Q{i}?{stated}'\n{extra}"
                          f"    explanation: 'Because.'\n    hints: ['Think.']\n")
     (folder / "quiz.yaml").write_text("questions:\n" + "".join(questions))
     result = cli(course, "check", "--strict")

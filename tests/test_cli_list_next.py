@@ -36,6 +36,8 @@ def test_list_json_has_every_section_and_the_documented_keys(course, cli):
         "done": False,
         "exercise": None,
         "best_attempt": None,
+        "exercise_runs": 0,
+        "best_exercise_run": None,
     }
 
 

@@ -90,7 +90,7 @@ def mutate(steps) -> bytes:
     for kind, position, extra in steps:
         if data is not None:  # once random bytes are in, keep mutating bytes
             at = position % (len(data) + 1)
-            data = data[:at] + (extra if isinstance(extra, bytes) else str(extra).encode()) + data[at:]
+            data = data[:at] + (extra if isinstance(extra, bytes) else str(extra).encode("utf-8", "surrogatepass")) + data[at:]
             continue
         if not lines:
             lines = ["\n"]
@@ -105,7 +105,7 @@ def mutate(steps) -> bytes:
             key, colon, _ = lines[i].partition(":")
             lines[i] = f"{key}{colon} {extra}\n" if colon else f"{extra}\n"
         else:  # random bytes spliced in
-            text = "".join(lines).encode("utf-8")
+            text = "".join(lines).encode("utf-8", "surrogatepass")  # a lone surrogate is bytes too
             at = position % (len(text) + 1)
             data = text[:at] + extra + text[at:]
     return data if data is not None else "".join(lines).encode("utf-8", "surrogatepass")

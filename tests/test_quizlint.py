@@ -38,7 +38,7 @@ def test_a_sound_quiz_has_no_findings(tmp_path):
     quiz = quiz_of(tmp_path, single("q1", "a") + single("q2", "b") + single("q3", "c") + """\
 - id: q4
   type: numeric
-  prompt: "How many nodes does `a*b + c` make?"
+  prompt: "How many nodes does `a*b + c` make? (a whole number)"
   answer: 2
   explanation: "One for the product, one for the sum."
 - id: q5
@@ -138,5 +138,5 @@ def test_every_finding_cites_the_authoring_guide():
     """The fix of each rule names docs/authoring.md, which is in the repo for every contributor."""
     assert (REPO / "docs" / "authoring.md").is_file()
     source = (REPO / "learnpath" / "course" / "quizlint.py").read_text(encoding="utf-8")
-    assert source.count("({STANDARD})") == 5 and 'STANDARD = "docs/authoring.md"' in source
+    assert source.count("({STANDARD})") == 7 and 'STANDARD = "docs/authoring.md"' in source
     assert "CONTENT.md" not in (REPO / "learnpath" / "course" / "check.py").read_text(encoding="utf-8")

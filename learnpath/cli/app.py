@@ -30,6 +30,10 @@ from learnpath.cli.typer_speed import defer_option_checks
 from learnpath.ui import console
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130  # bad input is 2: LearnpathError.exit_code
+# a million seconds (11.6 days) is more than any run needs and far inside what a clock can add up
+MAX_TIMEOUT = 1e6
+# the attempt log stores seeds as JSON integers a 64-bit reader takes back (record/attempts)
+MAX_SEED = 2**63 - 1
 
 # Click's UsageError, found through a public subclass rather than a private module path
 UsageError = next(kind for kind in typer.BadParameter.__mro__ if kind.__name__ == "UsageError")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from learnpath.cli.app import EXIT_FAILED, JsonFlag, app, open_catalog
+from learnpath.cli.app import EXIT_FAILED, MAX_TIMEOUT, JsonFlag, app, open_catalog
 from learnpath.ui import console
 
 
@@ -19,9 +19,10 @@ def check_command(
     strict: Annotated[bool, typer.Option(
         "--strict", help="Also hold every section to docs/authoring.md: overview length and parts, "
         "main() in experiment.py, 8-12 questions of 3+ types with a hint on each, keys spread "
-        "over positions, no choice named by letter, questions that stand alone.")] = False,
+        "over positions, no choice named by letter, questions that stand alone, numeric prompts "
+        "that state their precision, code lines in overviews within 78 columns.")] = False,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds each experiment may take with --run.")
+        float, typer.Option("--timeout", min=0.1, max=MAX_TIMEOUT, help="Seconds each experiment may take with --run.")
     ] = 120.0,
     as_json: JsonFlag = False,
 ) -> None:

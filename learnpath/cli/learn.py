@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from learnpath.cli.app import JsonFlag, SectionId, app, complete_section, open_catalog, open_section
+from learnpath.cli.app import MAX_TIMEOUT, JsonFlag, SectionId, app, complete_section, open_catalog, open_section
 from learnpath.errors import NoTerminalError
 from learnpath.ui import console
 
@@ -88,7 +88,7 @@ def run_command(
     ctx: typer.Context,
     section_id: SectionId,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds before the experiment is stopped.")
+        float, typer.Option("--timeout", min=0.1, max=MAX_TIMEOUT, help="Seconds before the experiment is stopped.")
     ] = 120.0,
     mine: Annotated[bool, typer.Option(
         "--mine", help="Run the experiment on your own exercise.py (once its checks pass).")] = False,
@@ -104,7 +104,7 @@ def run_command(
 
     catalog, section = open_section(ctx, section_id)
     if pause and not console.stdin_is_terminal():
-        raise NoTerminalError("`learnpath run --pause` waits for Enter, but there is no terminal to "
+        raise NoTerminalError(f"`learnpath run {section.id} --pause` waits for Enter, but there is no terminal to "
                               "press it in", fix=f"Run it without --pause: learnpath run {section.id}")
     where = section.experiment.relative_to(catalog.root)
     label = f"{where} {' '.join(ctx.args)}".rstrip() + (" on your exercise.py" if mine else "")

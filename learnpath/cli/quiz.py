@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from learnpath.cli.app import EXIT_FAILED, EXIT_OK, JsonFlag, SectionId, app, need_terminal, open_catalog, open_section
+from learnpath.cli.app import EXIT_FAILED, EXIT_OK, MAX_SEED, JsonFlag, SectionId, app, need_terminal, open_catalog, open_section
 from learnpath.errors import LearnpathError
 from learnpath.ui import console
 
@@ -42,7 +42,7 @@ def quiz_command(
     ] = True,
     seed: Annotated[
         Optional[int],
-        typer.Option("--seed", min=0, help="Ask in the order of this seed again (the attempt log "
+        typer.Option("--seed", min=0, max=MAX_SEED, help="Ask in the order of this seed again (the attempt log "
                      "records each attempt's seed).", show_default=False),
     ] = None,
     only_given: Annotated[
@@ -82,7 +82,7 @@ def quiz_command(
         if as_json:  # the questions alone, in file order and quiz.yaml's keys, for a tutor to ask
             console.print_json(records.quiz_questions(section, open_quiz(section)))
             return
-        need_terminal("quiz")
+        need_terminal(f"quiz {section.id}")
         if shuffle and seed is None:
             seed = new_seed()
     if not shuffle and seed is not None:
@@ -128,7 +128,7 @@ def hint_command(
     ctx: typer.Context,
     section_id: SectionId,
     question_id: Annotated[str, typer.Argument(
-        metavar="QUESTION_ID", help="A quiz question's id, e.g. leaf-grad, or an exercise task's, e.g. mul-grad.")],
+        metavar="QUESTION_ID", help="A quiz question's id, e.g. value-memory, or an exercise task's, e.g. mul-grad.")],
     level: Annotated[int, typer.Option("--level", min=1, help="Which hint: 1 is the gentlest.")] = 1,
     as_json: JsonFlag = False,
 ) -> None:
@@ -155,7 +155,7 @@ def review_command(
 
     Answered right, a question comes back later and later; missed, it comes back
     tomorrow. An answers file keys questions as `<section id>/<question id>`,
-    e.g. `1.1/leaf-grad: b`. With --json and no --answers: what is due now and
+    e.g. `1.1/value-memory: b`. With --json and no --answers: what is due now and
     when the rest comes back (nothing is asked or recorded).
     """
     from datetime import date

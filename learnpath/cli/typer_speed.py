@@ -88,5 +88,6 @@ def _convert(kind: type, value: str, param: Any, ctx: Any) -> Any:
     try:
         number = kind(value.strip())
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not {_NAMES[kind]}.", ctx=ctx, param=param) from None
+        shown = repr(value) if len(value) <= 40 else repr(value[:37]) + "..."  # never 5000 digits
+        raise typer.BadParameter(f"{shown} is not {_NAMES[kind]}.", ctx=ctx, param=param) from None
     return number

@@ -231,6 +231,27 @@ def _your_turn_problems(section: Section, text: str) -> list[LearnpathError]:
     return []
 
 
+# `show` crops code and diagrams at the screen's edge (re-wrapping would break them), so
+# they must fit the 80-column terminal a learner most often has, less Rich's padding
+CODE_COLUMNS = 78
+
+
+def _wide_code_problems(section: Section, text: str) -> list[LearnpathError]:
+    """Lines of a fenced code block or diagram in overview.md wider than CODE_COLUMNS."""
+    problems, fence = [], None
+    for number, line in enumerate(text.splitlines(), start=1):
+        marker = re.match(r"\s*(```|~~~)", line)
+        if marker:
+            fence = None if fence == marker.group(1) else (fence or marker.group(1))
+            continue
+        if fence and len(line.expandtabs(4)) > CODE_COLUMNS:
+            problems.append(LearnpathError(
+                f"a code or diagram line is {len(line.expandtabs(4))} columns wide, more than "
+                f"{CODE_COLUMNS} columns", path=section.overview, line=number,
+                fix="Shorten it or split it: `show` crops code at the screen's edge"))
+    return problems
+
+
 def _content_problems(section: Section) -> list[LearnpathError]:
     """Where a section falls short of docs/authoring.md: length, parts, main(), and the quiz
 rules (size and variety, hints, and quizlint's rules against gaming and leaning)."""
@@ -253,6 +274,7 @@ rules (size and variety, hints, and quizlint's rules against gaming and leaning)
                     fix="Add it (docs/authoring.md lists the parts of an overview in order)"))
         if section.has_exercise:
             problems += _your_turn_problems(section, text)
+        problems += _wide_code_problems(section, text)
     if section.experiment.is_file():
         code = section.experiment.read_text(encoding="utf-8", errors="replace")
         if not re.search(r"^def main\(", code, re.M):

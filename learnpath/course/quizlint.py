@@ -37,6 +37,7 @@ def lint_quiz(quiz: Quiz) -> list[Finding]:
         findings += letter_references(question)
         findings += leans_on_other_questions(question)
         findings += numbers_as_text(question)
+        findings += precision_unstated(question)
     return sorted(findings, key=lambda finding: finding.line or 0)
 
 
@@ -170,3 +171,52 @@ def numbers_as_text(question: Question) -> list[Finding]:
             "Make it type: numeric with answer: <the number> (and a tolerance if needed), so "
             f"1, 1.0 and 1e0 are all right ({STANDARD})")]
     return []
+
+
+# ---- numbers that don't say how exact they must be -----------------------------------
+
+# how a prompt states the precision it wants (docs/quiz-format.md, "Numbers")
+_PRECISION = re.compile(
+    r"\((?:to )?(?:\d+|one|two|three|four|five|six) decimal(?: places?|s)?\)"
+    r"|\(exact(?:ly)?\)|\(an? whole number\)|\((?:to )?\d+ significant (?:figures?|digits?)\)",
+    re.I)
+
+
+def precision_unstated(question: Question) -> list[Finding]:
+    """A numeric question must say how exact an answer must be: its prompt states it, e.g.
+    "(to 4 decimal places)", "(exact)", "(a whole number)" or "(3 significant figures)", or it
+    carries rel_tolerance. Otherwise 1.386 for 1.386294 is marked wrong with no warning."""
+    if question.type is not QuestionType.NUMERIC or question.rel_tolerance is not None:
+        return []
+    stated = _PRECISION.search(question.prompt)
+    if stated:
+        return _rounding_refused(question, stated.group(0))
+    return [Finding(
+        question.line,
+        f"numeric question {question.id!r} doesn't state the precision it wants",
+        'End its prompt with "(to N decimal places)", "(exact)", "(a whole number)" or '
+        f'"(N significant figures)" to match its tolerance, or give it rel_tolerance ({STANDARD})')]
+
+
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _rounding_refused(question: Question, stated: str) -> list[Finding]:
+    """A prompt asking for N decimal places whose tolerance refuses an answer rounded to N
+    places (the key 1.386294 "to 3 decimal places" is 1.386, which a tolerance of 1e-4 marks
+    wrong): the tolerance must be at least half a unit of the N-th decimal."""
+    match = re.search(r"(\d+|one|two|three|four|five|six) decimal", stated, re.I)
+    if match is None:
+        return []
+    word = match.group(1).lower()
+    places = int(word) if word.isdigit() else _WORD_NUMBERS[word]
+    needed = 0.5 * 10.0 ** -places
+    key = float(question.answer)
+    if abs(round(key, places) - key) <= question.tolerance * (1 + 1e-9):
+        return []  # the key rounded to that many places is still inside the tolerance
+    return [Finding(
+        question.line,
+        f"numeric question {question.id!r} asks for {places} decimal places, but its tolerance "
+        f"{question.tolerance:g} refuses the key rounded to {places} places",
+        f"Give it tolerance: {needed:g} (half a unit of the last place asked for), or ask for "
+        f"more places ({STANDARD})")]

@@ -17,7 +17,7 @@ from learnpath.errors import CatalogError
 from learnpath.record.progress import SectionState, read_progress
 
 if TYPE_CHECKING:
-    from learnpath.record.attempts import BestAttempt
+    from learnpath.record.attempts import BestAttempt, ExerciseHistory
 
 
 class StepKind(str, Enum):
@@ -39,6 +39,7 @@ class SectionStatus:
     section: Section
     state: SectionState
     best: BestAttempt | None = None  # the best whole-quiz attempt logged, passed or not
+    exercise_runs: ExerciseHistory | None = None  # its checks of exercise.py in the log, if any
 
 
 @dataclass(frozen=True)
@@ -72,24 +73,25 @@ def statuses(catalog: Catalog, phase: int | None = None) -> list[SectionStatus]:
             fix=f"Phases are {', '.join(map(str, phases)) or 'none yet'}",
         )
     states = read_progress(catalog.progress_path, catalog.sections)
-    best = _best_attempts(catalog)
+    best, runs = _from_the_log(catalog)
     return [
-        SectionStatus(section, states[section.id], best.get(section.id))
+        SectionStatus(section, states[section.id], best.get(section.id), runs.get(section.id))
         for section in catalog.sections
         if phase is None or section.phase == phase
     ]
 
 
-def _best_attempts(catalog: Catalog) -> dict:
-    """Each section's best quiz attempt from the attempt log; {} if the log can't be read,
-    since the table is still worth showing without it."""
-    from learnpath.record.attempts import best_attempts, read_attempts
+def _from_the_log(catalog: Catalog) -> tuple[dict, dict]:
+    """Each section's best quiz attempt and its exercise checks, from the attempt log; both {}
+    if the log can't be read, since the table is still worth showing without it."""
+    from learnpath.record.attempts import best_attempts, exercise_history, read_attempts
     from learnpath.errors import LearnpathError
 
     try:
-        return best_attempts(read_attempts(catalog.root))
+        attempts = read_attempts(catalog.root)
     except LearnpathError:
-        return {}
+        return {}, {}
+    return best_attempts(attempts), exercise_history(attempts)
 
 
 def course_progress(catalog: Catalog, rows: list[SectionStatus] | None = None) -> CourseProgress:

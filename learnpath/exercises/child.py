@@ -1,7 +1,7 @@
 """Runs an exercise's checks against one or more versions of exercise.py, in a child process.
 
 `python -m learnpath.exercises.child SPEC.json` is started by grading.py, in
-the section folder, in a process group of its own and under a timeout (the
+a scratch folder, with core dumps off, in a process group of its own and under a timeout (the
 machinery of `learnpath run`, in sandbox.py). Whatever the learner's code does
 (loop for ever, exit, print megabytes, fail to import) happens here, never in
 the tool.
@@ -75,6 +75,7 @@ class CappedOutput(io.TextIOBase):
 def main(argv: list[str]) -> int:
     spec = Spec.from_json(Path(argv[1]).read_text(encoding="utf-8"))
     sys.dont_write_bytecode = True  # nothing written beside the learner's file
+    _no_core_dumps()
     with open(spec.results, "a", encoding="utf-8", buffering=1) as results:
 
         def emit(event: Event) -> None:
@@ -167,14 +168,128 @@ def run_task(task, module, variant: str, filename: str, stubs: dict[str, int], s
                          input=_text(getattr(problem, "learnpath_input", None)))
     finally:
         restore()
-    return TaskEnded(variant, task.id, **ended, seconds=round(time.monotonic() - started, 3),
-                     output=output.summary(),
-                     ran=tuple(ran) if ended["status"] == "failed" else ())
+    called = tuple(entry.function for entry in ran if entry.function)
+    took = time.monotonic() - started
+    lines: tuple[Line, ...] = ()
+    if ended["status"] == "failed" and ran:
+        # the traced rerun may use half of what is left, and no more than a few times the
+        # first run: the tasks after this one keep their time
+        allowed = min((seconds - took) / 2, 1.0 + 4 * took)
+        lines = tuple(_lines_that_ran(task, module, filename, allowed) or _fallback_places(ran, module))
+    # `called`: the task functions it called, first call first: the tool tells from them when a
+    # task fails only because another task's function it calls fails
+    return TaskEnded(variant, task.id, **ended, seconds=round(took, 3),
+                     output=output.summary(), ran=lines, called=called)
 
 
 def _text(value: object) -> str | None:
     """A value as the report shows it (the checks API already gives text; anything else is str()-ed)."""
     return None if value is None else value if isinstance(value, str) else str(value)
+
+
+# places shown for a failure: the last lines of the learner's file that ran, newest last
+PLACES_KEPT = 3
+# a loop's own line runs once more when the loop ends; the line that computed is in its body
+_LOOP_HEADS = ("for ", "while ", "async for ")
+
+
+def _lines_that_ran(task, module, filename: str, seconds: float) -> list[Line]:
+    """Run the failing check once more, tracing only the learner's file, and return the last
+    line each of its functions executed (each place once, the line that ran last at the end).
+
+    A failed comparison happens after the learner's function returned, so its traceback
+    never names their line; the trace does. Only failures pay for it (the first run is
+    untraced), and Hypothesis replays the failing example first, from its database.
+    """
+    if seconds < 0.05:
+        return []
+    last: dict[types.CodeType, tuple[int, int]] = {}
+    order = iter(range(1 << 62))
+    header: dict[int, bool] = {}  # line -> it only steers a loop (`for x in ...:` checked at its end)
+
+    def in_learner_frame(frame, event, arg):
+        if event == "line":
+            line = frame.f_lineno
+            if line not in header:
+                header[line] = linecache.getline(filename, line).lstrip().startswith(_LOOP_HEADS)
+            if not header[line] or frame.f_code not in last:
+                last[frame.f_code] = (next(order), line)
+        return in_learner_frame
+
+    def on_call(frame, event, arg):
+        return in_learner_frame if frame.f_code.co_filename == filename else None
+
+    try:
+        with _captured(CappedOutput()), _alarm(seconds):
+            sys.settrace(on_call)
+            try:
+                task.check(module)
+            finally:
+                sys.settrace(None)
+    except KeyboardInterrupt:
+        raise
+    except OutOfTime:
+        return []
+    except BaseException:  # noqa: BLE001 - the failure itself, expected this time too
+        pass
+    # one place per function: a comprehension or a lambda counts as the function it is in
+    latest: dict[str | None, tuple[int, int]] = {}
+    for code, (when, line) in last.items():
+        name = _function_name(code)
+        if name not in latest or when > latest[name][0]:
+            latest[name] = (when, line)
+    places = []
+    for name, (_, line) in sorted(latest.items(), key=lambda item: item[1][0]):
+        text = linecache.getline(filename, line).strip()
+        if text:
+            places.append(Line(line, text, name))
+    return places[-PLACES_KEPT:]
+
+
+def _function_name(code: types.CodeType) -> str | None:
+    """The learner's function a code object belongs to: `mse_gradients` for its list
+    comprehension, `Value.__mul__.<locals>._backward` for a closure it defines."""
+    parts = getattr(code, "co_qualname", code.co_name).split(".")
+    while len(parts) > 1 and parts[-1].startswith("<") and parts[-1] != "<locals>":
+        parts.pop()
+        if parts[-1] == "<locals>":
+            parts.pop()
+    name = ".".join(parts)
+    return None if name in ("<module>", "<lambda>") else name
+
+
+def _fallback_places(ran: list[Line], module) -> list[Line]:
+    """Without a trace (no time left): each function's last line, which is most often its return."""
+    places = []
+    for entry in ran:
+        function = _lookup(module, entry.function or "")
+        code = getattr(function, "__code__", None)
+        line, text = entry.line, ""
+        if code is not None:
+            line = max((number for _, _, number in code.co_lines() if number is not None), default=line)
+            text = linecache.getline(code.co_filename, line).strip()
+        places.append(Line(line, text, entry.function))
+    return places
+
+
+def _lookup(module, qualified: str):
+    """`name` or `Class.method` in the learner's module; None if it isn't there."""
+    found = module
+    for part in qualified.split("."):
+        found = getattr(found, part, None)
+        if found is None:
+            return None
+    return found
+
+
+def _no_core_dumps() -> None:
+    """A crash of the learner's code (a NumPy segfault, os.abort) leaves no `core` file anywhere."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):  # not on this system: nothing to turn off
+        pass
 
 
 # ---- loading a version of exercise.py -------------------------------------------

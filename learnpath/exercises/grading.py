@@ -1,6 +1,6 @@
 """Grade exercise.py task by task: run the checks in a child process and read back what happened.
 
-The child (child.py) runs in the section folder, in its own process group,
+The child (child.py) runs in a scratch folder of its own, in its own process group,
 under a timeout: the rules of `learnpath run`, through sandbox.run_child. It
 writes one event a line (protocol.py) to a results file in a temporary folder (which
 also holds Hypothesis's scratch files, so nothing is written beside the
@@ -13,10 +13,13 @@ line for the author.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
@@ -58,7 +61,9 @@ class TaskResult:
     got: str | None = None
     input: str | None = None  # the drawn inputs that failed (from for_all)
     where: Where | None = None
-    ran: tuple[Where, ...] = ()  # the learner's task functions that ran, for a failure
+    ran: tuple[Where, ...] = ()  # for a failure: the last lines of the learner's file that ran
+    called: tuple[str, ...] = ()  # the task functions (of the starter) it called, first call first
+    blocked_by: str | None = None  # the id of a failing task whose function this one calls
     output: str | None = None  # what the learner's code printed during the task (its start)
     output_chars: int = 0  # how much it printed in all
 
@@ -95,9 +100,13 @@ class RunOfChecks:
     seconds: float
 
 
-def grade_exercise(files: ExerciseFiles, *, timeout: float = DEFAULT_TIMEOUT, curriculum: Path) -> ExerciseReport:
+def grade_exercise(files: ExerciseFiles, *, timeout: float = DEFAULT_TIMEOUT, curriculum: Path,
+                   on_task: Callable[[str, int, int], None] | None = None) -> ExerciseReport:
     """Run the section's checks against the learner's exercise.py (it must exist: study/exercise.py
-    says so first, in the learner's words)."""
+    says so first, in the learner's words).
+
+    `on_task(task_id, number, total)` is called as each task starts (for a progress line).
+    """
     exercise = inside_curriculum(files.exercise, curriculum)
     source = _read_source(exercise)
     stubs = {}
@@ -108,7 +117,7 @@ def grade_exercise(files: ExerciseFiles, *, timeout: float = DEFAULT_TIMEOUT, cu
         except (SyntaxError, OSError, UnicodeDecodeError):
             stubs = {}
     variant = Variant("learner", exercise, source, watch_stubs=stubs)
-    run = run_checks(files, [variant], seconds=timeout)
+    run = run_checks(files, [variant], seconds=timeout, on_task=on_task)
     return ExerciseReport(files.section.id, tuple(run.results["learner"]), run.seconds,
                           run.problems.get("learner"))
 
@@ -120,14 +129,15 @@ def _read_source(path: Path) -> str:
         raise ExerciseError(f"can't read exercise.py ({error.strerror})", path=path,
                             fix="Check that it is a readable file") from None
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # an editor's byte-order mark, which Python accepts too
     except UnicodeDecodeError as error:
         raise ExerciseError("exercise.py is not UTF-8 text", path=path,
                             line=data[: error.start].count(b"\n") + 1,
                             fix="Save it as UTF-8 in your editor") from None
 
 
-def run_checks(files: ExerciseFiles, variants: list[Variant], *, seconds: float) -> RunOfChecks:
+def run_checks(files: ExerciseFiles, variants: list[Variant], *, seconds: float,
+               on_task: Callable[[str, int, int], None] | None = None) -> RunOfChecks:
     """Run the checks once per variant in one child process; results for every task of each.
 
     Raises ExerciseError for a checks file that doesn't load, and
@@ -146,20 +156,64 @@ def run_checks(files: ExerciseFiles, variants: list[Variant], *, seconds: float)
                            for v in variants),
         )
         spec_path.write_text(spec.to_json(), encoding="utf-8")
-        outcome = run_child(
-            [sys.executable, "-m", "learnpath.exercises.child", str(spec_path)],
-            cwd=files.section.path, timeout=seconds + START_SECONDS, capture=True,
-            output_limit=RAW_OUTPUT_LIMIT,
-            env={"HYPOTHESIS_STORAGE_DIRECTORY": str(folder / "hypothesis"),
-                 "PYTHONDONTWRITEBYTECODE": "1"},
-            what="the exercise checks",
-        )
+        with _following(results_path, on_task):
+            outcome = run_child(
+                [sys.executable, "-m", "learnpath.exercises.child", str(spec_path)],
+                # a scratch working folder: what the learner's code writes by a relative path
+                # (a log, a plot, PROGRESS.md by mistake) lands there and is removed with it
+                cwd=_scratch(folder), timeout=seconds + START_SECONDS, capture=True,
+                output_limit=RAW_OUTPUT_LIMIT,
+                env={"HYPOTHESIS_STORAGE_DIRECTORY": str(folder / "hypothesis"),
+                     "PYTHONDONTWRITEBYTECODE": "1"},
+                what="the exercise checks",
+            )
         events = _read_events(results_path)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     if outcome.outcome is RunOutcome.INTERRUPTED:
         raise KeyboardInterrupt
     return _collect(files, variants, declared, events, outcome, seconds)
+
+
+def _scratch(folder: Path) -> Path:
+    scratch = folder / "scratch"
+    scratch.mkdir()
+    return scratch
+
+
+@contextlib.contextmanager
+def _following(path: Path, on_task: Callable[[str, int, int], None] | None) -> Iterator[None]:
+    """While the child runs, call `on_task` for each task it starts (read from its results file)."""
+    if on_task is None:
+        yield
+        return
+    done = threading.Event()
+
+    def follow() -> None:
+        seen, total, started = 0, 0, 0
+        while True:
+            finished = done.wait(0.1)
+            events = _read_events(path)
+            for event in events[seen:]:
+                if isinstance(event, protocol.TasksListed):
+                    total = len(event.tasks)
+                elif isinstance(event, protocol.TaskStarted):
+                    started += 1
+                    try:
+                        on_task(event.task, started, total)
+                    except Exception:  # noqa: BLE001 - a progress line must never stop the checks
+                        return
+            seen = len(events)
+            if finished:
+                return
+
+    thread = threading.Thread(target=follow, name="learnpath-exercise-progress", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=1)
 
 
 def _read_events(path: Path) -> list[protocol.Event]:
@@ -228,8 +282,42 @@ def _collect(files: ExerciseFiles, variants: list[Variant], declared, events: li
             results[variant.name][task_id] = TaskResult(task_id, titles.get(task_id, task_id),
                                                         TaskStatus.ERROR, message)
             problems.setdefault(variant.name, cause)
-    ordered = {name: [results[name][t] for t in _wanted(by_name[name], order)] for name in results}
+    ordered = {name: _blame_callees([results[name][t] for t in _wanted(by_name[name], order)])
+               for name in results}
     return RunOfChecks(ordered, problems, outcome.seconds)
+
+
+def _blame_callees(tasks: list[TaskResult]) -> list[TaskResult]:
+    """A task that fails while calling another task's function that fails itself says so.
+
+    A task's own function is the first task function its check called; any later one in
+    its `called` list was reached through it (gradient_step calling mse_gradients). When
+    that function is the own function of a task that doesn't pass, fixing that task comes
+    first: the message says which, and `blocked_by` names it for a tutor.
+    """
+    owner_of = {}
+    for task in tasks:
+        if task.called and task.status is not TaskStatus.PASSED:
+            owner_of.setdefault(task.called[0], task)
+    blamed = []
+    for task in tasks:
+        culprit = None
+        if task.status in (TaskStatus.FAILED, TaskStatus.ERROR) and task.called:
+            culprit = next((owner_of[name] for name in task.called[1:]
+                            if name in owner_of and owner_of[name].id != task.id
+                            and name != task.called[0]), None)
+        if culprit is None:
+            blamed.append(task)
+            continue
+        function = culprit.called[0]
+        sentence = (f"{task.id} calls your {function}, which fails: fix that task first "
+                    f"({culprit.id})")
+        if task.message and function in task.message and "first" in task.message:
+            message = task.message  # the checks said so already, in their own words
+        else:
+            message = f"{sentence}. What it saw: {task.message}" if task.message else sentence
+        blamed.append(replace(task, message=message, blocked_by=culprit.id))
+    return blamed
 
 
 def _wanted(variant: Variant, order: list[str]) -> list[str]:
@@ -261,7 +349,8 @@ def _task_result(event: protocol.TaskEnded, variant: Variant, titles: dict[str, 
         got=event.got,
         input=event.input,
         where=_where(event.where, variant.filename),
-        ran=tuple(Where(variant.filename, r.line, "", r.function) for r in event.ran),
+        ran=tuple(Where(variant.filename, r.line, r.code, r.function) for r in event.ran),
+        called=event.called,
         **_output(event.output),
     )
 

@@ -123,9 +123,10 @@ class TaskEnded:
     got: str | None = None
     input: str | None = None
     where: Line | None = None
-    ran: tuple[Line, ...] = ()
+    ran: tuple[Line, ...] = ()  # a failure: the last line each learner's function ran, with its code
     seconds: float | None = None
     output: Printed | None = None
+    called: tuple[str, ...] = ()  # the task functions the check called, first call first
 
 
 Event = Union[ChecksError, TasksListed, LoadError, TaskStarted, TaskEnded]
@@ -142,7 +143,7 @@ def encode(event: Event) -> str:
         if isinstance(value, (Line, Printed)):
             value = {f.name: getattr(value, f.name) for f in fields(value)}
         elif item.name == "ran":
-            value = [{"function": r.function, "line": r.line} for r in value]
+            value = [{"function": r.function, "line": r.line, "code": r.code or None} for r in value]
         elif item.name == "tasks":
             value = [{"id": task_id, "title": title} for task_id, title in value]
         data[item.name] = value
@@ -158,7 +159,9 @@ def decode(text: str) -> Event:
     if raw.get("output"):
         raw["output"] = Printed(str(raw["output"]["text"]), int(raw["output"]["chars"]))
     if "ran" in raw:
-        raw["ran"] = tuple(Line(int(r["line"]), "", r.get("function")) for r in raw["ran"])
+        raw["ran"] = tuple(Line(int(r["line"]), r.get("code") or "", r.get("function")) for r in raw["ran"])
+    if "called" in raw:
+        raw["called"] = tuple(str(name) for name in raw["called"])
     if kind is TasksListed:
         raw["tasks"] = tuple((task["id"], task["title"]) for task in raw["tasks"])
     return kind(**raw)

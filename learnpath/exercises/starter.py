@@ -21,6 +21,12 @@ from learnpath.record.locking import atomic_write
 BACKUP_DIR = Path(".learnpath") / "backups"
 
 
+class NotEarnedYet(ExerciseError):
+    """The solution asked for before the exercise passed: nothing was misused, so exit 1, not 2."""
+
+    exit_code = 1
+
+
 @dataclass(frozen=True)
 class Solution:
     section_id: str
@@ -64,17 +70,18 @@ def solution(catalog: Catalog, section: Section, *, passed: bool, force: bool = 
         raise ExerciseError(f"section {section.id} has no exercise", path=section.exercise,
                             fix="Only sections with an exercise.py have a solution to show")
     if not passed and not force:
-        raise ExerciseError(
+        raise NotEarnedYet(
             f"the solution of {section.id} opens once your exercise passes",
             fix=f"Run `learnpath exercise {section.id}` until every task passes; "
-            f"`learnpath hint {section.id} TASK_ID` helps. (--force shows it now and gives the answer away)")
+            f"`learnpath hint {section.id} {_first_task(files)}` helps. "
+            "(--force shows it now and gives the answer away)")
     try:
         reference = files.reference.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ExerciseError(f"can't read the reference solution ({error})", path=files.reference,
                             fix="It ships with the course; restore it from the repository") from None
     try:
-        yours = files.exercise.read_text(encoding="utf-8", errors="replace")
+        yours = files.exercise.read_text(encoding="utf-8-sig", errors="replace")
     except OSError:
         yours = None
     try:
@@ -83,6 +90,17 @@ def solution(catalog: Catalog, section: Section, *, passed: bool, force: bool = 
         starter = ""  # without the starter the task functions are unknown: whole files only
     return Solution(section.id, passed, yours, reference, files.exercise, files.reference,
                     task_code(starter, yours, reference))
+
+
+def _first_task(files) -> str:
+    """The id of the exercise's first task, for a hint command that runs as printed."""
+    from learnpath.exercises.files import read_tasks
+
+    try:
+        tasks = read_tasks(files.checks)
+    except ExerciseError:
+        tasks = []
+    return tasks[0].id if tasks else "TASK_ID"
 
 
 @dataclass(frozen=True)

@@ -126,8 +126,8 @@ def layer_norm(
         raise ValueError(f"layer_norm normalizes the last axis only; got normalized_shape={normalized_shape} for x of shape {x.shape}")
     n = x.shape[-1]
     # Means written as sum / n: np.mean does the same sum with more Python around it.
-    centered = x.data - x.data.sum(axis=-1, keepdims=True) / n
-    inv_std = 1.0 / np.sqrt((centered * centered).sum(axis=-1, keepdims=True) / n + eps)
+    centered = x.data - _sum_last(x.data) / n
+    inv_std = 1.0 / np.sqrt(_sum_last(centered * centered) / n + eps)
     normalized = centered * inv_std
     out = normalized * weight.data if weight is not None else normalized.copy()
     if bias is not None:
@@ -141,18 +141,18 @@ def layer_norm(
         if weight is not None:
             g = g * weight.data
         # Worked out in place, in this order (the same bits as the one-line formula, two arrays fewer).
-        dx = g - g.sum(axis=-1, keepdims=True) / n
+        dx = g - _sum_last(g) / n
         along = g * normalized
-        np.multiply(normalized, along.sum(axis=-1, keepdims=True) / n, out=along)
+        np.multiply(normalized, _sum_last(along) / n, out=along)
         dx -= along
         dx *= inv_std
         return dx
 
     def grad_weight(g: np.ndarray) -> np.ndarray:
-        return (g * normalized).reshape(-1, normalized.shape[-1]).sum(axis=0)
+        return _sum_rows((g * normalized).reshape(-1, normalized.shape[-1]))
 
     def grad_bias(g: np.ndarray) -> np.ndarray:
-        return g.reshape(-1, g.shape[-1]).sum(axis=0)
+        return _sum_rows(g.reshape(-1, g.shape[-1]))
 
     inputs = [(x, grad_x)]
     if weight is not None:
@@ -299,7 +299,8 @@ def multi_head_self_attention(
     split = a.reshape(batch, time, 3, num_heads, head_dim)
     q, k, v = (split[:, :, i].transpose(0, 2, 1, 3) for i in range(3))
     out, weights, backward = _attention(q, k, v, dropout_p, is_causal, attn_mask, rng)
-    merged = out.transpose(0, 2, 1, 3).reshape(batch, time, embed)  # heads side by side again
+    # heads side by side again
+    merged = out.transpose(0, 2, 1, 3).reshape(batch, time, embed)
 
     def grad_qkv(g: np.ndarray) -> np.ndarray:
         dq, dk, dv = backward(g.reshape(batch, time, num_heads, head_dim).transpose(0, 2, 1, 3))
@@ -334,7 +335,7 @@ def _attention(q, k, v, dropout_p, is_causal, attn_mask, rng):
         d_weights = g @ np.swapaxes(v, -1, -2)
         if keep is not None:
             d_weights = d_weights * keep
-        d_scores = weights * (d_weights - (d_weights * weights).sum(axis=-1, keepdims=True)) * scale
+        d_scores = weights * (d_weights - _sum_last(d_weights * weights)) * scale
         # scores = q k^T, so dq = dscores k and dk = dscores^T q; out = used v, so dv = used^T g.
         return d_scores @ k, np.swapaxes(d_scores, -1, -2) @ q, np.swapaxes(used, -1, -2) @ g
 
@@ -428,7 +429,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
     inputs = [(x, grad_input), (weight, grad_weight)]
     if bias is not None:
-        inputs.append((bias, lambda g: g.reshape(-1, g.shape[-1]).sum(axis=0)))
+        inputs.append((bias, lambda g: _sum_rows(g.reshape(-1, g.shape[-1]))))
     return make_node(out, "linear", *inputs)
 
 
@@ -453,12 +454,35 @@ def _max(x: np.ndarray, axis: int) -> np.ndarray:
     return top[..., np.newaxis]
 
 
+# Sums in float32, the precision a model trains in for speed, are products with a
+# vector of ones: BLAS does them in a fraction of the time NumPy's reduction takes
+# over a short last axis (64 features of a layer norm, 16 attention positions)
+# or down a batch (a bias gradient). The additions come in another order, so the
+# last bits differ. float64 keeps NumPy's sums, pairwise and so more accurate:
+# it is the precision of gradient checks and of every float64 number the course
+# quotes, which stay the same to the last bit.
+
+
+def _sum_last(x: np.ndarray) -> np.ndarray:
+    """x.sum(axis=-1, keepdims=True); in float32, x @ ones."""
+    if x.dtype != np.float32:
+        return x.sum(axis=-1, keepdims=True)
+    return (x @ np.ones(x.shape[-1], dtype=x.dtype))[..., np.newaxis]
+
+
+def _sum_rows(m: np.ndarray) -> np.ndarray:
+    """m.sum(axis=0) of a 2-D array (a bias gradient: the sum over every row of a batch); in float32, ones @ m."""
+    if m.dtype != np.float32:
+        return m.sum(axis=0)
+    return np.ones(m.shape[0], dtype=m.dtype) @ m
+
+
 def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
     # Subtracting the maximum changes nothing mathematically (it cancels in the
     # ratio) but makes the largest exponent e**0 = 1: no overflow.
     e = x - _max(x, axis)
     np.exp(e, out=e)
-    e /= e.sum(axis=axis, keepdims=True)
+    e /= _sum_last(e) if axis in (-1, x.ndim - 1) else e.sum(axis=axis, keepdims=True)
     return e
 
 

@@ -154,7 +154,8 @@ class Optimizer:
         lr = self.lr
         for i, p in enumerate(self.parameters):
             if p.grad is None:
-                continue  # no backward() has reached it yet (a Tensor's grad starts as None)
+                # no backward() has reached it yet (a Tensor's grad starts as None)
+                continue
             self._update(i, p, lr)
         self.steps_taken += 1
 

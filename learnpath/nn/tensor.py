@@ -289,9 +289,11 @@ class Tensor:
             out = out[..., 0]
 
         def grad_a(g: np.ndarray) -> np.ndarray:
-            # For out = A @ B: dL/dA = dL/dout @ B^T. Batch axes that broadcasting
-            # added or stretched are summed back; a 1-D operand gets its 1-D shape back.
-            return unbroadcast(g.reshape(out_shape) @ _swap_last_two(b2), a2.shape).reshape(a.shape)
+            # For out = A @ B: dL/dA = dL/dout @ B^T. Batch axes that
+            # broadcasting added or stretched are summed back; a 1-D operand
+            # gets its 1-D shape back.
+            grad = unbroadcast(g.reshape(out_shape) @ _swap_last_two(b2), a2.shape)
+            return grad.reshape(a.shape)
 
         def grad_b(g: np.ndarray) -> np.ndarray:
             # dL/dB = A^T @ dL/dout.

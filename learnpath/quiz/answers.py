@@ -128,11 +128,19 @@ def grade_question(question: Question, answer: Any) -> QuestionResult:
         given, earned, correct = _printable(answer), 0.0, False
     else:
         earned, correct = _score(question, given)
+    close = None if correct or given is None else _close(question, given)
     return QuestionResult(
         id=question.id, correct=correct, points=earned, max_points=question.points,
-        your_answer=given, answer=question.answer, explanation=question.explanation,
-        whys=question.whys_for(given),
+        your_answer=float(given) if isinstance(given, float) else given, answer=question.answer,
+        explanation=question.explanation, whys=question.whys_for(given), close=close,
     )
+
+
+def _close(question: Question, given: Any) -> str | None:
+    try:
+        return question.type.kind.close(question, given)
+    except (TypeError, ValueError):  # an unreadable answer kept as text: simply wrong
+        return None
 
 
 def _score(question: Question, given: Answer | None) -> tuple[float, bool]:

@@ -17,7 +17,7 @@ from learnpath.errors import QuizError
 from learnpath.files import NotReadable, read_capped
 from learnpath.quiz.kinds import OWN_KEYS, Answer, QuestionType
 from learnpath.quiz.model import DEFAULT_PASS_MARK, DEFAULT_POINTS, DEFAULT_TOLERANCE, Question, Quiz
-from learnpath.quiz.values import closest, describe, key_text, read_number, show
+from learnpath.quiz.values import closest, describe, key_text, number_text, read_number, show
 from learnpath.yamlsource import LineDict, LineList, parse_yaml
 
 QUIZ_KEYS = ("pass_mark", "questions")
@@ -206,11 +206,11 @@ class _QuizReader:
         text = _scalar_text(item, "id")
         if text is None:
             self.problem(item.line_of("id"), f"{owner}: the id must be text, not "
-                                             f"{describe(item['id'])}", "write e.g. id: leaf-grad")
+                                             f"{describe(item['id'])}", "write e.g. id: value-memory")
             return None
         if not _ID.fullmatch(text):
             self.problem(item.line_of("id"), f"{owner}: the id {show(text)} may use only a-z, 0-9 and -",
-                         "write e.g. id: leaf-grad")
+                         "write e.g. id: value-memory")
             return None
         return text
 
@@ -391,7 +391,8 @@ def _scalar_text(mapping: LineDict, key: str) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
-        return mapping.raw.get(key, str(value))
+        raw = mapping.raw.get(key)
+        return raw if raw is not None else number_text(value)
     return None
 
 

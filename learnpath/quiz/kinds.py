@@ -81,6 +81,8 @@ class Asked(Protocol):
     def rel_tolerance(self) -> float | None: ...
     @property
     def accept(self) -> str | None: ...
+    @property
+    def prompt(self) -> str: ...
 
 
 class Kind:
@@ -121,6 +123,10 @@ class Kind:
 
     def correct(self, question: Asked, given: Answer) -> bool:
         return given == question.answer
+
+    def close(self, question: Asked, given: Answer) -> str | None:
+        """For a wrong answer that is nearly right, what would make it right (else None)."""
+        return None
 
     def picked(self, answer: Any) -> set[str]:
         """The choices an answer picks one by one (whose whys explain it); none by default."""
@@ -311,12 +317,36 @@ class Order(_KeyList):
 _FRACTION = re.compile(r"([-+]?\d+)\s*/\s*(\d+)")
 
 
+class Written(float):
+    """A number as a learner wrote it: its value, and how many decimals they gave (None when it
+    can't be told, as in 1e-3 or 1/4), so "1.386" for 1.386294 can be called close."""
+
+    decimals: int | None
+
+    def __new__(cls, value: float, decimals: int | None = None) -> Written:
+        number = super().__new__(cls, value)
+        number.decimals = decimals
+        return number
+
+
+# The numeric policy (docs/quiz-format.md, "Numbers"): every number a person would write for
+# a value is read, never refused as malformed. Digits may be grouped by thousands with commas,
+# spaces or underscores ("16,640", "16 640"); a comma followed by other than exactly three
+# digits is a decimal comma ("0,25"). A percent sign means "of a hundred" where the prompt asks
+# for a percentage or percent (75% is 75 there) and a fraction anywhere else (75% is 0.75).
+_GROUPED = re.compile(r"[-+]?\d{1,3}(?:([,_ \u00a0\u202f\u2009])\d{3})(?:\1\d{3})*(?:\.\d*)?")
+_DECIMAL_COMMA = re.compile(r"[-+]?\d*,\d+")
+_DOTS_THEN_COMMA = re.compile(r"[-+]?\d{1,3}(?:\.\d{3})+,\d+")  # 16.640,5: dots group, the comma is decimal
+_ASKS_PERCENT = re.compile(r"percent|\bper cent|%", re.I)
+_PLAIN_DECIMALS = re.compile(r"[-+]?\d*\.?(\d*)")
+
+
 class Numeric(Kind):
     """A number, right within `tolerance` (absolute) or `rel_tolerance` (relative)."""
 
     type = QuestionType.NUMERIC
-    expected = "a number, e.g. 0.25, -3 or 1e-3"
-    how_to_answer = "Type a number (0.001 and 1e-3 both work)."
+    expected = "a number, e.g. 0.25, -3, 1e-3, 16,640 or 75%"
+    how_to_answer = "Type a number (0.001, 1e-3, 1/4, 16,640 and 75% all work)."
     own_keys = ("tolerance", "rel_tolerance")
 
     def read_key(self, value: Any, raw: str | None, keys: list[str] | None, bad: Problem) -> Answer | None:
@@ -327,8 +357,22 @@ class Numeric(Kind):
         return number
 
     def parse_typed(self, question: Asked, text: str) -> Answer:
-        number = read_number(text)
-        fraction = _FRACTION.fullmatch(text)
+        written = text.strip().replace("\u2212", "-")  # a typographic minus, pasted
+        percent = written.endswith("%")
+        if percent:
+            written = written[:-1].rstrip()
+        if _GROUPED.fullmatch(written):
+            written = re.sub(r"[,_ \u00a0\u202f\u2009]", "", written)
+        elif _DOTS_THEN_COMMA.fullmatch(written):
+            written = written.replace(".", "").replace(",", ".")
+        elif _DECIMAL_COMMA.fullmatch(written):
+            written = written.replace(",", ".")
+        number = read_number(written)
+        decimals = None
+        plain = _PLAIN_DECIMALS.fullmatch(written)
+        if number is not None and plain:
+            decimals = len(plain.group(1))
+        fraction = _FRACTION.fullmatch(written)
         if number is None and fraction:
             try:
                 number = int(fraction.group(1)) / int(fraction.group(2))
@@ -336,9 +380,14 @@ class Numeric(Kind):
                 number = None  # 1/0, or digits too many for a float
         if number is None or not math.isfinite(number):
             raise AnswersError(f"{show(text)} is not a number: type {self.expected}")
-        return number
+        if percent and not _ASKS_PERCENT.search(getattr(question, "prompt", "") or ""):
+            number /= 100  # 75% where a fraction is asked for is 0.75
+            decimals = None if decimals is None else decimals + 2
+        return Written(number, decimals)
 
     def from_number(self, question: Asked, value: int | float) -> Answer:
+        if isinstance(value, Written):  # read already: keep the decimals it was written with
+            return value
         number = read_number(value)
         if number is None or not math.isfinite(number):
             raise AnswersError(f"expected {self.expected}")
@@ -348,6 +397,30 @@ class Numeric(Kind):
         error = abs(given - question.answer)
         return bool(error <= question.tolerance or (
             question.rel_tolerance is not None and error <= question.rel_tolerance * abs(question.answer)))
+
+    def close(self, question: Asked, given: Answer) -> str | None:
+        """"close: give 4 decimals" when the answer is the key rounded to the decimals the learner
+        gave, but the question's tolerance asks for more (a rounding, not a mistake)."""
+        decimals = getattr(given, "decimals", None)
+        if decimals is None or self.correct(question, given):
+            return None
+        key = float(question.answer)
+        if abs(given - key) > 0.5 * 10.0 ** -decimals * (1 + 1e-9) + 1e-12:
+            return None  # not the key rounded: a different number
+        if question.rel_tolerance is not None and key != 0:
+            figures = _digits_for(question.rel_tolerance)
+            return f"close: give {figures} significant figures"
+        wanted = _digits_for(question.tolerance)
+        if wanted <= decimals:
+            return None
+        return f"close: give {wanted} decimal{'s' if wanted != 1 else ''}"
+
+
+def _digits_for(tolerance: float) -> int:
+    """How many digits a rounded answer needs to land within `tolerance` (half a unit of the last)."""
+    if tolerance <= 0:
+        return 12
+    return max(0, min(12, math.ceil(-math.log10(2 * tolerance) - 1e-9)))
 
 
 # What a learner may type around an answer without changing it: quotes,

@@ -125,6 +125,7 @@ class QuestionResult:
     answer: Answer  # the key
     explanation: str
     whys: tuple[str, ...] = ()  # the author's word on each choice picked, in choice order
+    close: str | None = None  # a wrong number that is the key rounded: "close: give 4 decimals"
 
 
 @dataclass(frozen=True)

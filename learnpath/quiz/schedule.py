@@ -29,6 +29,7 @@ from learnpath.record.attempts import Attempt, read_attempts
 from learnpath.errors import AnswersError
 from learnpath.quiz.answers import answer_from_yaml, grade_question, read_answer_mapping, result_of
 from learnpath.quiz.model import Answer, Quiz, QuizResult
+from learnpath.quiz.values import number_text
 
 BOX_INTERVALS_DAYS = (1, 2, 4, 8, 16)
 TOP_BOX = len(BOX_INTERVALS_DAYS)
@@ -131,7 +132,7 @@ def parse_review_answers(
     quizzes_by_section: Mapping[str, Quiz],
     asked: Iterable[QuestionKey] | None = None,
 ) -> dict[QuestionKey, Answer | None]:
-    """Read a review answers file keyed `"<section id>/<question id>"` (e.g. `1.1/leaf-grad: b`).
+    """Read a review answers file keyed `"<section id>/<question id>"` (e.g. `1.1/value-memory: b`).
 
     Errors name the file and line: a key without a slash, an unknown section or
     question, a question not among those `asked` (it would be silently left
@@ -142,11 +143,11 @@ def parse_review_answers(
     answers: dict[QuestionKey, Answer | None] = {}
     for key in data:
         line = data.line_of(key)
-        section_id, slash, question_id = str(key).partition("/")
+        section_id, slash, question_id = (key if isinstance(key, str) else number_text(key) if isinstance(key, int) else str(key)).partition("/")
         if not isinstance(key, str) or not slash:
             raise AnswersError(f"{key!r} doesn't say which section it answers", path=name,
                                line=line, fix="write keys as <section id>/<question id>, "
-                                              "e.g. 1.1/leaf-grad: b")
+                                              "e.g. 1.1/value-memory: b")
         quiz = quizzes_by_section.get(section_id)
         if quiz is None:
             raise AnswersError(f"there is no section {section_id!r} to review", path=name,

@@ -35,8 +35,17 @@ def key_text(value: Any, raw: str | None = None) -> str | None:
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, int) and not isinstance(value, bool):
-        return raw.strip() if raw is not None else str(value)
+        return raw.strip() if raw is not None else number_text(value)
     return None
+
+
+def number_text(value: int) -> str:
+    """An int as text; one past Python's 4300-digit limit becomes a short description, not a
+    ValueError (such a key matches nothing, and the message that says so stays one line)."""
+    try:
+        return str(value)
+    except ValueError:
+        return "(a number of more than 4300 digits)"
 
 
 
@@ -47,7 +56,7 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()} (true/false)"
     if isinstance(value, (int, float)):
-        return f"the number {value!r}"
+        return f"the number {show(value)}"
     if isinstance(value, str):
         return f"the text {show(value)}"
     if isinstance(value, dict):
@@ -61,7 +70,10 @@ def show(value: Any, limit: int = 40) -> str:
     if isinstance(value, (dict, list, tuple, set, frozenset)):
         # never repr a container: YAML aliases can make one exponentially large
         return describe(value)
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's 4300-digit limit for turning it into text
+        return "a number of more than 4300 digits"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

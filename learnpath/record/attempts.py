@@ -1,4 +1,5 @@
-"""The attempt log: every quiz and review a learner has taken, one JSON line each.
+"""The attempt log: every quiz and review a learner has taken, and every check of their
+exercise.py, one JSON line each.
 
 PROGRESS.md keeps only the best score; the log keeps the history, question by
 question, which is what the review schedule (quiz/schedule.py) is built from. It lives
@@ -68,6 +69,15 @@ class AttemptKind(str, Enum):
     QUIZ = "quiz"
     REVIEW = "review"
     PARTIAL = "partial"
+    EXERCISE = "exercise"  # one check of exercise.py: each task's status, no questions
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """How one exercise task went in one check of exercise.py."""
+
+    id: str
+    status: str  # passed, failed, not started, error
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,8 @@ class Attempt:
     results: tuple[QuestionRecord, ...]
     line: int = 0  # where it was read from; 0 for one not read from a file
     seed: int | None = None  # the shuffle seed the questions were asked in; None in file order
+    tasks: tuple[TaskRecord, ...] = ()  # an exercise check: each task's status, in task order
+    seconds: float | None = None  # an exercise check: how long the checks took
 
 
 def log_path(root: Path | str) -> Path:
@@ -165,6 +177,29 @@ def append_attempt(
         ),
         seed=seed,
     )
+    _append(root, attempt)
+    return attempt
+
+
+def append_exercise_run(root: Path | str, section_id: str, tasks: list[tuple[str, str]], *,
+                        seconds: float, when: datetime | None = None) -> Attempt:
+    """Add one check of exercise.py to the log: (task id, status) of each task, and its time.
+
+    Score and total count passing tasks, so a reader that only knows quizzes still reads a
+    sane line; `tasks` holds the statuses. Review never asks from these lines (no results).
+    """
+    passing = sum(status == "passed" for _, status in tasks)
+    attempt = Attempt(
+        section=section_id, kind=AttemptKind.EXERCISE,
+        when=when if when is not None else datetime.now().astimezone(),
+        score=float(passing), total=float(len(tasks)), passed=bool(tasks) and passing == len(tasks),
+        results=(), tasks=tuple(TaskRecord(task_id, status) for task_id, status in tasks),
+        seconds=round(float(seconds), 2))
+    _append(root, attempt)
+    return attempt
+
+
+def _append(root: Path | str, attempt: Attempt) -> None:
     line = (json.dumps(_to_json(attempt), ensure_ascii=False) + "\n").encode("utf-8")
     path = log_path(root)
     try:
@@ -179,7 +214,6 @@ def append_attempt(
     except OSError as error:
         raise AttemptLogError(f"can't write the attempt log ({error.strerror})", path=path,
                               fix=f"make {path.parent} a writable folder") from None
-    return attempt
 
 
 def _drop_torn_tail(fd: int, path: Path) -> None:
@@ -260,6 +294,8 @@ def _to_json(attempt: Attempt) -> dict:
             for r in attempt.results
         ],
         **({"seed": attempt.seed} if attempt.seed is not None else {}),
+        **({"tasks": [{"id": t.id, "status": t.status} for t in attempt.tasks],
+            "seconds": attempt.seconds} if attempt.kind is AttemptKind.EXERCISE else {}),
     }
 
 
@@ -286,6 +322,8 @@ def _parse_line(raw: bytes, line: int = 0) -> Attempt | None:
             results=results,
             line=line,
             seed=_seed(record.get("seed")),
+            tasks=_tasks(record.get("tasks")),
+            seconds=None if record.get("seconds") is None else _amount(record["seconds"]),
         )
     except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         # UnicodeDecodeError and json's JSONDecodeError are ValueErrors too; RecursionError is
@@ -340,6 +378,21 @@ def _seed(value) -> int | None:
     return value
 
 
+_TASK_STATUSES = ("passed", "failed", "not started", "error")
+
+
+def _tasks(value) -> tuple[TaskRecord, ...]:
+    if value is None:  # every quiz line, and every line written before exercise runs were logged
+        return ()
+    return tuple(TaskRecord(_text(item["id"]), _status(item["status"])) for item in _list(value))
+
+
+def _status(value) -> str:
+    if value not in _TASK_STATUSES:
+        raise ValueError("not a task status")
+    return value
+
+
 def _list(value) -> list:
     if not isinstance(value, list):
         raise TypeError("expected a list")
@@ -354,6 +407,37 @@ class BestAttempt:
     total: float
     passed: bool
     when: datetime
+
+
+@dataclass(frozen=True)
+class ExerciseHistory:
+    """A section's checks of exercise.py in the log: how many, and the best (most tasks passing)."""
+
+    runs: int
+    best_passing: int
+    tasks: int
+    passed: bool
+    last: datetime
+
+
+def exercise_history(attempts: list[Attempt]) -> dict[str, ExerciseHistory]:
+    """Section id -> its exercise checks in the log (the earliest of equally good runs is best)."""
+    history: dict[str, ExerciseHistory] = {}
+    for attempt in attempts:
+        if attempt.kind is not AttemptKind.EXERCISE:
+            continue
+        kept = history.get(attempt.section)
+        passing = int(attempt.score)
+        if kept is None:
+            history[attempt.section] = ExerciseHistory(1, passing, int(attempt.total), attempt.passed,
+                                                       attempt.when)
+            continue
+        better = passing > kept.best_passing
+        history[attempt.section] = ExerciseHistory(
+            kept.runs + 1, passing if better else kept.best_passing,
+            int(attempt.total) if better else kept.tasks, kept.passed or attempt.passed,
+            max(kept.last, attempt.when))
+    return history
 
 
 def best_attempts(attempts: list[Attempt]) -> dict[str, BestAttempt]:

@@ -103,6 +103,11 @@ def check_writable(path: Path) -> None:
             or "Make the folder writable, or pass --root for a copy of the course you can write to",
         )
     lock = lock_path(path)
+    if lock.exists() and not lock.is_file():  # e.g. a folder made by hand: found now, not after a run
+        raise ProgressError(
+            f"its lock file {lock} is not a plain file, so the progress file can't be changed",
+            path=path, fix=f"Move {lock} out of the way (learnpath makes it again)",
+        )
     if lock.exists() and not os.access(lock, os.W_OK):
         raise ProgressError(
             f"its lock file {lock.name} can't be written, so the progress file can't be changed",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ContextManager
 from learnpath.errors import LearnpathError
 from learnpath.exercises import grading, starter
 from learnpath.exercises.files import ExerciseError, exercise_files
-from learnpath.record import progress
+from learnpath.record import attempts, progress
 from learnpath.study.journal import RecordingFailed, ready_to_record, write
 
 if TYPE_CHECKING:
@@ -50,16 +50,24 @@ def require_exercise(section: Section) -> None:
 
 
 def check_exercise(catalog: Catalog, section: Section, *,
-                   timeout: float = grading.DEFAULT_TIMEOUT) -> ExerciseChecked:
+                   timeout: float = grading.DEFAULT_TIMEOUT,
+                   on_task: Callable[[str, int, int], None] | None = None) -> ExerciseChecked:
     """Grade the learner's exercise.py in a child process; every task passing ticks its box.
+
+    Each check goes into the attempt log (each task's status and the time taken), so the
+    learner's tries have a history. `on_task(task_id, number, total)` hears each task start.
 
     PROGRESS.md is checked before the checks run (so a broken file is reported
     first) and written only on a pass; the learner's code can't reach it.
     """
     require_exercise(section)
-    ready_to_record(catalog, attempt_log=False)
+    ready_to_record(catalog)
     report = grading.grade_exercise(exercise_files(catalog, section), timeout=timeout,
-                                    curriculum=catalog.curriculum)
+                                    curriculum=catalog.curriculum, on_task=on_task)
+    if report.tasks:
+        write("the attempt log", lambda: attempts.append_exercise_run(
+            catalog.root, section.id, [(task.id, task.status.value) for task in report.tasks],
+            seconds=report.seconds))
     if not report.passed:
         return ExerciseChecked(report, ticked=False)
     try:
@@ -101,6 +109,7 @@ def watch(
     timeout: float = grading.DEFAULT_TIMEOUT,
     poll: float = POLL_SECONDS,
     keys: Callable[[], ContextManager[KeyReader]] = no_keys,
+    on_task: Callable[[str, int, int], None] | None = None,
 ) -> WatchEnd:
     """Check now, then again each time exercise.py is saved, until q or Ctrl-C.
 
@@ -118,7 +127,7 @@ def watch(
         with keys() as pressed:
             while True:
                 try:
-                    show(check_exercise(catalog, section, timeout=timeout))
+                    show(check_exercise(catalog, section, timeout=timeout, on_task=on_task))
                 except LearnpathError as error:
                     problem(error)
                 seen = _stamp(path)

@@ -159,7 +159,8 @@ def _save_answers(catalog: Catalog, section: Section, given: Mapping[str, Any]) 
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     name = f"learnpath-answers-{section.id}-{stamp}.yaml"
-    plain = {key: list(value) if isinstance(value, tuple) else value
+    plain = {key: list(value) if isinstance(value, tuple) else
+             float(value) if isinstance(value, float) else value  # a Written number is a plain one
              for key, value in given.items() if value is not None}
     text = (f"# answers to quiz {section.id}, saved because they could not be recorded\n"
             + yaml.safe_dump(plain, allow_unicode=True, sort_keys=False))

@@ -42,8 +42,12 @@ def ask_questions(
         console.question(number, len(questions), question.prompt, question.choices, how,
                          question.points, label=label, question_id=question.id)
         answer = _ask_one(question, read)
-        answers.append(answer)
         result = grade_question(question, answer)
+        if result.close:  # right but for the rounding: say so, and take one more try
+            console.warning(f"{result.close} (the digits you gave are right): one more try")
+            answer = _ask_one(question, read)
+            result = grade_question(question, answer)
+        answers.append(answer)
         console.feedback(result.correct, result.points, result.max_points,
                          spelled_out(question, question.answer), question.explanation,
                          whys=result.whys)

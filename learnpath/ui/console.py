@@ -9,6 +9,7 @@ NO_COLOR is set or when the output is not a terminal (a pipe, a file, a test).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from typing import Any, Iterable, Sequence
@@ -144,7 +145,8 @@ def warning(text: str) -> None:
 
 def error(text: str) -> None:
     """The one red line on stderr that every failure of the tool ends in."""
-    shown = f"error: {text}"
+    # one line whatever it quotes: a path pasted with its newline shows the newline as \\n
+    shown = "error: " + "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
     # a person reads it wrapped at word boundaries; a pipe or a log gets the one line whole
     shown = fitted(shown, sys.stderr)
     print(_paint(shown, _RED, sys.stderr), file=sys.stderr, flush=True)
@@ -196,11 +198,15 @@ def section_table(phases: Sequence[tuple[str, Sequence[Sequence[str]], str]]) ->
     `learnpath list` takes to start (see bench/bench_startup.py), and aligned
     columns need nothing more than padding.
     """
-    screen = screen_width() if is_terminal() else None  # into a pipe, rows are never cut
+    screen = _table_width()
     for index, (title, rows, progress) in enumerate(phases):
         if index:
             print()
         together = screen is None or len(title) + len(progress) + 4 <= screen
+        if screen is not None and len(title) > screen:  # a long phase title wraps at its words
+            import textwrap
+
+            title = "\n".join(textwrap.wrap(title, screen, break_long_words=True))
         print(_paint(title, _BOLD) + ("  " if together else "\n  ") + _paint(f"({progress})", _DIM))
         header, widths = _fitted_columns(rows, screen)
 
@@ -213,6 +219,27 @@ def section_table(phases: Sequence[tuple[str, Sequence[Sequence[str]], str]]) ->
             done = row[-1] == tick_mark(True)
             print(_paint(line(row), _GREEN) if done else line(row))
     sys.stdout.flush()
+
+
+def table_note(text: str) -> None:
+    """A note under a table, wrapped to the table's width (so COLUMNS holds in a pipe too)."""
+    import textwrap
+
+    screen = _table_width()
+    shown = text if screen is None else textwrap.fill(text, screen, break_on_hyphens=False)
+    print(_paint(shown, _DIM), flush=True)
+
+
+def _table_width() -> int | None:
+    """The width a table must fit: the terminal's; in a pipe, COLUMNS when it is set (a
+    program that asks for 60 columns gets 60), else none: rows are never cut."""
+    if is_terminal():
+        return screen_width()
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return None
+    return max(_NARROWEST, columns) if columns > 0 else None
 
 
 _HEADERS = (("id", "section", "experiment", "exercise", "quiz (best)", "done"),
@@ -245,10 +272,8 @@ def markdown(text: str, *, page: bool = False) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
         return
-    from rich.markdown import Markdown
-
     console = _console()
-    document = Markdown(text)
+    document = _markdown(text)
     if page and _pager_works() and _taller_than_screen(console, document):
         # less needs -R to pass colours through; keep any settings the learner has
         os.environ.setdefault("LESS", "-R")
@@ -256,6 +281,24 @@ def markdown(text: str, *, page: bool = False) -> None:
             console.print(document)
     else:
         console.print(document)
+
+
+def _markdown(text: str):
+    """Rich's Markdown, except that code blocks are cropped at the screen's edge, never
+    re-wrapped: a wrapped line of code or of a diagram breaks its alignment, and a learner
+    can widen the terminal (or use `show --plain`) to see a cropped line whole."""
+    from rich.markdown import CodeBlock, Markdown
+    from rich.syntax import Syntax
+
+    class CroppedCodeBlock(CodeBlock):
+        def __rich_console__(self, console, options):
+            yield Syntax(str(self.text).rstrip(), self.lexer_name, theme=self.theme,
+                         word_wrap=False, padding=1)
+
+    class CourseMarkdown(Markdown):
+        elements = {**Markdown.elements, "fence": CroppedCodeBlock, "code_block": CroppedCodeBlock}
+
+    return CourseMarkdown(text)
 
 
 def _pager_works() -> bool:
@@ -318,6 +361,16 @@ def styled_lines(items: Iterable[tuple[str, str]]) -> None:
     sys.stdout.flush()
 
 
+def status(text: str | None) -> None:
+    """One live line on stderr, rewritten in place (`None` clears it); only on a terminal, so
+    a pipe, a log or --json output never sees it."""
+    if not is_terminal(sys.stderr):
+        return
+    shown = "" if text is None else _cut(text, screen_width() - 1)
+    sys.stderr.write("\r\x1b[K" + (_paint(shown, _DIM, sys.stderr) if shown else ""))
+    sys.stderr.flush()
+
+
 def clear_screen() -> None:
     """Clear the terminal and put the cursor at the top (only on a terminal)."""
     if is_terminal():
@@ -341,14 +394,66 @@ def points(value: float | None) -> str:
 
 def _inline(text: str):
     """Course text (a choice, a hint, a why) as Markdown on a terminal: `code` and **bold**
-    drawn, backticks gone. Elsewhere the text as written, like `markdown`."""
+    drawn, backticks gone, code-like names kept (see `literal_names`). Elsewhere the text as
+    written, like `markdown`."""
     from rich.text import Text
 
     if not is_terminal():
         return Text(text)
-    from rich.markdown import Markdown
+    return _markdown(literal_names(text))
 
-    return Markdown(text)
+
+_FENCED_BLOCK = re.compile(r"(?ms)^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+# **bold** and *emphasis* as authors write them: the stars hug a word, with a space or
+# punctuation (or the line's edge) outside them. x*w1 + x*w2 or *args is no emphasis.
+_STRONG = re.compile(r"(?<![\w*\\])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])")
+_EMPHASIS = re.compile(r"(?<![\w*\\])\*(?=[^\s*])([^*\n]*?)(?<=[^\s*])\*(?![\w*])")
+
+
+def literal_names(text: str) -> str:
+    """Course Markdown with every `_` and every `*` that is not **bold** or *emphasis*
+    escaped, so a Python course's names stay as written: __iadd__, *args, a_b_c, x*w1 + x*w2.
+
+    Code spans and fenced code blocks are left alone (Markdown shows them literally already).
+    Authors emphasise with stars, never underscores (docs/quiz-format.md).
+    """
+    kept: list[str] = []  # code, set aside while the rest is escaped
+
+    def keep(match: re.Match) -> str:
+        kept.append(match.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
+    marks: list[str] = []  # emphasis the author meant, its inside escaped
+
+    def mark(match: re.Match, stars: str) -> str:
+        marks.append(f"{stars}{_escaped(match.group(1))}{stars}")
+        return f"\x01{len(marks) - 1}\x01"
+
+    text = _FENCED_BLOCK.sub(keep, text)
+    text = _CODE_SPAN.sub(keep, text)
+    text = _STRONG.sub(lambda m: mark(m, "**"), text)
+    text = _EMPHASIS.sub(lambda m: mark(m, "*"), text)
+    text = _escaped(text)
+    text = re.sub("\x01(\\d+)\x01", lambda m: marks[int(m.group(1))], text)
+    return re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
+
+
+def _escaped(text: str) -> str:
+    """`_` and `*` as literal characters in Markdown (placeholders untouched)."""
+    return re.sub(r"(?<!\\)([_*])", r"\\\1", text)
+
+
+def rendered(text: str, *, width: int = 80) -> str:
+    """Course text as a terminal shows it (Markdown drawn, no styles): for tests and checks."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    console = Console(file=StringIO(), width=width, no_color=True, color_system=None,
+                      highlight=False, force_terminal=False)
+    console.print(_markdown(literal_names(text)))
+    return console.file.getvalue()
 
 
 def course_text(text: str, *, indent: int = 0) -> None:

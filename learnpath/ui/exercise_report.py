@@ -78,9 +78,10 @@ def _details(task: TaskResult, width: int) -> list[str]:
     if task.where is not None:
         code = f": {task.where.code}" if task.where.code else ""
         details += wrap(f"at {_place(task.where)}{code}")
-    elif task.ran:
-        places = ", ".join(_place(where) for where in task.ran[:3])
-        details += wrap(f"your code that ran: {places}")
+    elif task.ran:  # the lines that computed the value, the last one to run at the end
+        for where in task.ran:
+            details += wrap(f"your code that ran: {_place(where)}"
+                            + (f": {where.code}" if where.code else ""))
     if task.output:
         shown = task.output.rstrip("\n").splitlines()
         more = len(shown) > OUTPUT_LINES_SHOWN or task.output_chars > len(task.output)

@@ -70,6 +70,12 @@ def section_status(status: SectionStatus, catalog: Catalog) -> dict:
         "best_attempt": None if status.best is None else {
             "score": status.best.score, "total": status.best.total, "passed": status.best.passed,
             "date": status.best.when.date().isoformat()},
+        # how often exercise.py was checked (0 if never), and the best check's tasks passing
+        "exercise_runs": 0 if status.exercise_runs is None else status.exercise_runs.runs,
+        "best_exercise_run": None if status.exercise_runs is None else {
+            "tasks_passing": status.exercise_runs.best_passing, "tasks": status.exercise_runs.tasks,
+            "passed": status.exercise_runs.passed,
+            "last": status.exercise_runs.last.date().isoformat()},
     })
 
 
@@ -141,6 +147,8 @@ def quiz_result(result: QuizResult, *, section: str | None, partial: bool = Fals
                 "answer": item.answer,
                 "explanation": item.explanation,
                 "whys": list(item.whys),
+                # a wrong number that is the key rounded: "close: give 4 decimals", else null
+                "close": item.close,
             }
             for item in result.results
         ],
@@ -236,6 +244,7 @@ def exercise_result(report: ExerciseReport, root: Path, *, recorded: bool) -> di
                 "input": task.input,
                 "where": _place(task.where, root),
                 "ran": [_place(where, root) for where in task.ran],
+                "blocked_by": task.blocked_by,
                 "output": task.output,
             }
             for task in report.tasks

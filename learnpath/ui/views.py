@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from learnpath.exercises.starter import Solution
     from learnpath.quiz.model import Question, Quiz, QuizResult
     from learnpath.quiz.schedule import Card
-    from learnpath.record.attempts import BestAttempt
+    from learnpath.record.attempts import BestAttempt, ExerciseHistory
     from learnpath.record.progress import SectionState
     from learnpath.sandbox import RunResult
     from learnpath.study.experiment import ExperimentRun
@@ -41,7 +41,7 @@ def section_list(rows: Sequence[SectionStatus], catalog: Catalog | None = None) 
                 row.section.id,
                 row.section.title,
                 console.tick_mark(row.state.experiment),
-                "-" if row.state.exercise is None else console.tick_mark(row.state.exercise),
+                _exercise_cell(row.state, row.exercise_runs),
                 _quiz_cell(row.state, row.best),
                 console.tick_mark(row.state.done),
             )
@@ -55,8 +55,18 @@ def section_list(rows: Sequence[SectionStatus], catalog: Catalog | None = None) 
 
         progress = course_progress(catalog, list(rows) if len(rows) == len(catalog.sections) else None)
         console.course_progress(progress.done, progress.total)
-    console.note(f"{console.tick_mark(True)} done, {console.tick_mark(False)} not yet, - no exercise in "
-                 "that section. `learnpath next` says what to do next.")
+    console.table_note(f"{console.tick_mark(True)} done, {console.tick_mark(False)} not yet, - no exercise in "
+                       "that section. `learnpath next` says what to do next.")
+
+
+def _exercise_cell(state: SectionState, runs: ExerciseHistory | None = None) -> str:
+    """A tick once the exercise passed; before that, the most tasks a logged check passed
+    (`1/3`), so a learner sees how far they got; a dot if never checked; - if no exercise."""
+    if state.exercise is None:
+        return "-"
+    if state.exercise or runs is None or not runs.tasks:
+        return console.tick_mark(state.exercise)
+    return f"{runs.best_passing}/{runs.tasks}"
 
 
 def _quiz_cell(state: SectionState, best: BestAttempt | None = None) -> str:
@@ -124,8 +134,9 @@ def course_finished(catalog: Catalog, rows: Sequence[SectionStatus]) -> None:
         "ran on the library you read, in learnpath/nn/. Where to go next:")
     console.steps([
         ("Keep what you learnt", "learnpath review"),
-        ("Run the last experiment again, with more steps (its \"Try this\" says how)",
-         f"learnpath run {last.id}"),
+        # `--` hands --long to experiment.py; the long run needs far more than the default 120 s
+        ("Run the last experiment again, the long way (more steps; its \"Try this\" says what "
+         "changes)", f"learnpath run {last.id} --timeout 900 -- --long"),
         ("Rebuild one model in PyTorch and compare it with yours", "https://pytorch.org/tutorials/"),
         ("Read the papers behind it: Attention Is All You Need (2017); "
          "Language Models are Unsupervised Multitask Learners (GPT-2, 2019)",
@@ -161,6 +172,8 @@ def quiz_results(quiz: Quiz, result: QuizResult) -> None:
         console.say(f"{console.cross()} {item.id}: you said {yours}; the answer is "
                     f"{format_answer(question, item.answer)} "
                     f"({console.points(item.points)}/{console.points(item.max_points)})")
+        if item.close:
+            console.note(f"    {item.close}: it was only the rounding")
         for why in item.whys:
             console.course_text(why, indent=4)
         if item.explanation:
@@ -194,18 +207,21 @@ def quiz_revealed(section: Section, quiz: Quiz) -> None:
 
     lines = [f"# Quiz {section.id}: {section.title}", ""]
     for number, q in enumerate(quiz.questions, start=1):
-        lines += [f"## {number}. {q.id} ({q.type.value})", "", q.prompt.strip(), ""]
+        literal = console.literal_names  # the author's dunders and *args stay as written
+        lines += [f"## {number}. {q.id} ({q.type.value})", "", literal(q.prompt.strip()), ""]
         whys = dict(q.whys)
-        lines += [f"- **{key})** {text}" + (f" *(why: {whys[key]})*" if key in whys else "")
+        lines += [f"- **{key})** {literal(text)}"
+                  + (f" *(why: {literal(whys[key])})*" if key in whys else "")
                   for key, text in q.choices]
         if q.type.value == "text":  # an author checking the quiz wants every wording accepted
             accepted = " / ".join(f"`{text}`" for text in q.answer)
             pattern = f", or matching `{q.accept}`" if q.accept else ""
-            lines += ["", f"**Answer:** {accepted}{pattern}", "", q.explanation.strip(), ""]
+            lines += ["", f"**Answer:** {accepted}{pattern}", "", literal(q.explanation.strip()), ""]
         else:
-            lines += ["", f"**Answer:** {format_answer(q, q.answer)}", "", q.explanation.strip(), ""]
+            lines += ["", f"**Answer:** {format_answer(q, q.answer)}", "",
+                      literal(q.explanation.strip()), ""]
         for k, h in enumerate(q.hints, start=1):
-            lines += [f"> Hint {k}: {h}", ""]
+            lines += [f"> Hint {k}: {literal(h)}", ""]
     console.markdown("\n".join(lines), page=True)
 
 
@@ -261,8 +277,17 @@ def coming_back(later: Sequence[Card]) -> None:
 
 
 def nothing_to_review(outlook: ReviewOutlook) -> None:
-    console.success("Nothing to review today: no missed question is due.")
-    coming_back(outlook.later)
+    """One line: nothing is due, and when the next missed question comes back, if one does."""
+    from datetime import date
+
+    later = outlook.later
+    if not later:
+        console.success("Nothing to review: no missed question is due or waiting.")
+        return
+    first = later[0].due
+    on_first = sum(card.due == first for card in later)
+    console.success(f"Nothing to review today; {on_first} question{'s' if on_first != 1 else ''} "
+                    f"come{'s' if on_first == 1 else ''} back {_when(first, date.today())}.")
 
 
 def check_report(catalog: Catalog, problems: Sequence[LearnpathError], *, ran: bool) -> None:
@@ -331,7 +356,104 @@ def exercise_report(catalog: Catalog, section: Section, report: ExerciseReport) 
 
 
 def solution(catalog: Catalog, section: Section, shown: Solution) -> None:
-    """The learner's exercise.py above the reference, as one Markdown page."""
+    """Each task function, the learner's beside the reference's on a terminal wide enough, as a
+    unified diff otherwise (narrow, piped); the whole files when the task functions are unknown."""
+    if not shown.tasks:
+        _whole_files(catalog, section, shown)
+        return
+    yours_name = shown.yours_path.relative_to(catalog.root).as_posix()
+    reference_name = shown.reference_path.relative_to(catalog.root).as_posix()
+    console.heading(f"Exercise {section.id}: your task functions and the reference's")
+    if not shown.passed:
+        console.warning("Shown with --force, before your exercise passed: this is the answer.")
+    console.note(f"yours: {yours_name}   reference: {reference_name}")
+    width = console.screen_width()
+    rows: list[tuple[str, str]] = []
+    for task in shown.tasks:
+        yours, reference = task.yours or "", task.reference or ""
+        rows.append(("", "plain"))
+        if task.yours is None:
+            rows.append((f"{task.function}: not in your file (or your file doesn't parse); "
+                         "the reference:", "bold"))
+            rows += [(f"  {line}", "plain") for line in reference.splitlines()]
+        elif _same_code(yours, reference):
+            rows.append((f"{task.function}: the same as the reference", "success"))
+        elif console.is_terminal() and _fits_side_by_side(yours, reference, width):
+            rows += _side_by_side(task.function, yours, reference, width)
+        else:
+            rows += _unified(task.function, yours, reference, width if console.is_terminal() else None)
+    console.styled_lines(rows)
+
+
+_GUTTER = " | "
+_CONTEXT = 2  # lines shown at each end of a long stretch that is the same in both
+
+
+def _same_code(a: str, b: str) -> bool:
+    """Equal but for trailing spaces and blank lines (comments count: they are the learner's words)."""
+    def lines(text: str) -> list[str]:
+        return [line.rstrip() for line in text.strip().splitlines() if line.strip()]
+
+    return lines(a) == lines(b)
+
+
+def _fits_side_by_side(a: str, b: str, width: int) -> bool:
+    """Two columns are worth it when each is at least 40 wide, or every line fits whole."""
+    column = (width - len(_GUTTER)) // 2
+    longest = max((len(line) for line in (a + "\n" + b).expandtabs(4).splitlines()), default=0)
+    return column >= 40 or longest <= column
+
+
+def _side_by_side(function: str, yours: str, reference: str, width: int) -> list[tuple[str, str]]:
+    """Two columns, lines cropped (never wrapped, so they stay aligned); changed rows marked."""
+    import difflib
+
+    column = (width - len(_GUTTER)) // 2
+    left, right = yours.expandtabs(4).splitlines(), reference.expandtabs(4).splitlines()
+    rows = [(f"{function}: yours".ljust(column) + _GUTTER + "the reference", "bold")]
+    matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" and i2 - i1 > 2 * _CONTEXT + 1:  # a long stretch alike: its ends only
+            for k in (*range(_CONTEXT), None, *range(i2 - i1 - _CONTEXT, i2 - i1)):
+                if k is None:
+                    rows.append((f"  ({i2 - i1 - 2 * _CONTEXT} lines the same in both)", "dim"))
+                    continue
+                text = _crop(left[i1 + k], column).ljust(column) + _GUTTER + _crop(right[j1 + k], column)
+                rows.append((text.rstrip(), "plain"))
+            continue
+        for k in range(max(i2 - i1, j2 - j1)):
+            a = left[i1 + k] if i1 + k < i2 else ""
+            b = right[j1 + k] if j1 + k < j2 else ""
+            text = _crop(a, column).ljust(column) + _GUTTER + _crop(b, column)
+            rows.append((text.rstrip(), "plain" if tag == "equal" else "warning"))
+    return rows
+
+
+def _crop(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + console.symbol("…")
+
+
+def _unified(function: str, yours: str, reference: str, width: int | None) -> list[tuple[str, str]]:
+    """A unified diff from the learner's function to the reference's; on a terminal, code lines
+    are cropped at its edge (never wrapped) and the heading wraps at words."""
+    import difflib
+
+    heading = console.fitted(f"{function}: what the reference does differently "
+                             "(- yours, + the reference)")
+    rows = [(heading, "bold")]
+    diff = difflib.unified_diff(yours.splitlines(), reference.splitlines(),
+                                fromfile=f"yours: {function}", tofile=f"reference: {function}",
+                                lineterm="", n=3)
+    for line in diff:
+        style = ("dim" if line.startswith(("---", "+++", "@@")) else
+                 "warning" if line.startswith("-") else "success" if line.startswith("+") else "plain")
+        rows.append((line if width is None else _crop(line, width), style))
+    return rows
+
+
+def _whole_files(catalog: Catalog, section: Section, shown: Solution) -> None:
+    """The learner's exercise.py above the reference, as one Markdown page (no starter to say
+    which functions are the tasks)."""
     yours = shown.yours if shown.yours is not None else "(your exercise.py is missing)\n"
     forced = ("> Shown with --force, before your exercise passed: this is the answer.\n\n"
               if not shown.passed else "")

@@ -6,6 +6,7 @@ import math
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from learnpath.nn import Value
@@ -295,3 +296,20 @@ def test_loss_falls_at_every_step_below_two_over_l_while_y_zigzags(experiment):
     assert all(a * b < 0 for a, b in zip(ys, ys[1:]))
     overview = (section_dir(SECTION) / "overview.md").read_text(encoding="utf-8")
     assert "falls at every step\n  for every rate below 2/L" in overview
+
+
+def test_divergence_ends_in_inf_then_nan(experiment):
+    """At lr 0.021 f grows by a factor that settles at 1.21 (1.08 at the first step), overflows to inf,
+    and the parameters then meet inf - inf: nan."""
+    x, y = experiment.START
+    fs, ys = [], []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(8000):
+            fs.append(np.float64(experiment.valley(np.float64(x), np.float64(y))))
+            ys.append(y)
+            gx, gy = experiment.valley_gradient(np.float64(x), np.float64(y))
+            x, y = x - 0.021 * gx, y - 0.021 * gy
+    assert f"{fs[1] / fs[0]:.2f}" == "1.08" and f"{fs[60] / fs[59]:.2f}" == "1.21"
+    first_inf = next(k for k, f in enumerate(fs) if math.isinf(f))
+    assert all(math.isfinite(f) for f in fs[:first_inf])
+    assert any(math.isnan(v) for v in ys[first_inf:])

@@ -335,3 +335,13 @@ def test_our_mlp_draws_micrograds_starting_weights():
     random.seed(1337)
     ours = [p.data for p in ScalarMLP(2, [16, 16, 1]).parameters()]
     assert len(ours) == 337 and ours == theirs
+
+
+def test_quiz_gradient_check_counts_34_forward_passes(experiment):
+    """The 2-4-1 network has 17 parameters, so central differences on all of them take 2 * 17 = 34 forward passes."""
+    weights = experiment.init_xor_weights(0)
+    count = sum(array.size for array in weights.values())
+    assert count == 17
+    question = quiz_questions("3.2")["gradient-check-facts"]
+    assert f"{2 * count} extra forward passes" in question["choices"]["a"]["text"]
+    assert question["answer"] == ["a", "b"]

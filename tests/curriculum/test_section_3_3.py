@@ -412,3 +412,37 @@ def test_experiment_runs_alone_in_its_folder():
 def test_code_quoted_in_the_overview_is_in_the_library():
     """Every line the overview quotes appears in learnpath/nn/optim.py."""
     assert quoted_lines_missing(SECTION, ["learnpath/nn/optim.py"]) == []
+
+
+def test_tuned_momentum_rounded_is_slower(experiment):
+    """Exactly 4/121 and (9/11)**2: 81 updates; rounded to 0.0331 and 0.669: 113, the steep factor 0.818 -> 0.885."""
+    assert experiment.valley_steps(lambda ps: SGD(ps, lr=4 / 121, momentum=(9 / 11) ** 2)) == 81
+    assert experiment.valley_steps(lambda ps: SGD(ps, lr=0.0331, momentum=0.669)) == 113
+
+    def worst_factor(lr, mu, curvature):
+        return max(abs(np.roots([1.0, -(1.0 + mu - lr * curvature), mu])))
+
+    assert f"{worst_factor(4 / 121, (9 / 11) ** 2, 100.0):.3f}" == "0.818"
+    assert f"{worst_factor(0.0331, 0.669, 100.0):.3f}" == "0.885"
+    text = " ".join((section_dir(SECTION) / "overview.md").read_text().split())
+    assert "0.669 needs 113 updates, not 81" in text and "the steep factor is 0.885, not 0.818" in text
+
+
+def test_quiz_why_bias_correction_uncorrected_first_step_is_2_lr():
+    """Betas (0.8, 0.99): uncorrected, the first step is 0.2 / sqrt(0.01) = 2 lr; the library's corrected Adam moves lr."""
+    question = quiz_questions(SECTION)["why-bias-correction"]
+    assert question["answer"] == "a" and question["choices"]["a"]["text"].startswith("About 2 lr")
+    lr, g = 0.01, -3.0
+    m, v = 0.2 * g, 0.01 * g * g
+    assert abs(lr * m / (math.sqrt(v) + 1e-8)) == pytest.approx(2 * lr, rel=1e-6)
+    p = Tensor(np.array([1.0]))
+    adam = Adam([p], lr=lr, betas=(0.8, 0.99))
+    p.grad = np.array([g])
+    adam.step()
+    assert abs(p.data[0] - 1.0) == pytest.approx(lr, rel=1e-6)
+
+
+def test_quiz_minibatch_cost_is_about_a_fortieth():
+    """A batch of 32 out of 1,347 images: 32 / 1,347 is about 1/42."""
+    assert round(1347 / 32) == 42
+    assert "about 1/42" in quiz_questions(SECTION)["minibatch-facts"]["choices"]["b"]["why"]

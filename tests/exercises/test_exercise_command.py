@@ -51,7 +51,7 @@ def test_a_wrong_value_shows_input_expected_got_and_where_to_look(exercise, cli)
     # (3x and 3x**2 agree at 0 and 1, so 2 is the simplest input that shows the mistake)
     assert "input:    x = 2.0" in out
     assert "expected: 12.0000000" in out and "got:      6.0\n" in out
-    assert "your code that ran: exercise.py:10 in slope_of_cube" in out
+    assert "your code that ran: exercise.py:13 in slope_of_cube: return 3 * x" in out
     assert _state(exercise.root).exercise is False
 
 
@@ -81,7 +81,7 @@ def test_json_has_the_documented_keys(exercise, cli):
     assert (first["id"], first["status"], first["expected"], first["got"]) == ("double", "failed", "6.0", "9.0")
     assert first["message"] == "double(3.0)"
     assert first["ran"] == [{"file": "curriculum/Phase_1/Section_1_Value_Objects/exercise.py",
-                             "line": 4, "code": None, "function": "double"}]
+                             "line": 7, "code": "return x * x", "function": "double"}]
     assert second["status"] == "passed"
 
 

@@ -91,7 +91,8 @@ def train_adder(steps: int = ADDITION_STEPS, lr: float = ADDITION_LR, seed: int 
     for _ in range(steps):
         loss = mse([net(x) for x in inputs], targets)
         losses.append(loss.data)
-        net.zero_grad()  # backward() adds into .grad: clear last step's gradients first
+        # backward() adds into .grad: clear last step's gradients first
+        net.zero_grad()
         loss.backward()
         for p in net.parameters():
             p.data -= lr * p.grad

@@ -55,7 +55,7 @@ def _expect_unchanged(given: dict, originals: dict, call: str):
 
 
 @task("output-delta", "The delta of the output layer",
-      hints=["The loss is a mean over n rows: d/dP of mean((P - Y)**2) is 2 (P - Y) / n.",
+      hints=["The loss is a mean over n rows: differentiate one row's square with respect to its P, then keep the 1/n of the mean.",
              "The chain rule multiplies that by dP/dZ2, the sigmoid's slope P (1 - P)."])
 def check_output_delta(ex):
     _expect_array(ex.output_delta(np.array([[0.5]]), np.array([[1.0]])), np.array([[-0.25]]),
@@ -107,7 +107,7 @@ def check_hidden_delta(ex):
       hints=["A weight W[i, j] multiplies input i and feeds unit j: its gradient sums input_i * delta_j over the rows.",
              ("That sum over rows is one matrix product of the layer's input with its delta;"
               " the result must be shaped like the weight matrix."),
-             "A bias is added to every row, so its gradient is the delta summed over the rows (axis 0)."])
+             "For a bias: how many times does each example's delta reach it, and what does that make its gradient over the batch?"])
 def check_weight_gradients(ex):
     X, H = np.array([[1.0, 2.0]]), np.array([[0.5, 0.5]])
     got = ex.weight_gradients(X, H, np.array([[-0.125, 0.0625]]), np.array([[-0.25]]))

@@ -267,8 +267,9 @@ def main() -> dict:
                    moons_first_loss=moon_losses[0], moons_last_loss=moon_losses[-1])
     lab.say(f"""
         ScalarMLP(2, [16, 16, 1]) from random.seed(1337), hinge loss + 1e-4 L2, 100 steps,
-        lr 1.0 - 0.9 k/100, on 100 points of make_moons(noise=0.1). The loss goes
-        {moon_losses[0]:.3f} -> {moon_losses[-1]:.4f}; accuracy on the 100 training points
+        lr 1.0 - 0.9 k/100, on 100 points of make_moons(noise=0.1). The loss, taken
+        before each step as micrograd's demo prints it, goes {moon_losses[0]:.3f} -> {moon_losses[-1]:.4f}
+        from the first step to the last; accuracy after the last on the 100 training points
         {train_accuracy:.0%}, on 1,000 fresh points from the same generator {fresh_accuracy:.1%}.
         """)
     print(decision_boundary(lambda P: moons_scores(params, P).data, Xm, ym, title="two moons, after 100 steps",

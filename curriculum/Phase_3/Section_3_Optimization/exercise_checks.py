@@ -26,7 +26,7 @@ def _expect_unchanged(before: dict, after: dict, call: str):
 @task("momentum-step", "Gradient descent with momentum",
       hints=["The velocity is updated first, and the parameter moves with the new velocity.",
              "The new velocity is mu times the old one plus the gradient (no factor in front of the gradient).",
-             "The parameter goes downhill: subtract lr times the velocity."])
+             "Check the direction with the docstring's example: a positive velocity must lower the parameter."])
 def check_momentum(ex):
     args = {"param": np.array([1.0, -2.0]), "grad": np.array([2.0, 0.5]), "velocity": np.array([0.5, 1.0])}
     copies = {name: value.copy() for name, value in args.items()}
@@ -54,8 +54,10 @@ def check_momentum(ex):
 
 @task("adam-step", "Adam, with bias correction",
       hints=["m and v are updated first, each a weighted average of its old value and the new gradient (or its square).",
-             "Bias correction divides m by (1 - beta1**t) and v by (1 - beta2**t), with t counting from 1.",
-             "The step is lr * m_hat / (sqrt(v_hat) + eps); return m and v themselves, uncorrected."])
+             ("For the correction, follow one constant gradient g from m = 0 for two or three steps: what fraction"
+              " of g is m after step t? The corrected m must be exactly g; v works the same way with beta2."),
+             ("Check the docstring's two steps in numbers; eps is added after the square root, and the m and v"
+              " you return are the ones before correction.")])
 def check_adam(ex):
     args = {"param": np.array([1.0, -2.0]), "grad": np.array([4.0, -0.5]), "m": np.array([0.1, 0.2]),
             "v": np.array([0.3, 0.4])}
@@ -66,6 +68,11 @@ def check_adam(ex):
     expect_close(m, np.array([0.4]), what="m after the first adam_step with grad [4.0]")
     expect_close(v, np.array([0.016]), what="v after the first adam_step with grad [4.0]")
     expect_close(param, np.array([0.9]), what="param after the first adam_step from [1.0] with grad [4.0], lr 0.1")
+    param, m, v = ex.adam_step(param, np.array([2.0]), m, v, 2, 0.1)
+    expect_close(m, np.array([0.56]), what="m after the second adam_step (t = 2) with grad [2.0], from m [0.4]")
+    expect_close(v, np.array([0.019984]), what="v after the second adam_step (t = 2) with grad [2.0], from v [0.016]")
+    expect_close(param, np.array([0.8067820364136851]), rel=1e-9,
+                 what="param after the second adam_step (t = 2) from [0.9] with grad [2.0], lr 0.1")
 
     def one_case(seed, lr, beta1, beta2):
         start = np.random.default_rng(seed + 1).normal(0.0, 1.0, (3,))

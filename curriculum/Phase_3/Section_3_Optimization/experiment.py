@@ -267,7 +267,8 @@ def main() -> dict:
     print("  " + f"{'':<16}" + "".join(f"{k:>7}" for k in marks))
     for name, curve in curves.items():
         print(f"  {name:<16}" + "".join(f"{curve[k]:7.3f}" for k in marks))
-    lab.say(f"Final loss and training accuracy, seed 0, and the range over starting seeds "
+    lab.say(f"The loss before the last step and the training accuracy after it, seed 0, and the range "
+            f"over starting seeds "
             f"{SEEDS[0]} to {SEEDS[-1]}:")
     for name, results in by_seed.items():
         losses_ = [r["loss"] for r in results.values()]

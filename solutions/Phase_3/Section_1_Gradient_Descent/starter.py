@@ -28,11 +28,11 @@ def descend(
 ) -> list[Point]:
     """Walk downhill from `start` and return every point visited, `start` first.
 
-    One update moves every coordinate against its slope:
-        new_point[i] = point[i] - lr * gradient(point)[i]
-    Before each update, look at f(point): stop (without updating) if it is
-    below `target` (converged) or is not a finite number (inf or nan: the walk
-    has diverged; `math.isfinite` tells). Never make more than `max_steps`
+    One update moves every coordinate against its own slope, by lr times that
+    slope, all the slopes taken at the point being left. Before each update,
+    look at f(point): stop (without updating) if it is below `target`
+    (converged) or is not a finite number (inf or nan: the walk has diverged;
+    `math.isfinite` tells). Never make more than `max_steps`
     updates. So the returned list holds at most max_steps + 1 points, and
     len(path) - 1 is the number of updates made.
 
@@ -50,8 +50,9 @@ def critical_learning_rate(curvatures: Sequence[float]) -> float:
     On f = (c1 x1**2 + c2 x2**2 + ...) / 2 with positive curvatures c_i, one
     step multiplies coordinate i by (1 - lr * c_i). The walk converges only if
     every one of these factors lies strictly between -1 and 1. Return the
-    learning rate where the first of them reaches -1 (descent converges for
-    every lr between 0 and this value, and for none above it).
+    learning rate where the first of them reaches -1 (descent converges from
+    every start for every lr between 0 and this value; above it, from every
+    start that is not exactly 0 along the steepest direction, it diverges).
 
     Example: curvatures (1, 100), the valley of the section, give 0.02.
     """

@@ -52,9 +52,11 @@ def hidden_delta(delta2: np.ndarray, W2: np.ndarray, H: np.ndarray) -> np.ndarra
 def weight_gradients(X: np.ndarray, H: np.ndarray, delta1: np.ndarray, delta2: np.ndarray) -> dict[str, np.ndarray]:
     """The gradients of the loss, shaped like the weights: {"W1", "b1", "W2", "b2"}.
 
-    Each weight matrix gets (the layer's input)^T @ (the layer's delta); each
-    bias gets its delta summed over the examples (a bias is added to every row).
-    As in hidden_delta, delta2 may have several columns, one per output.
+    Each gradient has the shape of its weight. Entry [i, j] of a weight
+    matrix's gradient adds up, over the examples, input i of that layer times
+    the delta of unit j; a bias is added to every row, so each example's delta
+    reaches it once. As in hidden_delta, delta2 may have several columns, one
+    per output.
 
     Example: X = [[1.0, 2.0]], H = [[0.5, 0.5]], delta1 = [[-0.125, 0.0625]],
     delta2 = [[-0.25]] give W1 = [[-0.125, 0.0625], [-0.25, 0.125]],

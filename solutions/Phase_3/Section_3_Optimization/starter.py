@@ -4,7 +4,7 @@ Two tasks, each one step of an optimizer for one parameter array. Run
 `learnpath exercise 3.3`: the checks feed your functions the same gradients as
 the library's SGD(momentum=...) and Adam and compare every step.
 
-    momentum-step   velocity = mu * velocity + grad; param -= lr * velocity
+    momentum-step   one step of gradient descent with momentum
     adam-step       running averages of grad and grad**2, bias-corrected
 
 The functions return new arrays; they do not change their arguments.
@@ -44,17 +44,24 @@ def adam_step(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One step of Adam: return (new_param, new_m, new_v).
 
-    t is the number of this step, counting from 1. With g the gradient:
-        m = beta1 * m + (1 - beta1) * g            running mean of g
-        v = beta2 * v + (1 - beta2) * g**2         running mean of g**2
-        m_hat = m / (1 - beta1**t)                 undo the pull towards m's zero start
-        v_hat = v / (1 - beta2**t)
-        param = param - lr * m_hat / (sqrt(v_hat) + eps)
-    Return the new m and v, not m_hat and v_hat: the next step continues from them.
+    What must hold, entry by entry:
+    - m and v are running averages of the gradient and of its square that
+      started at zero: each step keeps the share beta1 (beta2) of the old
+      value and gives the rest to the new gradient (its square).
+    - t is the number of this step, counting from 1. Because m and v started
+      at zero they are too small early on; the step uses them corrected, so
+      that a gradient that has been the same g since step 1 gives a corrected
+      m of exactly g and a corrected v of exactly g**2, at every t.
+    - The parameter moves downhill by lr times the corrected m over the
+      square root of the corrected v, with eps added to that root (not under
+      it): so a steady gradient moves it by almost exactly lr per step,
+      whether the gradient is 100 or 0.01.
+    - Return the new m and v uncorrected: the next step continues from them.
 
-    Example, the first step (t = 1, m = v = 0) with grad [4.0] and lr 0.1:
-    m = 0.4, v = 0.016, m_hat = 4.0, v_hat = 16.0, so the step is 0.1 * 4 / 4 = 0.1
-    (for any gradient much larger than eps, Adam's first step is almost exactly lr).
+    Example, param [1.0], m = v = [0.0], lr 0.1. Step t = 1 with grad [4.0]:
+    new m [0.4], new v [0.016], corrected 4.0 and 16.0, new param [0.9].
+    Then step t = 2 from there with grad [2.0]: new m [0.56], new v
+    [0.019984], corrected about 2.947 and 9.997, new param about [0.806782].
     """
     # TODO: five lines, one per formula.
     raise NotImplementedError("adam_step: update m and v, correct them, move the parameter")
