@@ -44,3 +44,24 @@ def test_an_existing_id_or_a_bad_one_is_refused_and_nothing_is_written(course, c
     wordless = cli(course, "new", "2.5", "?!")
     assert wordless.exit_code == 2 and "no letters or digits" in wordless.stderr
     assert sorted(p.relative_to(course) for p in course.rglob("*")) == before
+
+
+def test_the_first_section_of_a_new_phase_lands_in_progress(course, cli):
+    """`new 5.1` in a course with no Phase 5 yet: its heading and its four lines are added."""
+    result = cli(course, "new", "5.1", "Diffusion")
+    assert result.exit_code == 0, result.stderr
+    text = (course / "PROGRESS.md").read_text()
+    assert "## Phase 5" in text and "- [ ] 5.1 Diffusion\n  - [ ] experiment\n  - [ ] exercise\n  - [ ] quiz" in text
+
+
+def test_a_progress_file_that_cannot_take_the_section_leaves_no_half_made_section(course, cli):
+    """When PROGRESS.md can't be written, the drafts just written are taken back again."""
+    assert cli(course, "run", "1.1").exit_code == 0  # PROGRESS.md exists now
+    before = sorted(p.relative_to(course) for p in course.rglob("*"))
+    (course / "PROGRESS.md").chmod(0o444)
+    try:
+        result = cli(course, "new", "5.1", "Diffusion")
+    finally:
+        (course / "PROGRESS.md").chmod(0o644)
+    assert result.exit_code != 0
+    assert sorted(p.relative_to(course) for p in course.rglob("*")) == before

@@ -111,6 +111,14 @@ def run_command(
     run = run_experiment(
         catalog, section, timeout=timeout, args=tuple(ctx.args), mine=mine, pause=pause,
         starting=lambda: console.note(f"Running {label} (stops after {timeout:g} s)"))
-    code = views.experiment_outcome(section, run, timeout)
+    code = views.experiment_outcome(section, run, timeout, next_command=_next_step_of(catalog, section))
     if code:
         raise typer.Exit(code)
+
+
+def _next_step_of(catalog, section) -> str:
+    """The command of the section's first step still left, or `learnpath next` when none is."""
+    from learnpath.course.status import section_in_course
+
+    steps = section_in_course(catalog, section).steps
+    return steps[0].command if steps else "learnpath next"

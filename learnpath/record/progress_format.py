@@ -455,7 +455,7 @@ class _Document:
         if self.lines and _content(self.lines[-1]).strip():
             chunk = ["", *chunk]
         self.insert(at, chunk)
-        return at + len(chunk) - 3
+        return at + len(chunk) - len(block_lines)  # the section line: first of the block's lines
 
     def insert(self, at: int, new_lines: list[str]) -> None:
         """Insert lines (without endings) before index `at`, keeping the file's line ending style."""

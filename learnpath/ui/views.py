@@ -305,8 +305,12 @@ def check_report(catalog: Catalog, problems: Sequence[LearnpathError], *, ran: b
         console.success(f"All {len(catalog.sections)} sections check out{also}.")
 
 
-def experiment_outcome(section: Section, run: ExperimentRun, timeout: float) -> int:
-    """Say how the experiment ended; return the exit code the command should end with."""
+def experiment_outcome(section: Section, run: ExperimentRun, timeout: float,
+                       next_command: str | None = None) -> int:
+    """Say how the experiment ended; return the exit code the command should end with.
+
+    `next_command` is the section's first step still left (after a success), if known.
+    """
     from learnpath.sandbox import RunOutcome
 
     result = run.result
@@ -315,8 +319,10 @@ def experiment_outcome(section: Section, run: ExperimentRun, timeout: float) -> 
     if result.outcome is RunOutcome.SUCCEEDED:
         console.success(f"Experiment {section.id} finished in {result.seconds:.1f} s: "
                         "its box is ticked in PROGRESS.md.")
-        step = "exercise" if section.has_exercise else "quiz"  # build it, then be asked
-        console.note(f"Next: learnpath {step} {section.id}")
+        if next_command is None:
+            step = "exercise" if section.has_exercise else "quiz"  # build it, then be asked
+            next_command = f"learnpath {step} {section.id}"
+        console.note(f"Next: {next_command}")
         return 0
     if result.outcome is RunOutcome.TIMED_OUT:
         console.error(f"experiment {section.id} was still running after {timeout:g} s and was "

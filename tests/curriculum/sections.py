@@ -88,3 +88,46 @@ def numeric_key_check(section_id: str):
         assert abs(computed - float(question["answer"])) <= tolerance, (question_id, computed)
 
     return assert_matches_key
+
+
+def reference_solution(section_id: str) -> Path:
+    """The reference exercise.py of a section (solutions/ mirrors curriculum/)."""
+    folder = section_dir(section_id)
+    return CURRICULUM.parent / "solutions" / folder.parent.name / folder.name / "exercise.py"
+
+
+def figures_on_the_reference(section_id: str, monkeypatch, *args) -> tuple[dict, str]:
+    """main() run as `learnpath run ID --mine` with the reference pasted into exercise.py:
+    (figures, printed text)."""
+    import contextlib
+    import io
+
+    monkeypatch.setenv("LEARNPATH_MINE", str(reference_solution(section_id)))
+    module = load_experiment(section_id)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        figures = module.main(*args)
+    return figures, printed.getvalue()
+
+
+def assert_same_figures(mine, default, *, rel: float = 1e-6, abs: float = 1e-9, where: str = "figures") -> None:
+    """Every figure of `mine` equals `default`: numbers to rel/abs, everything else exactly,
+    through dicts and lists (the 'mine' flag itself is left out at the top)."""
+    import math
+
+    if where == "figures":
+        mine = {k: v for k, v in mine.items() if k != "mine"}
+        default = {k: v for k, v in default.items() if k != "mine"}
+    if isinstance(default, dict):
+        assert set(mine) == set(default), f"{where}: keys differ"
+        for key in default:
+            assert_same_figures(mine[key], default[key], rel=rel, abs=abs, where=f"{where}[{key!r}]")
+    elif isinstance(default, (list, tuple)):
+        assert len(mine) == len(default), f"{where}: lengths differ"
+        for i, (a, b) in enumerate(zip(mine, default)):
+            assert_same_figures(a, b, rel=rel, abs=abs, where=f"{where}[{i}]")
+    elif isinstance(default, float) and not isinstance(mine, bool):
+        assert math.isclose(mine, default, rel_tol=rel, abs_tol=abs) or mine == default, \
+            f"{where}: {mine!r} against {default!r}"
+    else:
+        assert mine == default, f"{where}: {mine!r} against {default!r}"

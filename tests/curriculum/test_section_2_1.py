@@ -10,7 +10,7 @@ import pytest
 from learnpath.nn import Value, weighted_sum
 from learnpath.nn.losses import binary_cross_entropy
 
-from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
+from sections import assert_same_figures, figures_on_the_reference, load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "2.1"
 
@@ -101,19 +101,9 @@ def test_training_zeroes_gradients_first():
 
 def test_mine_reproduces_the_default_figures(monkeypatch, run_main):
     """With the reference exercise as the learner's code (--mine), main() gives every default figure to 1e-6."""
-    figures, _ = run_main
-    reference = section_dir(SECTION).parents[2] / "solutions" / "Phase_2" / section_dir(SECTION).name / "exercise.py"
-    monkeypatch.setenv("LEARNPATH_MINE", str(reference))
-    import contextlib
-    import io
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        mine = _experiment().main()
-    assert figures["mine"] is False and mine["mine"] is True
-    assert set(mine) == set(figures)
-    for key, value in figures.items():
-        if key != "mine":
-            assert mine[key] == pytest.approx(value, abs=1e-6, rel=1e-6), key
+    mine, _ = figures_on_the_reference(SECTION, monkeypatch)
+    assert mine["mine"] is True and run_main[0]["mine"] is False
+    assert_same_figures(mine, run_main[0], abs=1e-6)
 
 
 def test_no_line_separates_xor(run_main):

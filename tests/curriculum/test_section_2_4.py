@@ -11,7 +11,7 @@ import pytest
 from learnpath.nn import Value
 from learnpath.nn.losses import binary_cross_entropy, cross_entropy, hinge, mse
 
-from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
+from sections import assert_same_figures, figures_on_the_reference, load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "2.4"
 
@@ -350,18 +350,6 @@ def test_training_loops_zero_gradients():
 
 def test_mine_reproduces_the_default_figures(monkeypatch, run_main):
     """With the reference exercise as the learner's code (--mine), main() gives every default figure to 1e-6."""
-    import contextlib
-    import io
-
-    figures, _ = run_main
-    reference = section_dir(SECTION).parents[2] / "solutions" / "Phase_2" / section_dir(SECTION).name / "exercise.py"
-    monkeypatch.setenv("LEARNPATH_MINE", str(reference))
-    with contextlib.redirect_stdout(io.StringIO()):
-        mine = _experiment().main()
-    assert figures["mine"] is False and mine["mine"] is True
-    assert set(mine) == set(figures)
-    for key, value in figures.items():
-        if value is None:
-            assert mine[key] is None, key
-        elif key != "mine":
-            assert mine[key] == pytest.approx(value, abs=1e-6, rel=1e-6), key
+    mine, _ = figures_on_the_reference(SECTION, monkeypatch)
+    assert mine["mine"] is True and run_main[0]["mine"] is False
+    assert_same_figures(mine, run_main[0], abs=1e-6)

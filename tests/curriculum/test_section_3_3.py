@@ -10,7 +10,7 @@ import pytest
 from learnpath.nn import Tensor, Value, accuracy
 from learnpath.nn.optim import SGD, Adam
 
-from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
+from sections import assert_same_figures, figures_on_the_reference, load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "3.3"
 
@@ -69,34 +69,9 @@ def test_step_functions_step_exactly_as_the_library(experiment):
 
 def test_mine_with_the_reference_reproduces_every_figure(run_main, monkeypatch):
     """With LEARNPATH_MINE at the reference solution, main() gives every default figure to 1e-6."""
-    import contextlib
-    import io
-
-    from sections import CURRICULUM
-
-    reference = CURRICULUM.parent / "solutions" / "Phase_3" / "Section_3_Optimization" / "exercise.py"
-    monkeypatch.setenv("LEARNPATH_MINE", str(reference))
-    module = load_experiment(SECTION)
-    with contextlib.redirect_stdout(io.StringIO()):
-        mine = module.main()
-    default = dict(run_main[0])
-    assert mine.pop("mine") is True and default.pop("mine") is False
-    _assert_same(mine, default)
-
-
-def _assert_same(a, b, where="figures"):
-    if isinstance(b, dict):
-        assert set(a) == set(b), where
-        for key in b:
-            _assert_same(a[key], b[key], f"{where}[{key!r}]")
-    elif isinstance(b, (list, tuple)):
-        assert len(a) == len(b), where
-        for i, (x, y) in enumerate(zip(a, b)):
-            _assert_same(x, y, f"{where}[{i}]")
-    elif isinstance(b, float):
-        assert a == pytest.approx(b, rel=1e-6, abs=1e-9), where
-    else:
-        assert a == b, where
+    mine, _ = figures_on_the_reference(SECTION, monkeypatch)
+    assert mine["mine"] is True and run_main[0]["mine"] is False
+    assert_same_figures(mine, run_main[0])
 
 
 def test_momentum_needs_at_least_3x_fewer_updates_when_tuned(run_main):

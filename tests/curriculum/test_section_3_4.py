@@ -12,7 +12,7 @@ from learnpath.nn.functional import softmax
 from learnpath.nn.losses import l2_penalty
 from learnpath.nn import Tensor
 
-from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone
+from sections import assert_same_figures, figures_on_the_reference, load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone
 
 SECTION = "3.4"
 
@@ -237,34 +237,9 @@ def test_forgetting_zero_grad_over_seeds(experiment):
 
 def test_mine_with_the_reference_reproduces_every_figure(run_main, monkeypatch):
     """With LEARNPATH_MINE at the reference solution, main() gives every default figure to 1e-6."""
-    import contextlib
-    import io
-
-    from sections import CURRICULUM
-
-    reference = CURRICULUM.parent / "solutions" / "Phase_3" / "Section_4_Real_Dataset" / "exercise.py"
-    monkeypatch.setenv("LEARNPATH_MINE", str(reference))
-    module = load_experiment(SECTION)
-    with contextlib.redirect_stdout(io.StringIO()):
-        mine = module.main()
-    default = dict(run_main[0])
-    assert mine.pop("mine") is True and default.pop("mine") is False
-    _assert_same(mine, default)
-
-
-def _assert_same(a, b, where="figures"):
-    if isinstance(b, dict):
-        assert set(a) == set(b), where
-        for key in b:
-            _assert_same(a[key], b[key], f"{where}[{key!r}]")
-    elif isinstance(b, (list, tuple)):
-        assert len(a) == len(b), where
-        for i, (x, y) in enumerate(zip(a, b)):
-            _assert_same(x, y, f"{where}[{i}]")
-    elif isinstance(b, float):
-        assert a == pytest.approx(b, rel=1e-6, abs=1e-9), where
-    else:
-        assert a == b, where
+    mine, _ = figures_on_the_reference(SECTION, monkeypatch)
+    assert mine["mine"] is True and run_main[0]["mine"] is False
+    assert_same_figures(mine, run_main[0])
 
 
 def test_try_raw_pixels_and_longer_training(experiment):
