@@ -10,7 +10,7 @@ import pytest
 
 from learnpath.nn import Value
 
-from sections import load_experiment, numeric_key_check, quiz_questions, run_alone, section_dir
+from sections import assert_same_figures, figures_on_the_reference, load_experiment, numeric_key_check, quiz_questions, run_alone, section_dir
 
 SECTION = "1.3"
 
@@ -183,33 +183,14 @@ def test_the_library_follows_pytorchs_rule():
     assert x.grad == 15.0
 
 
-def test_the_reference_backward_reproduces_every_figure(monkeypatch):
+def test_the_reference_backward_reproduces_every_figure(run_main, monkeypatch):
     """With LEARNPATH_MINE at the reference exercise.py, main() runs on it and reproduces every default figure to 1e-6."""
-    import contextlib
-    import io
-
-    from sections import CURRICULUM
-
-    default = load_experiment(SECTION)
-    with contextlib.redirect_stdout(io.StringIO()):
-        expected = default.main()
-    assert expected["mine"] is False
-    reference = CURRICULUM.parent / "solutions/Phase_1/Section_3_Backward_Pass/exercise.py"
-    monkeypatch.setenv("LEARNPATH_MINE", str(reference))
-    mine = load_experiment(SECTION)
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        got = mine.main()
-    assert got["mine"] is True
-    assert "Every backward() below is yours" in printed.getvalue()
-    assert set(got) == set(expected)
-    for key, value in expected.items():
-        if key == "mine":
-            continue
-        if isinstance(value, float):
-            assert got[key] == pytest.approx(value, rel=1e-6, abs=1e-6), key
-        else:
-            assert got[key] == value, key
+    default, _ = run_main
+    assert default["mine"] is False
+    mine, printed = figures_on_the_reference(SECTION, monkeypatch)
+    assert mine["mine"] is True
+    assert "Every backward() below is yours" in printed
+    assert_same_figures(mine, default, rel=1e-6, abs=1e-6)
 
 
 def test_every_backward_in_the_experiment_goes_through_lab_mine():
