@@ -11,9 +11,35 @@ import pytest
 
 from learnpath.nn import Value
 
-from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
+from sections import load_experiment, quiz_questions, run_alone, section_dir
 
 SECTION = "1.1"
+
+
+def quoted_code_missing(section_id: str, libraries: list[str], *, under: str | None = None) -> list[str]:
+    """Statements of ```python blocks in the overview that none of the library files contains.
+
+    Like sections.quoted_lines_missing, but a statement may be split over several lines (so
+    that it fits 78 columns) and comments are the overview's own: both sides are compared
+    with comments and white space removed.
+    """
+    def code_only(text: str) -> str:
+        return "\n".join(re.sub(r"(^|\s+)#\s.*$", "", line) for line in text.splitlines())
+
+    repo = section_dir(section_id).parents[2]
+    library = re.sub(r"\s+", "", "".join(code_only((repo / name).read_text(encoding="utf-8")) for name in libraries))
+    overview = (section_dir(section_id) / "overview.md").read_text(encoding="utf-8")
+    if under is not None:
+        overview = overview.split(under, 1)[1].split("\n## ", 1)[0]
+    missing, statement = [], ""
+    for block in re.findall(r"```python\n(.*?)```", overview, re.S):
+        for line in code_only(block).splitlines():
+            statement += line
+            if statement.count("(") + statement.count("[") == statement.count(")") + statement.count("]"):
+                if statement.strip() and re.sub(r"\s+", "", statement) not in library:
+                    missing.append(statement.strip())
+                statement = ""
+    return missing
 
 
 def numeric_answer(question_id: str) -> tuple[float, float, float | None]:
@@ -103,7 +129,7 @@ def test_central_beats_forward_by_orders_of_magnitude(run_main):
     figures, printed = run_main
     assert figures["advantage"] == figures["best_forward_error"] / figures["best_central_error"]
     assert f"{figures['advantage']:.0f}" == "1143"
-    assert f"{figures['advantage']:.0f} times more accurate" in printed
+    assert f"{figures['advantage']:.0f} times more accurate" in " ".join(printed.split())
     assert figures["model_advantage"] == pytest.approx(406, abs=1)
     overview = (section_dir(SECTION) / "overview.md").read_text(encoding="utf-8")
     assert "ε^(-1/6) ≈ 400" in overview and "≈ 1,143" in overview
@@ -313,17 +339,64 @@ def test_quiz_order_by_error():
     assert question["answer"] == by_error
 
 
-def test_quiz_which_error_dominates(run_main):
-    """At h = 1e-11 the central error is 8.66e-05, a million times more than truncation (h**2) explains."""
+def test_quiz_past_the_bottom(run_main):
+    """Only h = 1e-5 brings the central error below 1e-8; h = 1e-13, the forward difference and x**3 do not."""
     figures, _ = run_main
-    error = figures["central_errors"][10]
-    assert f"{error:.2e}" == "8.66e-05"
-    assert error > 1e6 * (1e-11) ** 2
-    question = quiz_questions(SECTION)["which-error-dominates"]
-    assert "rounding" in question["answer"]
-    assert re.fullmatch(question["accept"], "floating point rounding errors")
+    module = load_experiment(SECTION)
+    assert f"{figures['central_errors'][0]:.2e}" == "1.00e-02" and f"{figures['central_errors'][10]:.2e}" == "8.66e-05"
+
+    def central(f, h):
+        return abs((f(3.0 + h) - f(3.0 - h)) / (2 * h) - 27.0)
+
+    cube = module.f
+    assert central(cube, 1e-5) < 1e-8 and f"{central(cube, 1e-5):.0e}" == "2e-10"
+    assert central(cube, 1e-13) > 1e-8 and f"{central(cube, 1e-13):.0e}" == "2e-02"
+    assert f"{abs(module.forward_difference(3.0, 1e-11) - 27.0):.2e}" == "8.66e-05"
+    assert f"{central(lambda x: x**3, 1e-11):.2e}" == "8.66e-05"
+    # the bound quoted in the explanation: eps*|f| / 2h at h = 1e-11
+    assert 2.220446049250313e-16 * 27 == pytest.approx(6e-15, rel=0.01)
+    assert 6e-15 / 2e-11 == pytest.approx(3e-4)
+    single_key_by_text("past-the-bottom",
+                       "Use h = 1e-5: h² is 1e-10 there, and the rounding noise divided by 2h is still small")
+
+
+def test_quiz_numeric_prompts_state_their_precision():
+    """Every numeric prompt ends with its precision, and its tolerance is half a unit of that place."""
+    for question in quiz_questions(SECTION).values():
+        if question["type"] != "numeric":
+            continue
+        match = re.search(r"\((exact|a whole number|to (\d+) decimal places?)\)$", question["prompt"].strip())
+        assert match, question["id"]
+        tolerance = float(question.get("tolerance", 1e-9))
+        if match.group(1) == "exact":
+            assert tolerance <= 1e-6, question["id"]
+        elif match.group(1) == "a whole number":
+            assert tolerance <= 0.5, question["id"]
+        else:
+            assert tolerance == pytest.approx(0.5 * 10.0 ** -int(match.group(2))), question["id"]
 
 
 def test_code_quoted_in_the_overview_is_in_value_py():
     """Every line of every code block under '## The code' in overview.md appears in learnpath/nn/value.py."""
-    assert quoted_lines_missing(SECTION, ["learnpath/nn/value.py"], under="## The code") == []
+    assert quoted_code_missing(SECTION, ["learnpath/nn/value.py"], under="## The code") == []
+
+
+def test_your_turn_says_what_the_checks_try():
+    """The overview says the checks try 0 and operands from 1e-200 to 1e200 and run backward() over each node; they do."""
+    overview = " ".join((section_dir(SECTION) / "overview.md").read_text(encoding="utf-8").split())
+    assert "on 0 and on operands from 1e-200 to 1e200, and runs `backward()` over each node" in overview
+    checks = (section_dir(SECTION) / "exercise_checks.py").read_text(encoding="utf-8")
+    for case in ("(0.0, 7.0)", "(1e200, 1e-200)", "(0.0, 0)", "got.backward()"):
+        assert case in checks
+
+
+def test_every_printed_line_fits_80_columns():
+    """Run alone in an 80-column terminal, every line the experiment prints fits in 80 columns."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "experiment.py"], cwd=section_dir(SECTION), capture_output=True,
+                            text=True, timeout=60, stdin=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80

@@ -12,9 +12,35 @@ import pytest
 from learnpath.nn import Value
 from learnpath.nn.graph import count_ops, draw
 
-from sections import load_experiment, quiz_questions, quoted_lines_missing, run_alone, section_dir
+from sections import load_experiment, quiz_questions, run_alone, section_dir
 
 SECTION = "1.2"
+
+
+def quoted_code_missing(section_id: str, libraries: list[str], *, under: str | None = None) -> list[str]:
+    """Statements of ```python blocks in the overview that none of the library files contains.
+
+    Like sections.quoted_lines_missing, but a statement may be split over several lines (so
+    that it fits 78 columns) and comments are the overview's own: both sides are compared
+    with comments and white space removed.
+    """
+    def code_only(text: str) -> str:
+        return "\n".join(re.sub(r"(^|\s+)#\s.*$", "", line) for line in text.splitlines())
+
+    repo = section_dir(section_id).parents[2]
+    library = re.sub(r"\s+", "", "".join(code_only((repo / name).read_text(encoding="utf-8")) for name in libraries))
+    overview = (section_dir(section_id) / "overview.md").read_text(encoding="utf-8")
+    if under is not None:
+        overview = overview.split(under, 1)[1].split("\n## ", 1)[0]
+    missing, statement = [], ""
+    for block in re.findall(r"```python\n(.*?)```", overview, re.S):
+        for line in code_only(block).splitlines():
+            statement += line
+            if statement.count("(") + statement.count("[") == statement.count(")") + statement.count("]"):
+                if statement.strip() and re.sub(r"\s+", "", statement) not in library:
+                    missing.append(statement.strip())
+                statement = ""
+    return missing
 
 
 def assert_matches_key(question_id: str, recomputed: float) -> None:
@@ -49,7 +75,7 @@ def test_g_is_24_7041_with_values_and_with_floats(run_main):
     assert figures["g"] == pytest.approx(24.5 + 10 / 49, abs=1e-12)
     assert figures["g"] == figures["g_float"]
     assert "g = 24.7041" in printed
-    assert "identical to the last bit: True" in printed
+    assert "Identical to the last bit: True" in " ".join(printed.split())
 
 
 def test_node_counts_by_op(run_main):
@@ -62,7 +88,7 @@ def test_node_counts_by_op(run_main):
         "input": 8, "+": 13, "*": 3, "-": 2, "/": 2, "relu": 2, "**2": 1, "**3": 1, "neg": 1
     }
     assert figures["edges"] == 45
-    assert "33 nodes: 8 inputs (a, b and 6 constants) and 25 operations" in printed
+    assert "33 nodes: 8 inputs (a, b and 6 constants) and 25 operations" in " ".join(printed.split())
 
 
 def test_counts_agree_with_a_count_made_without_graph_py(run_main):
@@ -82,7 +108,7 @@ def test_printed_order_is_topological(run_main):
     assert figures["parents_first"] is True
     assert figures["order_ops"][:2] == ["input", "input"]
     assert figures["order_ops"][-1] == "+"
-    assert "every one of the 45 edges points forward in this list: True" in printed
+    assert "Every one of the 45 edges points forward in this list: True" in " ".join(printed.split())
     assert " 33  g " in printed  # the draw() table ends with the output node, labelled g
 
 
@@ -320,13 +346,45 @@ def test_quiz_deep_recursion():
     assert choice_text("deep-recursion", key).startswith("It stops with RecursionError")
 
 
-def test_quiz_order_name_accepts_the_method_name():
-    """The text answer accepts 'topological order' and, through its pattern, the method's name."""
-    question = quiz_questions(SECTION)["order-name"]
-    assert "topological order" in question["answer"]
-    for typed in ("topological_order()", "a topological ordering", "topologically sorted"):
-        assert re.fullmatch(question["accept"], typed)
-    assert hasattr(Value, "topological_order")
+def test_quiz_listed_twice():
+    """The stack walk without the visited check on pop lists x twice for y = x * 2 + x, and only x."""
+    def walk_without_pop_check(root):
+        order, visited, stack = [], set(), [(root, False)]
+        while stack:
+            node, parents_done = stack.pop()
+            if parents_done:
+                order.append(node)
+                continue
+            visited.add(node)
+            stack.append((node, True))
+            for parent in reversed(node.parents):
+                if parent not in visited:
+                    stack.append((parent, False))
+        return order
+
+    x = Value(1.5, label="x")
+    y = x * 2 + x
+    order = walk_without_pop_check(y)
+    repeated = [node for node in set(order) if order.count(node) > 1]
+    assert repeated == [x] and order.count(x) == 2
+    question = quiz_questions(SECTION)["listed-twice"]
+    assert question["answer"] == [x.label]
+    for right in ("x", "X", "the node x", "input x", "`x`", "x node"):
+        assert re.fullmatch(question["accept"], right.lower()), right
+    for wrong in ("y", "x * 2", "2", "x*2", "the product", "xx"):
+        assert not re.fullmatch(question["accept"], wrong.lower()), wrong
+
+
+def test_quiz_numeric_prompts_state_their_precision():
+    """Every numeric prompt ends with its precision, and its tolerance is at most half a unit of that place."""
+    for question in quiz_questions(SECTION).values():
+        if question["type"] != "numeric":
+            continue
+        match = re.search(r"\((exact|a whole number|to (\d+) decimal places?)\)$", question["prompt"].strip())
+        assert match, question["id"]
+        tolerance = float(question.get("tolerance", 1e-9))
+        limit = {"exact": 1e-6, "a whole number": 0.5}.get(match.group(1))
+        assert tolerance <= (limit if limit is not None else 0.5 * 10.0 ** -int(match.group(2))), question["id"]
 
 
 def test_overview_states_the_push_count_exactly():
@@ -338,4 +396,16 @@ def test_overview_states_the_push_count_exactly():
 
 def test_code_quoted_in_the_overview_is_in_value_py():
     """Every line of every code block under '## The code' in overview.md appears in learnpath/nn/value.py."""
-    assert quoted_lines_missing(SECTION, ["learnpath/nn/value.py"], under="## The code") == []
+    assert quoted_code_missing(SECTION, ["learnpath/nn/value.py"], under="## The code") == []
+
+
+def test_every_printed_line_fits_80_columns():
+    """Run alone in an 80-column terminal, every line the experiment prints fits in 80 columns."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "experiment.py"], cwd=section_dir(SECTION), capture_output=True,
+                            text=True, timeout=60, stdin=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -9,9 +10,35 @@ import pytest
 
 from learnpath.nn import Value
 
-from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
+from sections import assert_same_figures, figures_on_the_reference, load_experiment, numeric_key_check, quiz_questions, run_alone, section_dir
 
 SECTION = "1.3"
+
+
+def quoted_code_missing(section_id: str, libraries: list[str], *, under: str | None = None) -> list[str]:
+    """Statements of ```python blocks in the overview that none of the library files contains.
+
+    Like sections.quoted_lines_missing, but a statement may be split over several lines (so
+    that it fits 78 columns) and comments are the overview's own: both sides are compared
+    with comments and white space removed.
+    """
+    def code_only(text: str) -> str:
+        return "\n".join(re.sub(r"(^|\s+)#\s.*$", "", line) for line in text.splitlines())
+
+    repo = section_dir(section_id).parents[2]
+    library = re.sub(r"\s+", "", "".join(code_only((repo / name).read_text(encoding="utf-8")) for name in libraries))
+    overview = (section_dir(section_id) / "overview.md").read_text(encoding="utf-8")
+    if under is not None:
+        overview = overview.split(under, 1)[1].split("\n## ", 1)[0]
+    missing, statement = [], ""
+    for block in re.findall(r"```python\n(.*?)```", overview, re.S):
+        for line in code_only(block).splitlines():
+            statement += line
+            if statement.count("(") + statement.count("[") == statement.count(")") + statement.count("]"):
+                if statement.strip() and re.sub(r"\s+", "", statement) not in library:
+                    missing.append(statement.strip())
+                statement = ""
+    return missing
 
 
 def overview() -> str:
@@ -24,7 +51,7 @@ def test_worked_example_matches_the_overview_table(run_main):
     assert figures["worked_L"] == 12.25
     assert figures["worked_da"] == -3.5
     assert figures["worked_db"] == 21.0
-    assert "dL/da = -3.5 and dL/db = 21" in printed
+    assert "dL/da = -3.5 and dL/db = 21" in " ".join(printed.split())
     # The nudge of the intuition: a up by 0.001 moves L by about -0.0035.
     moved = ((3.001 * -0.5 + 5) ** 2) - 12.25
     assert moved == pytest.approx(-0.0035, abs=2e-6)
@@ -73,7 +100,7 @@ def test_deep_chain_breaks_recursion_but_not_the_explicit_stack(run_main):
     assert figures["chain_order_length"] == 100_000
     assert figures["chain_y"] == -1.5
     assert figures["chain_dy_dx"] == -1.0
-    assert "RecursionError: maximum recursion depth" in printed
+    assert "RecursionError" in printed and "maximum recursion depth" in printed
     assert "dy/dx = -1" in printed
 
 
@@ -109,40 +136,115 @@ print(len(order))
                             cwd=section_dir(SECTION).parents[2])
     assert result.returncode == 0, result.stderr[-500:]
     assert result.stdout.strip() == "900000"
-    assert "With Python 3.11 and the limit raised to 10⁶" in overview()
+    assert "with Python 3.11 and the limit raised to 10⁶" in " ".join(overview().split())
 
 
-def test_backward_twice_is_stable_and_not_zeroing_compounds(run_main):
-    """Ours doubles the inputs' gradients on a second call (PyTorch's rule); never zeroing gives ~12x on the README graph, 2x at depth 1, 3x at depth 2."""
+def test_backward_twice_doubles_the_leaves_and_micrograds_rule_compounds(run_main):
+    """Twice over the README graph: leaves exactly 2x (277.6676, 1291.1545), g.grad 1, zeroed leaves give the first numbers
+    again; micrograd's rule gives 1700.7143 and 7684.4519 (12.25x and 11.90x); y = 5x doubles under both; z = (2x)*5 gives 20 and 30."""
     figures, printed = run_main
     assert figures["twice_da"] == pytest.approx(2 * figures["dg_da"], rel=1e-12)
     assert figures["twice_db"] == pytest.approx(2 * figures["dg_db"], rel=1e-12)
+    assert f"{figures['twice_da']:.4f} {figures['twice_db']:.4f}" == "277.6676 1291.1545"
+    assert figures["twice_g_grad"] == 1.0
+    assert (figures["zeroed_da"], figures["zeroed_db"]) == pytest.approx((figures["dg_da"], figures["dg_db"]), rel=1e-12)
     assert figures["naive_once_da"] == pytest.approx(138.8338, abs=5e-5)
     assert figures["naive_twice_da"] == pytest.approx(1700.7143, abs=5e-5)
     assert figures["naive_twice_db"] == pytest.approx(7684.4519, abs=5e-5)
-    assert 11 < figures["naive_twice_da"] / figures["dg_da"] < 13  # "about 12 times too big, not 2"
-    assert 11 < figures["naive_twice_db"] / figures["dg_db"] < 13
-    assert figures["naive_shallow_twice"] == 10.0
-    assert figures["naive_deeper_twice"] == 30.0
-    for text in ("1700.7143", "7684.4519", "dy/dx = 10", "dz/dx = 30"):
+    assert f"{figures['naive_twice_da'] / figures['dg_da']:.2f}" == "12.25"
+    assert f"{figures['naive_twice_db'] / figures['dg_db']:.2f}" == "11.90"
+    assert (figures["ours_shallow_twice"], figures["naive_shallow_twice"]) == (10.0, 10.0)
+    assert (figures["ours_deeper_twice"], figures["naive_deeper_twice"]) == (20.0, 30.0)
+    for text in ("277.6676", "1291.1545", "2.00x, 2.00x", "1700.7143", "7684.4519", "12.25x, 11.90x"):
         assert text in printed
+    said = " ".join(overview().split())
+    for text in ("277.6676 and 1291.1545 (2.00x)", "1700.7143 and 7684.4519", "12.25x and 11.90x", "doubles dz/dx to 20",
+                 "triples it to 30", "(12.25x for a in step 6)"):
+        assert text in said, text
 
 
-def test_two_losses_add_up_in_one_call(run_main):
-    """Losses (3w - 1)**2 and (4 - 2w)**2 at w = 0.5 give 3 and -12 one at a time, and -9 from one backward() on their sum."""
+def test_two_losses_add_up_in_the_shared_weight(run_main):
+    """Losses (3w - 1)**2 and (4 - 2w)**2 at w = 0.5: 3 after the first backward(), -9 after the second, -9 from their sum."""
     figures, printed = run_main
-    assert (figures["shared_from_first"], figures["shared_from_second"], figures["shared_sum"]) == (3.0, -12.0, -9.0)
-    assert "3 and -12" in printed and "on their sum: -9" in printed
+    assert (figures["shared_from_first"], figures["shared_accumulated"], figures["shared_sum"]) == (3.0, -9.0, -9.0)
+    assert "w.grad = 3" in " ".join(printed.split()) and "adds to it: -9" in " ".join(printed.split()) and "gives -9" in " ".join(printed.split())
+
+
+def test_the_library_follows_pytorchs_rule():
+    """learnpath's Value.backward adds into leaves (two calls double them) and keeps inner nodes at this pass's gradient."""
+    x = Value(3.0)
+    inner = x * 2
+    z = inner * 5
+    z.backward()
+    z.backward()
+    assert (x.grad, inner.grad, z.grad) == (20.0, 5.0, 1.0)
+    x.grad = 5.0
+    z.backward()
+    assert x.grad == 15.0
+
+
+def test_the_reference_backward_reproduces_every_figure(run_main, monkeypatch):
+    """With LEARNPATH_MINE at the reference exercise.py, main() runs on it and reproduces every default figure to 1e-6."""
+    default, _ = run_main
+    assert default["mine"] is False
+    mine, printed = figures_on_the_reference(SECTION, monkeypatch)
+    assert mine["mine"] is True
+    assert "Every backward() below is yours" in printed
+    assert_same_figures(mine, default, rel=1e-6, abs=1e-6)
+
+
+def test_every_backward_in_the_experiment_goes_through_lab_mine():
+    """The experiment calls backward(...) from lab.mine everywhere, never the library's method directly."""
+    source = (section_dir(SECTION) / "experiment.py").read_text(encoding="utf-8")
+    assert "lab.mine(__file__, backward=Value.backward)" in source
+    assert ".backward()" not in source.split("def main()", 1)[1]
+
+
+def _micrograd_nodes(root) -> set:
+    seen, todo = {root}, [root]
+    while todo:
+        for child in todo.pop()._prev:
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
 
 
 def test_micrograd_does_not_zero_and_pytorch_doubles_with_retained_graph():
-    """micrograd 0.1.0 keeps old gradients (the second call on (2x)*5 gives 30); PyTorch doubles (20) with retain_graph and refuses without it."""
+    """micrograd 0.1.0 keeps old gradients (the second call on (2x)*5 gives 30; 13.34x and 12.94x on its README expression);
+    PyTorch doubles (20) with retain_graph and refuses without it."""
     engine = pytest.importorskip("micrograd.engine")
     x = engine.Value(3.0)
     z = (x * 2) * 5
     z.backward()
     z.backward()
     assert x.grad == 30.0
+    # micrograd itself, twice over its README expression: 12.25x and 11.90x, as the experiment's "micrograd's rule".
+    experiment = load_experiment(SECTION)
+    a, b = engine.Value(-4.0), engine.Value(2.0)
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    g.backward()
+    first = (a.grad, b.grad)
+    g.backward()
+    # micrograd's graph of the expression has more inner nodes (/ and - become * and **), so it compounds more.
+    assert f"{a.grad / first[0]:.2f} {b.grad / first[1]:.2f}" == "13.34 12.94"
+    ours_a, ours_b, ours_g = experiment.readme_expression(-4.0, 2.0)
+    experiment.backward_without_zeroing(ours_g)
+    once = (ours_a.grad, ours_b.grad)
+    experiment.backward_without_zeroing(ours_g)
+    assert f"{ours_a.grad / once[0]:.2f} {ours_b.grad / once[1]:.2f}" == "12.25 11.90"
+    assert len(ours_g.topological_order()) < len(_micrograd_nodes(g))
+    said = " ".join(overview().split())
+    assert "gives 12.25x and 11.90x (step 6)" in said and "gives 13.34x and 12.94x" in said
     torch = pytest.importorskip("torch")
     t = torch.tensor(3.0, requires_grad=True)
     out = (t * 2) * 5
@@ -165,7 +267,7 @@ def test_experiment_runs_alone_in_its_folder():
 
 def test_code_quoted_in_the_overview_is_in_the_library():
     """Every line of Python the overview quotes still appears in learnpath/nn/value.py, so the explanation cannot drift."""
-    assert quoted_lines_missing(SECTION, ["learnpath/nn/value.py"]) == []
+    assert quoted_code_missing(SECTION, ["learnpath/nn/value.py"]) == []
 
 
 def test_the_walk_is_listed_once_in_the_course():
@@ -223,17 +325,18 @@ def test_try_flip_the_parity():
         experiment.recursive_topological_order(y)
 
 
-def test_try_shrink_h_too_far():
-    """With h = 1e-12 the relative errors grow to about 1e-4 (9.6e-05 for dg/da) and the reuse check prints -10.0009."""
-    experiment = load_experiment(SECTION)
-    a, b, g = experiment.readme_expression(-4.0, 2.0)
-    g.backward()
-    numeric_a = experiment.central_difference(lambda x: experiment.readme_expression(x, 2.0)[2].data, -4.0, h=1e-12)
-    numeric_b = experiment.central_difference(lambda x: experiment.readme_expression(-4.0, x)[2].data, 2.0, h=1e-12)
-    assert f"{experiment.relative_error(a.grad, numeric_a):.1e}" == "9.6e-05"
-    assert 3e-5 < experiment.relative_error(b.grad, numeric_b) < 3e-4
-    reuse = experiment.central_difference(lambda x: experiment.reuse_graph(x)[2].data, -1.25, h=1e-12)
-    assert f"{reuse:.4f}" == "-10.0009"
+def test_try_forget_to_zero(tmp_path):
+    """Without `a.grad = b.grad = 0.0` in step 6, the 'leaves zeroed, then once' row shows 416.5015 and 1936.7318."""
+    source = (section_dir(SECTION) / "experiment.py").read_text(encoding="utf-8")
+    assert source.count("    a.grad = b.grad = 0.0\n") == 1
+    script = tmp_path / "experiment.py"
+    script.write_text(source.replace("    a.grad = b.grad = 0.0\n", ""), encoding="utf-8")
+    result = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr[-500:]
+    row = next(line for line in result.stdout.splitlines() if "leaves zeroed, then once" in line)
+    assert row.split()[-2:] == ["416.5015", "1936.7318"]
+    assert "416.5015 and 1936.7318: three times" in " ".join(overview().split())
 
 
 # ----------------------------------------------------------------------
@@ -270,7 +373,7 @@ def test_quiz_overwrite_bug():
     a, _, c = experiment.reuse_graph(5.0)
     experiment.backward_overwriting(c)
     _assert_matches_key("overwrite-bug", a.grad)
-    a.grad = 0.0  # backward() adds into the leaf: clear the buggy number first
+    a.grad = 0.0  # a leaf: backward() adds into it
     c.backward()
     assert a.grad == 40.0
 
@@ -299,45 +402,43 @@ def test_quiz_forward_order_bug():
 
 
 def test_quiz_backward_steps_match_the_code():
-    """The keyed order (list, zero, seed, walk) is the order of the lines in Value.backward."""
+    """The keyed order (list, note and zero, seed, walk, add back) is the order of the lines in Value.backward."""
     import inspect
 
     source = inspect.getsource(Value.backward)
     positions = [source.index(text) for text in
-                 ("self.topological_order()", "node.grad = 0.0", "self.grad = 1.0", "for node in reversed(order)")]
+                 ("self.topological_order()", "not node.parents and node.grad", "node.grad = 0.0", "self.grad = 1.0",
+                  "for node in reversed(order)", "leaf.grad = grad + leaf.grad")]
     assert positions == sorted(positions)
     texts = [_choice_text("backward-steps", key) for key in quiz_questions(SECTION)["backward-steps"]["answer"]]
-    assert [t.split()[0] for t in texts] == ["List", "Set", "Set", "Walk"]
+    assert [t.split()[0] for t in texts] == ["List", "Note", "Set", "Walk", "Add"]
     assert "grad to 0" in texts[1] and "grad to 1" in texts[2]
 
 
 def test_quiz_zeroing_facts():
-    """Ours doubles the leaves on a second call, a never-zeroing engine does not exactly double on the README graph, one call per loss adds up as one call on the sum, micrograd never zeroes."""
+    """Leaves double and inner nodes stay in this engine; micrograd does not exactly double; two losses in a row add up;
+    so a training loop must zero; this engine's inner nodes do not add up."""
     experiment = load_experiment(SECTION)
-    a, _, g = experiment.readme_expression(-4.0, 2.0)
+    a, b, g = experiment.readme_expression(-4.0, 2.0)
     g.backward()
-    first = a.grad
+    first_a, first_b = a.grad, b.grad
+    inner = [node for node in g.topological_order() if node.parents]
+    first_inner = [node.grad for node in inner]
     g.backward()
-    truth_a = a.grad == 2 * first
-    a, _, g = experiment.readme_expression(-4.0, 2.0)
-    experiment.backward_without_zeroing(g)
-    once = a.grad
-    experiment.backward_without_zeroing(g)
-    truth_b = a.grad == 2 * once
+    truth_a = (a.grad, b.grad) == (2 * first_a, 2 * first_b) and [node.grad for node in inner] == first_inner
+    engine = pytest.importorskip("micrograd.engine")
+    x = engine.Value(3.0)
+    z = (x * 2) * 5
+    z.backward()
+    z.backward()
+    truth_b = x.grad == 2 * 10.0
     w = Value(0.5)
     ((w * 3 - 1) ** 2).backward()
     ((w * -2 + 4) ** 2).backward()
-    one_per_loss = w.grad
-    w.grad = 0.0
-    ((w * 3 - 1) ** 2 + (w * -2 + 4) ** 2).backward()
-    truth_c = one_per_loss == w.grad == -9.0
-    engine = pytest.importorskip("micrograd.engine")
-    x = engine.Value(2.0)
-    y = x * 3
-    y.backward()
-    y.backward()
-    truth_d = x.grad == 6.0
-    truth = {"a": truth_a, "b": truth_b, "c": truth_c, "d": truth_d}
+    truth_c = w.grad == 3.0 + -12.0
+    truth_d = truth_c  # adding up across calls is what makes zeroing the loop's job
+    truth_e = not truth_a
+    truth = {"a": truth_a, "b": truth_b, "c": truth_c, "d": truth_d, "e": truth_e}
     assert sorted(quiz_questions(SECTION)["zeroing-facts"]["answer"]) == sorted(k for k, v in truth.items() if v)
 
 
@@ -351,29 +452,46 @@ def test_quiz_naive_twice():
     _assert_matches_key("naive-twice", x.grad)
 
 
-def test_quiz_shared_weight_sum():
-    """(L1 + L2).backward() at w = 0.5 gives -9; so do backward on L1 and then on L2 (each adds into w.grad)."""
-    w = Value(0.5)
-    L1 = (w * 3 - 1) ** 2
-    L2 = (w * -2 + 4) ** 2
+def test_quiz_forgot_zero_grad():
+    """L1.backward(), L2.backward(), L1.backward() at w = 2 leave w.grad = 4 - 2 + 4 = 6; micrograd's rule would give 10."""
+    w = Value(2.0)
+    L1 = w * w - 1
+    L2 = (3 - w) ** 2
     L1.backward()
     L2.backward()
-    assert w.grad == -9.0
-    w.grad = 0.0
-    (L1 + L2).backward()
-    _assert_matches_key("shared-weight-sum", w.grad)
+    L1.backward()
+    _assert_matches_key("forgot-zero-grad", w.grad)
+    experiment = load_experiment(SECTION)
+    w = Value(2.0)
+    L1 = w * w - 1
+    L2 = (3 - w) ** 2
+    for loss in (L1, L2, L1):
+        experiment.backward_without_zeroing(loss)
+    assert w.grad == 10.0
 
 
 def test_quiz_recursion_facts():
-    """Exactly the default limit and the heap-allocated stack are keyed true; the other three are false by the experiment."""
+    """The default limit, the heap-allocated stack and 'another order changes only the last bits' are keyed true."""
     experiment = load_experiment(SECTION)
     x, y = experiment.negation_chain(5_000)
     with pytest.raises(RecursionError):
         experiment.recursive_topological_order(y)
-    a, b, g = experiment.readme_expression(-4.0, 2.0)
-    g.backward()
-    assert a.grad == pytest.approx(138.8338, abs=5e-5)  # the same gradients whichever valid order
-    assert sorted(quiz_questions(SECTION)["recursion-facts"]["answer"]) == ["a", "b"]
+    # Two valid reverse topological orders of one graph: x receives shares 0.1, 0.2 and 0.3 in different orders.
+    def build():
+        x = Value(1.0)
+        uses = [x * 0.1, x * 0.2, x * 0.3]
+        return x, uses, uses[0] + uses[1] + uses[2]
+
+    grads = []
+    for permutation in ((0, 1, 2), (2, 1, 0)):
+        x, uses, out = build()
+        sums = [node for node in out.topological_order() if node.parents and node not in uses]
+        walk = list(reversed(sums)) + [uses[i] for i in permutation] + [x]
+        experiment.backward_along(out, walk)
+        grads.append(x.grad)
+    assert grads[0] != grads[1] and grads[0] == pytest.approx(grads[1], rel=1e-15)
+    assert (0.1 + 0.2) + 0.3 == 0.6000000000000001 and 0.1 + (0.2 + 0.3) == 0.6
+    assert sorted(quiz_questions(SECTION)["recursion-facts"]["answer"]) == ["a", "b", "e"]
 
 
 def test_quiz_seed_grad():
@@ -381,3 +499,49 @@ def test_quiz_seed_grad():
     L = Value(3.0) * 4.0
     L.backward()
     _assert_matches_key("seed-grad", L.grad)
+
+
+def test_quiz_numeric_prompts_state_their_precision():
+    """Every numeric prompt ends with its precision, and its tolerance is at most half a unit of that place."""
+    import re
+
+    for question in quiz_questions(SECTION).values():
+        if question["type"] != "numeric":
+            continue
+        match = re.search(r"\((exact|a whole number|to (\d+) decimal places?)\)$", question["prompt"].strip())
+        assert match, question["id"]
+        tolerance = float(question.get("tolerance", 1e-9))
+        limit = {"exact": 1e-6, "a whole number": 0.5}.get(match.group(1))
+        assert tolerance <= (limit if limit is not None else 0.5 * 10.0 ** -int(match.group(2))), question["id"]
+
+
+def test_every_printed_line_fits_80_columns():
+    """Run alone in an 80-column terminal, every line the experiment prints fits in 80 columns."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "experiment.py"], cwd=section_dir(SECTION), capture_output=True,
+                            text=True, timeout=60, stdin=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_the_backward_docstring_example():
+    """The starter's example: backward(L) leaves -3.5, 21 and 1; a second call leaves -7, 42 and 1 (the library agrees)."""
+    import importlib.util
+
+    from sections import CURRICULUM
+
+    starter = (section_dir(SECTION) / "exercise.py").read_text(encoding="utf-8")
+    assert "b.grad = 21 and L.grad = 1; calling it again leaves a.grad = -7, b.grad = 42, L.grad = 1." in starter
+    spec = importlib.util.spec_from_file_location(
+        "solution_1_3", CURRICULUM.parent / "solutions/Phase_1/Section_3_Backward_Pass/exercise.py")
+    solution = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(solution)
+    for backward in (solution.backward, Value.backward):
+        a, b, L = solution.worked_example()
+        backward(L)
+        assert (a.grad, b.grad, L.grad) == (-3.5, 21.0, 1.0)
+        backward(L)
+        assert (a.grad, b.grad, L.grad) == (-7.0, 42.0, 1.0)

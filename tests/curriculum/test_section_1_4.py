@@ -67,7 +67,7 @@ def test_saturated_tanh(run_main):
     assert f"{figures['tanh_grad_w']:.6f}" == "0.001349"
     assert f"{figures['tanh_grad_x']:.6f}" == "0.001798"
     assert f"{figures['tanh_grad_b']:.6f}" == "0.000899"
-    saturated = printed.split("saturated: o = tanh(4.2)")[1].split("Step 5")[0]
+    saturated = printed.split("saturated: o = tanh(4.2)")[1].split("A relu neuron")[0]
     bar_lines = [line for line in saturated.splitlines() if "█" in line]
     assert len(bar_lines) == 1 and "g 1 ████" in bar_lines[0]
     # "at most 0.0009 times what reached it"
@@ -306,3 +306,70 @@ def test_quiz_softplus_slope():
     (solution.softplus(n) * 4.0).backward()
     _assert_matches_key("softplus-slope", n.grad)
     assert math.log(2.0) * 4 == pytest.approx(2.77, abs=0.01)
+
+
+def _solution():
+    import importlib.util
+
+    path = section_dir(SECTION).parents[2] / "solutions/Phase_1/Section_4_Visualization/exercise.py"
+    spec = importlib.util.spec_from_file_location("solution_1_4_again", path)
+    solution = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(solution)
+    return solution
+
+
+def test_the_docstring_and_overview_numbers_for_softplus_in_the_tail():
+    """At x = -40 softplus and its slope are both 4.248354255291589e-18 (the docstring), 4.2e-18 in the overview; log(1 + e**x) gives 0."""
+    solution = _solution()
+    out = solution.softplus(Value(-40.0))
+    assert repr(out.data) == repr(out.local_grads[0]) == "4.248354255291589e-18"
+    assert math.log(1.0 + math.exp(-40.0)) == 0.0  # the naive form loses every digit
+    starter = (section_dir(SECTION) / "exercise.py").read_text(encoding="utf-8")
+    assert "4.248354255291589e-18" in starter and "log1p" not in starter  # what must hold, not the formula
+    overview = (section_dir(SECTION) / "overview.md").read_text(encoding="utf-8")
+    assert "4.2 × 10⁻¹⁸" in overview and "log1p" not in overview
+    for t in (800.0, -800.0):
+        solution.softplus(Value(t))  # no overflow
+
+
+def test_gradient_check_reads_1_half_and_2_for_wrong_backwards():
+    """The reference gradient_check reads 1, 0.5 and 2 for local derivatives of 0, twice too big and of the wrong sign (the overview's claim)."""
+    solution = _solution()
+
+    def square_with(factor):
+        return lambda v: Value(v.data * v.data, (v,), (factor * 2.0 * v.data,), "bad")
+
+    readings = [solution.gradient_check(square_with(factor), 2.0) for factor in (0.0, 2.0, -1.0)]
+    assert readings == pytest.approx([1.0, 0.5, 2.0], rel=1e-6)
+    overview = (section_dir(SECTION) / "overview.md").read_text(encoding="utf-8")
+    assert "read 1, 0.5 or 2 for a local\n   derivative of 0, twice too big or of the wrong sign" in overview
+
+
+def test_overview_names_graphviz_draw_dot_and_the_png_route():
+    """One sentence names micrograd's draw_dot and Graphviz, and save_png as this course's route to an image."""
+    overview = (section_dir(SECTION) / "overview.md").read_text(encoding="utf-8")
+    sentence = next(s for s in overview.replace("\n", " ").split(". ") if "draw_dot" in s)
+    assert "Graphviz" in sentence and "save_png" in sentence and "micrograd" in sentence
+    from learnpath.pictures.picture import Picture
+    assert hasattr(Picture, "save_png")
+
+
+def test_progress_titles_the_section_as_the_overview_does():
+    """PROGRESS.md's line for 1.4 carries the overview's title."""
+    title = (section_dir(SECTION) / "overview.md").read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
+    progress = (section_dir(SECTION).parents[2] / "PROGRESS.md").read_text(encoding="utf-8")
+    assert f"- [ ] 1.4 {title}\n" in progress
+
+
+def test_quiz_numeric_prompts_state_their_precision():
+    """Every numeric prompt ends with its precision, and its tolerance is at most half a unit of that place."""
+    import re
+
+    for question in quiz_questions(SECTION).values():
+        if question["type"] != "numeric":
+            continue
+        match = re.search(r"\((exact|a whole number|to (\d+) decimal places?)\)$", question["prompt"].strip())
+        assert match, question["id"]
+        tolerance = float(question.get("tolerance", 1e-9))
+        limit = {"exact": 1e-6, "a whole number": 0.5}.get(match.group(1))
+        assert tolerance <= (limit if limit is not None else 0.5 * 10.0 ** -int(match.group(2))), question["id"]

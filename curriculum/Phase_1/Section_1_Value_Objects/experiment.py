@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sys
 
+from learnpath import lab
 from learnpath.nn import Value, plot
 
 X = 3.0  # the point where we take the derivative
@@ -44,26 +45,32 @@ def central_difference(x: float, h: float) -> float:
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
+def show(caption: str, lines: list[str]) -> None:
+    """A caption, in prose, then lines printed exactly as laid out (a table, a picture)."""
+    lab.say("\n".join([caption, *("  " + line for line in lines)]))
+
+
 def main() -> dict:
-    print("Step 1. A Value remembers how it was made")
+    lab.step("A Value remembers how it was made")
     # An input is a Value with no parents and no op; the result of ** records both.
     x = Value(X, label="x")
     y = x**3
-    print(f"  x = {x!r}: an input, so op={x.op!r} and parents={x.parents}")
-    print(f"  y = x**3 = {y!r}: made by op={y.op!r} from parents={y.parents}")
-    print(f"  y.local_grads = {y.local_grads}  <- dy/dx = 3*x**2, worked out when y was made")
-    print()
+    show("What x and y hold:", [
+        f"x = {x!r}: an input, so op={x.op!r} and parents={x.parents}",
+        f"y = x**3 = {y!r}: op={y.op!r}, parents={y.parents}",
+        f"y.local_grads = {y.local_grads}  <- dy/dx = 3*x**2, worked out when y was made"])
 
-    print("Step 2. The derivative as a sensitivity: nudge x, watch y")
+    lab.step("The derivative as a sensitivity: nudge x, watch y")
     # Move x by a shrinking h and compare how far y moved with how far x moved.
     nudges = [1e-1, 1e-2, 1e-3]
     ratios = [forward_difference(X, h) for h in nudges]
-    print(f"  {'nudge h':>8}  {'f(3 + h)':>15}  {'y moved':>13}  {'moved / h':>10}")
+    rows = [f"{'nudge h':>8}  {'f(3 + h)':>15}  {'y moved':>13}  {'moved / h':>10}"]
     for h, ratio in zip(nudges, ratios):
-        print(f"  {h:8g}  {f(X + h):15.9f}  {f(X + h) - f(X):13.9f}  {ratio:10.6f}")
+        rows.append(f"{h:8g}  {f(X + h):15.9f}  {f(X + h) - f(X):13.9f}  {ratio:10.6f}")
+    show("How far y moves, per unit x moved:", rows)
     nudge = nudges[-1]
-    print(f"  The ratio settles towards {EXACT:g}. Nudging both ways (central difference) with h = {nudge}"
-          f" gives {central_difference(X, nudge):.6f}.")
+    lab.say(f"The ratio settles towards {EXACT:g}. Nudging both ways (central difference) with h = {nudge}"
+            f" gives {central_difference(X, nudge):.6f}.")
     # The same number seen as a picture: the slope of the line that touches the curve at x = 3.
     grid = [2.0 + 0.05 * i for i in range(41)]
     chart = plot.line_chart(
@@ -76,17 +83,16 @@ def main() -> dict:
         y_label="y",
     )
     chart.show()
-    print("  Near x = 3 the curve and its tangent are hard to tell apart: there y moves 27 times as far as x.")
-    print()
+    lab.say("Near x = 3 the curve and its tangent are hard to tell apart: there y moves 27 times as far as x.")
 
-    print("Step 3 (deep dive). How small should the nudge be? Sweep h and measure the error")
+    lab.step("(Deep dive) How small should the nudge be? Sweep h, measure the error")
     # The error of each estimate against the exact derivative, for every h.
     forward_errors = [abs(forward_difference(X, h) - EXACT) for h in STEPS]
     central_errors = [abs(central_difference(X, h) - EXACT) for h in STEPS]
-    print(f"  {'h':>8}  {'forward error':>13}  {'central error':>13}")
+    rows = [f"{'h':>8}  {'forward error':>13}  {'central error':>13}"]
     for h, err_f, err_c in zip(STEPS, forward_errors, central_errors):
-        print(f"  {h:8.1e}  {err_f:13.2e}  {err_c:13.2e}")
-    print()
+        rows.append(f"{h:8.1e}  {err_f:13.2e}  {err_c:13.2e}")
+    show("The error of each estimate against the exact 27:", rows)
     chart = plot.line_chart(
         {"forward": forward_errors, "central": central_errors},
         xs=STEPS,
@@ -97,42 +103,39 @@ def main() -> dict:
         y_label="error",
     )
     chart.show()
-    print("  (The chart puts small h on the left; the table lists large h first.)")
-    print()
+    lab.say("(The chart puts small h on the left; the table lists large h first.)")
 
     # Where each curve bottoms out, and how far apart the two bottoms are.
     best_f = min(range(len(STEPS)), key=forward_errors.__getitem__)
     best_c = min(range(len(STEPS)), key=central_errors.__getitem__)
     advantage = forward_errors[best_f] / central_errors[best_c]
-    print(f"  forward difference is best at h = {STEPS[best_f]:.0e}: error {forward_errors[best_f]:.1e}")
-    print(f"  central difference is best at h = {STEPS[best_c]:.0e}: error {central_errors[best_c]:.1e}")
-    print(f"  at their best, central is {advantage:.0f} times more accurate than forward")
-    print()
+    lab.say(f"The forward difference is best at h = {STEPS[best_f]:.0e}, with error {forward_errors[best_f]:.1e}; "
+            f"the central difference is best at h = {STEPS[best_c]:.0e}, with error {central_errors[best_c]:.1e}. "
+            f"At their best, central is {advantage:.0f} times more accurate than forward.")
 
-    print("Step 4 (deep dive). Why the curves are U-shaped")
+    lab.step("(Deep dive) Why the curves are U-shaped")
     # Large-h side (right on the chart): truncation error, which the cubic lets us predict exactly.
     h = STEPS[0]
-    print(f"  Large h (the truncation side): at h = {h}, forward error {forward_errors[0]:.4f}"
-          f" = 3*x*h + h**2 = {3 * X * h + h * h:.4f};")
-    print(f"  central error {central_errors[0]:.4f} = h**2 = {h * h:.4f}.")
-    print("  Each 10x smaller h cuts the forward error 10x and the central error 100x.")
+    lab.say(f"Large h (the truncation side): at h = {h}, forward error {forward_errors[0]:.4f}"
+            f" = 3*x*h + h**2 = {3 * X * h + h * h:.4f}; central error {central_errors[0]:.4f} = h**2 = {h * h:.4f}."
+            " Each 10x smaller h cuts the forward error 10x and the central error 100x.")
     # Small-h side (left on the chart): rounding. Not even the step survives: x + h is rounded to the nearest float.
     tiny = STEPS[-1]
     step_taken = (X + tiny) - X
-    print(f"  Small h (the rounding side): asked for h = {tiny:.0e}, but (x + h) - x = {step_taken!r}:")
-    print(f"  the step is already off by {abs(step_taken - tiny) / tiny:.3%}, and f(x+h) - f(x) subtracts two numbers")
-    print("  that agree in their first 12 of about 16 digits, so most of what is left is rounding noise.")
+    lab.say(f"Small h (the rounding side): asked for h = {tiny:.0e}, but (x + h) - x = {step_taken!r}: "
+            f"the step is already off by {abs(step_taken - tiny) / tiny:.3%}, and f(x+h) - f(x) subtracts two numbers "
+            "that agree in their first 12 of about 16 digits, so most of what is left is rounding noise.")
     # A rough model: total error ~ truncation + epsilon*|f|/h. Its minimum sits near
     # h ~ sqrt(epsilon) for forward (error ~ h) and h ~ cbrt(epsilon) for central (error ~ h**2).
     model_forward_h = EPSILON**0.5
     model_central_h = EPSILON ** (1 / 3)
-    print(f"  Balancing the two sides predicts the best h near sqrt(eps) = {model_forward_h:.1e} (forward)")
-    print(f"  and cbrt(eps) = {model_central_h:.1e} (central), with eps = {EPSILON:.1e}; compare the table.")
     # The same model, constants ignored, puts the best errors near sqrt(eps) and eps**(2/3):
     # a ratio of eps**(-1/6). The measured ratio depends on the function, the point and the sweep.
     model_advantage = EPSILON ** (-1 / 6)
-    print(f"  Ignoring constants it predicts central beats forward by about eps**(-1/6) = {model_advantage:.0f} times;")
-    print(f"  here, for x**3 at 3 with one step per decade, the measured ratio is {advantage:.0f}.")
+    lab.say(f"Balancing the two sides predicts the best h near sqrt(eps) = {model_forward_h:.1e} (forward) "
+            f"and cbrt(eps) = {model_central_h:.1e} (central), with eps = {EPSILON:.1e}; compare the table. "
+            f"Ignoring constants it predicts central beats forward by about eps**(-1/6) = {model_advantage:.0f} times; "
+            f"here, for x**3 at 3 with one step per decade, the measured ratio is {advantage:.0f}.")
 
     return {
         "x": X,

@@ -53,20 +53,47 @@ def expect_topological(order, root: Value, name: str) -> None:
         raise Mismatch(what, expected="a list of Values", got=type(order).__name__)
     nodes = reachable(root)
     if len(order) != len(nodes):
-        raise Mismatch(f"{what}: how many nodes it lists", expected=f"{len(nodes)} (each node once)",
+        repeated = len(order) - len(set(order))
+        why = (f" ({repeated} listed again: a node that two others use is reached twice, and the second"
+               " time it must be skipped because it was already visited)") if repeated else ""
+        raise Mismatch(f"{what}: how many nodes it lists{why}", expected=f"{len(nodes)} (each node once)",
                        got=f"{len(order)} ({len(set(order))} different)")
     if set(order) != nodes:
         raise Mismatch(f"{what}: which nodes it lists", expected="exactly the nodes of the graph",
                        got="some node that is not in the graph, or one listed twice")
     if order[-1] is not root:
-        raise Mismatch(f"{what}: its last node", expected=f"the output {root!r}", got=repr(order[-1]))
+        raise Mismatch(f"{what}: its last node", expected=f"the output, {describe(root)}", got=describe(order[-1]))
     position = {node: i for i, node in enumerate(order)}
     for node in order:
         for parent in node.parents:
             if position[parent] > position[node]:
                 raise Mismatch(f"{what}: each node after its parents",
-                               expected=f"{parent!r} before {node!r}",
-                               got=f"{parent!r} at position {position[parent]}, after {node!r} at {position[node]}")
+                               expected=f"{describe(parent)} before {describe(node)}",
+                               got=f"{describe(parent)} at position {position[parent] + 1}, "
+                                   f"after {describe(node)} at {position[node] + 1}")
+
+
+def describe(node: Value) -> str:
+    """A node as the learner can find it: its label or op, and its number."""
+    return f"{node.label or node.op or 'input'} ({node.data:g})"
+
+
+def expect_library_order(order, root: Value, name: str) -> None:
+    """The walk the docstring describes visits parents first to last, so it lists the graph
+    in exactly the order of learnpath.nn's topological_order()."""
+    expected = root.topological_order()
+    for i, (mine, right) in enumerate(zip(order, expected)):
+        if mine is not right:
+            raise Mismatch(
+                f"the order your function returned for {name}: node {i + 1} (a valid topological order, "
+                "but not the one the docstring describes: parents are visited first to last)",
+                expected=describe(right), got=describe(mine),
+                input=", ".join(describe(node) for node in expected))
+
+
+def snapshot(root: Value) -> list[tuple]:
+    return [(id(node), node.data, node.grad, tuple(map(id, node.parents)), tuple(node.local_grads), node.op, node.label)
+            for node in reachable(root)]
 
 
 # A random graph: each step combines two earlier nodes (any of them, so nodes get reused).
@@ -82,35 +109,47 @@ def random_graph(recipe) -> Value:
     return nodes[-1]
 
 
+def walk_and_check(walk, root: Value, name: str) -> None:
+    for number, node in enumerate(reachable(root)):
+        node.grad = 0.25 * (number + 1)  # left over from some backward pass: the walk must leave it alone
+    before = snapshot(root)
+    order = walk(root)
+    if snapshot(root) != before:
+        raise Mismatch(f"the graph of {name} after your walk (a walk only reads the graph)",
+                       expected="every node's data, grad and parents as they were", got="something changed")
+    expect_topological(order, root, name)
+    expect_library_order(order, root, name)
+
+
 def check_walk(walk) -> None:
     x = Value(3.0, label="x")
     expect_equal(walk(x), [x], what="the order of a graph that is a single input x")
     p, q, r = Value(1.0, label="p"), Value(2.0, label="q"), Value(3.0, label="r")
-    y = p * q + r
-    order = walk(y)
-    expect_topological(order, y, "y = p * q + r")
+    walk_and_check(walk, p * q + r, "y = p * q + r")
     for name, build in (("y = x * 2 + x", diamond), ("L = (x*3) + x", late_reuse),
                         ("the README expression (33 nodes)", readme_expression)):
-        root = build()
-        expect_topological(walk(root), root, name)
+        walk_and_check(walk, build(), name)
 
     def one_case(recipe):
-        root = random_graph(recipe)
-        expect_topological(walk(root), root, "a random graph")
+        walk_and_check(walk, random_graph(recipe), "a random graph")
 
     for_all(steps, max_examples=60)(one_case)
 
 
 @task("recursive-order", "topological_order_recursive: depth-first, by recursion",
       hints=["A node can be appended only after every one of its parents has been appended.",
-             "visit(node): return if visited; mark it; visit each parent; then append node."])
+             "A node used twice is reached twice: what must visit do the second time?",
+             "Mark a node as visited before you go to its parents, and append it only after they return."])
 def check_recursive(ex):
     check_walk(ex.topological_order_recursive)
 
 
 @task("stack-order", "topological_order: the same walk with an explicit stack",
       hints=["Each stack entry says whether the node's parents are already done.",
-             "Pop (node, done): if done, append it; else push (node, True) and then its parents with False.",
+             "A node reached by two children can sit on the stack twice before it is expanded. When an entry "
+             "whose parents are not done comes off, what must you ask before expanding it? (Skipping that "
+             "question is the most common bug: the shared node is listed twice.)",
+             "The entry that says 'parents done' must come off after all of the parents' entries: push it first.",
              "A chain of 100,000 nodes must work: nothing may call itself."])
 def check_stack(ex):
     check_walk(ex.topological_order)

@@ -14,6 +14,7 @@ Run it from this folder: python experiment.py   (or: learnpath run 1.2)
 
 from __future__ import annotations
 
+from learnpath import lab
 from learnpath.nn import Value
 from learnpath.nn.graph import count_ops, draw
 
@@ -75,8 +76,13 @@ def replay(order: list[Value], new_inputs: dict[Value, float]) -> float:
     return numbers[order[-1]]
 
 
+def show(caption: str, lines: list[str]) -> None:
+    """A caption, in prose, then lines printed exactly as laid out (a table, a picture)."""
+    lab.say("\n".join([caption, *("  " + line for line in lines)]))
+
+
 def main() -> dict:
-    print("Step 1. One expression, two number types")
+    lab.step("One expression, two number types")
     # The same function runs on Values and on floats: Python calls Value.__add__,
     # Value.__mul__ and friends for Values, and those record the graph as they go.
     a = Value(-4.0, label="a")
@@ -84,42 +90,39 @@ def main() -> dict:
     g = readme_expression(a, b, value_relu)
     g.label = "g"
     g_float = readme_expression(-4.0, 2.0, float_relu)
-    print(f"  with Values: g = {g.data:.4f}   (full precision {g.data!r})")
-    print(f"  with floats: g = {g_float:.4f}   (full precision {g_float!r})")
-    print(f"  identical to the last bit: {g.data == g_float}")
-    print()
+    show("The same function, run twice:", [f"with Values: g = {g.data:.4f}   (full precision {g.data!r})",
+                                           f"with floats: g = {g_float:.4f}   (full precision {g_float!r})"])
+    lab.say(f"Identical to the last bit: {g.data == g_float}.")
 
-    print("Step 2. What the Value run recorded")
+    lab.step("What the Value run recorded")
     # Every operation made one node; every plain number (1, 2, 3, 2.0, 10.0) became an input node.
     order = g.topological_order()
     counts = count_ops(g)
     inputs = counts.get("input", 0)
-    print(f"  {len(order)} nodes: {inputs} inputs (a, b and {inputs - 2} constants) and {len(order) - inputs} operations")
-    for op, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-        print(f"    {op:>6}  {count:3d}  {'#' * count}")
-    print()
+    show(f"{len(order)} nodes: {inputs} inputs (a, b and {inputs - 2} constants) and {len(order) - inputs} operations:",
+         [f"  {op:>6}  {count:3d}  {'#' * count}"
+          for op, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))])
 
-    print("Step 3. The nodes in topological order (every node after the nodes it was made from)")
+    lab.step("The nodes in topological order (each after its parents)")
     # grad is 0 everywhere: the forward pass fills in data; section 1.3 fills in grad.
-    print("  " + draw(g).replace("\n", "\n  "))
+    show("The recorded graph, as draw(g) lists it:", draw(g).splitlines())
     position = {node: i for i, node in enumerate(order)}
     parents_first = all(position[parent] < position[node] for node in order for parent in node.parents)
     edges = sum(len(node.parents) for node in order)
-    print(f"  every one of the {edges} edges points forward in this list: {parents_first}")
-    print()
+    lab.say(f"Every one of the {edges} edges points forward in this list: {parents_first}.")
 
-    print("Step 4. The graph is a program: replay it with a = -3")
+    lab.step("The graph is a program: replay it with a = -3")
     # Walking the recorded order recomputes every node from its parents; no Python expression is re-run.
     replayed = replay(order, {a: -3.0})
     direct = readme_expression(-3.0, 2.0, float_relu)
-    print(f"  replaying the graph: g = {replayed:.4f}; evaluating the expression afresh: g = {direct:.4f}")
+    lab.say(f"Replaying the graph: g = {replayed:.4f}; evaluating the expression afresh: g = {direct:.4f}.")
     # The reverse order reaches g before anything g depends on.
     try:
         replay(list(reversed(order)), {a: -3.0})
         reverse_failure = ""
     except LookupError as failure:
         reverse_failure = str(failure)
-    print(f"  replaying in reverse order fails at once: {reverse_failure}")
+    lab.say(f"Replaying in reverse order fails at once: {reverse_failure}.")
 
     return {
         "g": g.data,

@@ -27,12 +27,22 @@ def send_gradient(node: Value) -> None:
 
 
 def backward(root: Value) -> None:
-    """Fill in every node's grad with d(root)/d(node).
+    """Add d(root)/d(leaf) into every leaf's grad; leave every inner node with d(root)/d(node).
 
-    Three steps: set every grad in root's graph to 0 (so nothing left from an
-    earlier call leaks in), seed root.grad with 1 (d(root)/d(root)), then call
-    send_gradient on every node in reverse topological order, output first.
-    Example: for L = (a*b + 5)**2 at a = 3, b = -0.5 it leaves a.grad = -3.5, b.grad = 21.
+    A leaf is a node with no parents (an input, a weight, a constant); an inner node
+    was made by an operation. The rule is PyTorch's:
+    - leaves ACCUMULATE (root too, if root is itself a leaf): this pass's gradient is
+      added to whatever their grad already held, so a second backward(root) over the
+      same graph doubles every leaf's grad, and two losses backpropagated one after the
+      other leave the sum of their gradients. Clearing them between training steps is
+      the caller's job (zero_grad);
+    - inner nodes hold THIS pass's gradient only: whatever an earlier pass left in
+      them must not flow on (that is micrograd's behaviour, where a second pass
+      compounds), so after a second call they read exactly as after the first.
+    Seed root with d(root)/d(root) = 1, then call send_gradient on every node in
+    reverse topological order, output first.
+    Example: for L = (a*b + 5)**2 at a = 3, b = -0.5, backward(L) leaves a.grad = -3.5,
+    b.grad = 21 and L.grad = 1; calling it again leaves a.grad = -7, b.grad = 42, L.grad = 1.
     """
     # TODO: root.topological_order() gives the nodes, inputs first; reversed() walks them output first.
     raise NotImplementedError("task backward: write backward")

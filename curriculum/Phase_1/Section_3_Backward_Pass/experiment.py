@@ -6,16 +6,21 @@ Six steps, each one a claim from the overview put to the test:
 3. a value used twice, where `+=` is the whole story (and `=` gets it wrong);
 4. a walk in the wrong order (breadth-first), which gets a gradient wrong silently;
 5. a 100,000-node chain: a recursive walk gives up, the explicit stack does not;
-6. backward() called twice: ours gives the same numbers, a version that never
-   zeroes the gradients does not; and how to add up gradients from two losses here.
+6. backward() called twice over one graph: the leaves' gradients add up (PyTorch's
+   rule, this engine's), while an engine that also lets inner nodes pile up
+   (micrograd's) compounds; zeroing is the caller's job; two losses add up.
 
-Run it from this folder: python experiment.py
+The backward() under study is the library's, or yours with --mine (your exercise.py's
+backward, which must pass `learnpath exercise 1.3` first); the variants it is compared
+with (an `=` walk, a breadth-first walk, micrograd's rule) are written out below.
+Run it from this folder: python experiment.py   (or: learnpath run 1.3 [--mine])
 """
 
 from __future__ import annotations
 
 from collections import deque
 
+from learnpath import lab
 from learnpath.nn import Value
 from learnpath.nn.graph import draw
 
@@ -143,7 +148,10 @@ def backward_overwriting(root: Value) -> None:
 
 
 def backward_without_zeroing(root: Value) -> None:
-    """Our backward() minus its first loop: old gradients are left in place (micrograd 0.1.0 does this)."""
+    """micrograd 0.1.0's rule: seed the output with 1, then add into every node, inner ones included.
+
+    Nothing is cleared, so whatever an earlier pass left in an inner node flows on again.
+    """
     order = root.topological_order()
     root.grad = 1.0
     for node in reversed(order):
@@ -167,167 +175,180 @@ def central_difference(function, x: float, h: float = 1e-6) -> float:
 # --------------------------------------------------------------------------
 
 
+def show(caption: str, lines: list[str]) -> None:
+    """A caption, in prose, then lines printed exactly as laid out (a table, a picture)."""
+    lab.say("\n".join([caption, *("  " + line for line in lines)]))
+
+
 def main() -> dict:
-    figures: dict = {}
+    # The backward pass under study: the library's, or the learner's with --mine.
+    parts = lab.mine(__file__, backward=Value.backward)
+    backward = parts.backward
+    figures: dict = {"mine": parts.mine}
+    if parts.mine:
+        lab.say("Every backward() below is yours, from exercise.py; the numbers should be the ones the overview quotes.")
 
     # Step 1. A graph small enough to check by hand. Read the grad column from
     # the bottom up: L's 1 becomes d's 2d = 7, e's 7 * 1, then a's 7 * b and b's 7 * a.
-    print("Step 1: L = (a*b + 5)**2 at a = 3, b = -0.5, the overview's worked example")
+    lab.step("The worked example: L = (a*b + 5)**2 at a = 3, b = -0.5")
     a, b, L = worked_example()
-    L.backward()
-    print(draw(L))
-    print(f"  dL/da = {a.grad:g} and dL/db = {b.grad:g}\n")
+    backward(L)
+    show("The graph, inputs first, after backward(L):", draw(L).splitlines())
+    lab.say(f"dL/da = {a.grad:g} and dL/db = {b.grad:g}, as in the overview's table.")
     figures.update(worked_L=L.data, worked_da=a.grad, worked_db=b.grad)
 
     # Step 2. Backpropagation on a real expression, then a second opinion from
     # finite differences, which know nothing about graphs or the chain rule.
-    print("Step 2: gradients of micrograd's README expression at a = -4, b = 2")
+    lab.step("Gradients of micrograd's README expression at a = -4, b = 2")
     a, b, g = readme_expression(-4.0, 2.0)
-    g.backward()
+    backward(g)
     node_count = len(g.topological_order())
     numeric_da = central_difference(lambda x: readme_expression(x, 2.0)[2].data, -4.0)
     numeric_db = central_difference(lambda x: readme_expression(-4.0, x)[2].data, 2.0)
-    print(f"  g = {g.data:.4f}, a graph of {node_count} nodes")
     # Relative error, as in section 1.1: the gap measured against the size of the numbers.
     rel_da = relative_error(a.grad, numeric_da)
     rel_db = relative_error(b.grad, numeric_db)
-    print("             backward()    central difference   relative error")
-    print(f"  dg/da  {a.grad:14.4f}  {numeric_da:19.4f}   {rel_da:.1e}")
-    print(f"  dg/db  {b.grad:14.4f}  {numeric_db:19.4f}   {rel_db:.1e}")
-    print("  One backward pass gave both slopes; the check needed four extra forward passes.\n")
-    figures.update(
-        g=g.data,
-        readme_node_count=node_count,
-        dg_da=a.grad,
-        dg_db=b.grad,
-        numeric_dg_da=numeric_da,
-        numeric_dg_db=numeric_db,
-        relative_error_da=rel_da,
-        relative_error_db=rel_db,
-    )
+    lab.say(f"g = {g.data:.4f}, a graph of {node_count} nodes.")
+    show("backward() against central differences:", [
+        "           backward()    central difference   relative error",
+        f"dg/da  {a.grad:14.4f}  {numeric_da:19.4f}   {rel_da:.1e}",
+        f"dg/db  {b.grad:14.4f}  {numeric_db:19.4f}   {rel_db:.1e}"])
+    lab.say("One backward pass gave both slopes; the check needed four extra forward passes.")
+    figures.update(g=g.data, readme_node_count=node_count, dg_da=a.grad, dg_db=b.grad,
+                   numeric_dg_da=numeric_da, numeric_dg_db=numeric_db,
+                   relative_error_da=rel_da, relative_error_db=rel_db)
 
     # Step 3. A node used twice. c = (a + a)**2 = 4a**2, so dc/da = 8a (-10 at a = -1.25).
     reuse_at = -1.25
-    print(f"Step 3: b = a + a; c = b * b at a = {reuse_at:g} (so c = 4a^2 and dc/da = 8a = {8 * reuse_at:g})")
+    lab.step(f"A value used twice: b = a + a; c = b * b at a = {reuse_at:g}")
+    lab.say(f"c = 4a^2, so dc/da = 8a = {8 * reuse_at:g}.")
     a, b, c = reuse_graph(reuse_at)
-    c.backward()
-    print(draw(c))
-    print(f"  backward() with +=: dc/db = {b.grad:g}, dc/da = {a.grad:g}")
+    backward(c)
+    show("The graph after backward(c):", draw(c).splitlines())
     figures.update(reuse_c=c.data, reuse_db=b.grad, reuse_da=a.grad)
+    with_plus_equals = f"backward() with +=:  dc/db = {b.grad:g}, dc/da = {a.grad:g}"
+    a, b, c = reuse_graph(reuse_at)
     backward_overwriting(c)
-    print(f"  the same walk with = : dc/db = {b.grad:g}, dc/da = {a.grad:g}   <- each second use erased the first")
     figures.update(reuse_db_overwriting=b.grad, reuse_da_overwriting=a.grad)
     # Finite differences settle which one is right.
     numeric = central_difference(lambda x: reuse_graph(x)[2].data, reuse_at)
-    print(f"  central difference: dc/da = {numeric:.4f}\n")
     figures.update(reuse_da_numeric=numeric)
+    show("Three opinions on the gradients:", [
+        with_plus_equals,
+        f"the walk with = :    dc/db = {b.grad:g}, dc/da = {a.grad:g}   <- 2nd use erased 1st",
+        f"central difference:  dc/da = {numeric:.4f}"])
 
     # Step 4. Order matters. b reaches L twice: directly, and through 4*b.
     # Breadth-first reaches b before 4*b has sent b its share.
-    print("Step 4: b = a * a; L = b + 4*b at a = 3 (L = 5a^2, so dL/da = 10a = 30)")
+    lab.step("Order: b = a * a; L = b + 4*b at a = 3")
+    lab.say("L = 5a^2, so dL/da = 10a = 30.")
     a, b, L = two_path_graph(3.0)
-    L.backward()
+    backward(L)
     right_da = a.grad
-    print(f"  reverse topological order: dL/db = {b.grad:g}, dL/da = {a.grad:g}")
+    in_order = f"reverse topological order: dL/db = {b.grad:g}, dL/da = {a.grad:g}"
     figures.update(two_path_da=a.grad, two_path_db=b.grad)
+    a, b, L = two_path_graph(3.0)
     walk = breadth_first_order(L)
     backward_along(L, walk)
     verdict = "<- wrong" if a.grad != right_da else "(right this time: luck of the order, not a proof)"
-    print(f"  breadth-first order:       dL/db = {b.grad:g}, dL/da = {a.grad:g}   {verdict}")
+    show("The same chain rule, two orders:", [
+        in_order, f"breadth-first order:       dL/db = {b.grad:g}, dL/da = {a.grad:g}   {verdict}"])
     # Where was b in the breadth-first walk? If before the 4*b node, it sent a partial gradient.
     positions = {id(node): index for index, node in enumerate(walk)}
     times_four = next(node for node in L.parents if node is not b)
     if positions[id(b)] < positions[id(times_four)]:
-        print("  Breadth-first visited b before 4*b, so b passed on dL/db = 1 (its direct share only);")
-        print("  the 4 from 4*b arrived after b had already sent its gradient to a.")
-    print()
+        lab.say("Breadth-first visited b before 4*b, so b passed on dL/db = 1 (its direct share only); "
+                "the 4 from 4*b arrived after b had already sent its gradient to a.")
     figures.update(two_path_da_breadth_first=a.grad, two_path_db_breadth_first=b.grad)
 
     # Step 5. Depth. A recursive walk needs one Python frame per level, and by
     # default Python stops at 1,000 frames. We do not raise that limit: it only
     # moves the wall, by an amount that depends on the Python version and memory.
     chain_length = 100_000
-    print(f"Step 5: a chain of {chain_length:,} nodes, x and {chain_length - 1:,} negations: y = -(-(...(-x)))")
+    lab.step(f"Depth: a chain of {chain_length:,} nodes, x and {chain_length - 1:,} negations")
     short_length = 500
     _, short_y = negation_chain(short_length)
     short_ok = len(recursive_topological_order(short_y)) == short_length
-    print(f"  recursive walk, {short_length:,} nodes: {'fine' if short_ok else 'FAILED'}")
     x, y = negation_chain(chain_length)
     try:
         recursive_topological_order(y)
         recursion_error = ""
     except RecursionError as error:
         recursion_error = str(error)
-    print(f"  recursive walk, {chain_length:,} nodes: RecursionError: {recursion_error or '(none raised)'}")
     order_length = len(y.topological_order())
-    y.backward()
-    print(f"  explicit stack, {chain_length:,} nodes: visited {order_length:,} nodes, y = {y.data:g}, dy/dx = {x.grad:g}")
+    backward(y)
+    show("Three walks:", [
+        f"recursive walk, {short_length:,} nodes: {'fine' if short_ok else 'FAILED'}",
+        f"recursive walk, {chain_length:,} nodes: {'RecursionError' if recursion_error else '(no error)'}",
+        f"explicit stack, {chain_length:,} nodes: visited {order_length:,} nodes, y = {y.data:g}, dy/dx = {x.grad:g}"])
+    if recursion_error:
+        lab.say(f"The recursive walk's error says: {recursion_error}.")
     flips = chain_length - 1
-    if flips % 2:
-        print(f"  ({flips:,} sign flips, an odd number, so y = -x and dy/dx = -1.)\n")
-    else:
-        print(f"  ({flips:,} sign flips, an even number, so y = x and dy/dx = 1.)\n")
-    figures.update(
-        chain_length=chain_length,
-        recursive_short_ok=short_ok,
-        recursion_error=recursion_error,
-        chain_order_length=order_length,
-        chain_y=y.data,
-        chain_dy_dx=x.grad,
-    )
+    parity = "an odd number, so y = -x and dy/dx = -1" if flips % 2 else "an even number, so y = x and dy/dx = 1"
+    lab.say(f"{flips:,} sign flips, {parity}.")
+    figures.update(chain_length=chain_length, recursive_short_ok=short_ok, recursion_error=recursion_error,
+                   chain_order_length=order_length, chain_y=y.data, chain_dy_dx=x.grad)
 
-    # Step 6. backward() twice. Ours computes each pass afresh at the inner nodes
-    # and adds it into the inputs (the leaves), as PyTorch does, so the inputs'
-    # gradients double; a version that never zeroes anything keeps adding at the
-    # inner nodes too, and the excess compounds.
-    print("Step 6: calling backward() twice on the README expression")
+    # Step 6. backward() twice over one graph. This engine follows PyTorch: the leaves
+    # (a and b here, and the constants) add this pass's gradient to what they held; every
+    # inner node holds this pass's gradient only. micrograd adds into inner nodes too.
+    lab.step("Twice over one graph: the leaves add up; inner nodes must not")
     a, b, g = readme_expression(-4.0, 2.0)
-    g.backward()
-    g.backward()
-    print(f"  ours, twice:            dg/da = {a.grad:.4f}, dg/db = {b.grad:.4f}  (doubled: the inputs accumulate)")
-    figures.update(twice_da=a.grad, twice_db=b.grad)
+    backward(g)
+    backward(g)
+    figures.update(twice_da=a.grad, twice_db=b.grad, twice_g_grad=g.grad)
+    # What a training loop's zero_grad() does for its parameters: clear the leaves, then backward.
+    a.grad = b.grad = 0.0
+    backward(g)
+    figures.update(zeroed_da=a.grad, zeroed_db=b.grad)
     a, b, g = readme_expression(-4.0, 2.0)
     backward_without_zeroing(g)
     once_da, once_db = a.grad, b.grad
     backward_without_zeroing(g)
-    print(f"  never zeroing, once:    dg/da = {once_da:.4f}, dg/db = {once_db:.4f}")
-    print(f"  never zeroing, twice:   dg/da = {a.grad:.4f}, dg/db = {b.grad:.4f}"
-          f"  ({a.grad / once_da:.2f}x and {b.grad / once_db:.2f}x, not 2x)")
     figures.update(naive_once_da=once_da, naive_twice_da=a.grad, naive_twice_db=b.grad)
-    # Why not exactly double? Inner nodes keep their old grad too, so the second
-    # pass sends old + new downwards, and the excess compounds with depth.
-    # With no inner nodes at all the excess is exactly one extra copy:
-    x = Value(3.0, label="x")
-    y = x * 5
-    backward_without_zeroing(y)
-    backward_without_zeroing(y)
-    shallow = x.grad
-    x = Value(3.0, label="x")
-    z = (x * 2) * 5
-    backward_without_zeroing(z)
-    backward_without_zeroing(z)
-    deeper = x.grad
-    print(f"  y = 5x, never zeroing, twice:       dy/dx = {shallow:g}  (true 5: doubled)")
-    print(f"  z = (2x) * 5, never zeroing, twice: dz/dx = {deeper:g}  (true 10: tripled, the 2x node kept its old grad)")
-    figures.update(naive_shallow_twice=shallow, naive_deeper_twice=deeper)
+    lab.say("On the README expression (g.grad is 1 after every call of this engine's backward()):\n"
+            "                                dg/da        dg/db\n"
+            f"  once                      {figures['dg_da']:10.4f}   {figures['dg_db']:10.4f}\n"
+            f"  this engine, twice        {figures['twice_da']:10.4f}   {figures['twice_db']:10.4f}"
+            f"   {figures['twice_da'] / figures['dg_da']:.2f}x, {figures['twice_db'] / figures['dg_db']:.2f}x\n"
+            f"  micrograd's rule, twice   {a.grad:10.4f}   {b.grad:10.4f}"
+            f"   {a.grad / once_da:.2f}x, {b.grad / once_db:.2f}x\n"
+            f"  leaves zeroed, then once  {figures['zeroed_da']:10.4f}   {figures['zeroed_db']:10.4f}")
+    # Why not 2x under micrograd's rule? Inner nodes keep their old grad too, so the second
+    # pass sends old + new downwards, and the excess compounds with depth. With no inner
+    # node between x and the output the two rules agree; one inner node tells them apart.
+    twice: dict[str, float] = {}
+    for name, build in (("y = 5x", lambda x: x * 5), ("z = (2x) * 5", lambda x: (x * 2) * 5)):
+        for rule, walk in (("ours", backward), ("naive", backward_without_zeroing)):
+            x = Value(3.0, label="x")
+            out = build(x)
+            walk(out)
+            walk(out)
+            twice[f"{rule} {name}"] = x.grad
+    lab.say("Twice over a smaller graph, x = 3:\n"
+            "                 this engine   micrograd's rule   true slope\n"
+            f"  y = 5x         {twice['ours y = 5x']:11g}   {twice['naive y = 5x']:16g}   {5:10g}\n"
+            f"  z = (2x) * 5   {twice['ours z = (2x) * 5']:11g}   {twice['naive z = (2x) * 5']:16g}   {10:10g}")
+    lab.say("This engine doubles both. micrograd's rule doubles y but triples z: its inner node 2x kept "
+            "the first pass's gradient and passed old plus new to x.")
+    figures.update(ours_shallow_twice=twice["ours y = 5x"], naive_shallow_twice=twice["naive y = 5x"],
+                   ours_deeper_twice=twice["ours z = (2x) * 5"], naive_deeper_twice=twice["naive z = (2x) * 5"])
 
-    # Accumulating on purpose. Two losses share the weight w; the gradient of their
-    # sum is the sum of their gradients: one backward() on the sum gives it, and so
-    # do two backward() calls, one per loss, since each adds into w.grad.
+    # Accumulating on purpose. Two losses share the weight w; backpropagating one after
+    # the other leaves the sum of their gradients in w, the gradient of their sum.
     w = Value(0.5, label="w")
     first_loss = (w * 3.0 - 1.0) ** 2
-    first_loss.backward()
-    from_first = w.grad
-    w.grad = 0.0  # clear it, to see the second loss's gradient alone
     second_loss = (w * -2.0 + 4.0) ** 2
-    second_loss.backward()
-    from_second = w.grad
+    backward(first_loss)
+    from_first = w.grad
+    backward(second_loss)
+    accumulated = w.grad
     w.grad = 0.0
-    (first_loss + second_loss).backward()
-    print("  Two losses sharing w = 0.5: (3w - 1)**2 and (4 - 2w)**2.")
-    print(f"  their gradients one at a time: {from_first:g} and {from_second:g}; backward() on their sum: {w.grad:g}")
-    print("  (backward() adds into w.grad, so w.grad is cleared before each of these; a training loop clears it too.)")
-    figures.update(shared_from_first=from_first, shared_from_second=from_second, shared_sum=w.grad)
+    backward(first_loss + second_loss)
+    lab.say("Two losses sharing w = 0.5: (3w - 1)**2, whose gradient is 3, and (4 - 2w)**2, whose gradient "
+            f"is -12. backward() on the first leaves w.grad = {from_first:g}; backward() on the second adds to it: "
+            f"{accumulated:g}. Zeroing w and calling backward() once on their sum gives {w.grad:g} as well.")
+    figures.update(shared_from_first=from_first, shared_accumulated=accumulated, shared_sum=w.grad)
     return figures
 
 

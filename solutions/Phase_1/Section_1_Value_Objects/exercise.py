@@ -52,8 +52,13 @@ class Value(library.Value):
         """self ** exponent for a plain number exponent, with local derivative d/dself.
 
         Example: Value(2.0) ** 3 has data 8.0 and local_grads (12.0,), since 3 * 2**2 = 12.
+        It must hold everywhere the power is a real number, x = 0 included: x**0 is the
+        constant 1, whose slope is 0 at every x, 0 too (Value(0.0) ** 0 has data 1.0 and
+        local_grads (0.0,)), while Value(0.0) ** 1 has local_grads (1.0,).
         """
-        return Value(self.data**exponent, (self,), (exponent * self.data ** (exponent - 1),), f"**{exponent:g}")
+        # x**0 is the constant 1: slope 0 everywhere, even at x = 0, where n * x**(n - 1) would divide by zero.
+        local = exponent * self.data ** (exponent - 1) if exponent != 0 else 0.0
+        return Value(self.data**exponent, (self,), (local,), f"**{exponent:g}")
 
     def __truediv__(self, other: Value | float) -> Value:
         """self / other, with local derivatives (d/dself, d/dother).

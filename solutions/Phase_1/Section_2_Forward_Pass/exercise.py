@@ -18,7 +18,7 @@ def topological_order_recursive(root: Value) -> list[Value]:
     """Every node root depends on, each after all of its parents, root last: by recursion.
 
     Visit a node: if it was visited before, do nothing; otherwise mark it visited,
-    visit each of its parents, then append it to the order.
+    visit each of its parents, first to last, then append it to the order.
     Example: for y = a * b + c (inputs a, b, c made in that order) the result is
     [a, b, a*b, c, y].
     """

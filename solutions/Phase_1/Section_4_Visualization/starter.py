@@ -20,13 +20,19 @@ from learnpath.nn import Value, plot
 def softplus(x: Value) -> Value:
     """A new node holding ln(1 + e**x), with parent x, local derivative d/dx, and op "softplus".
 
-    The derivative of ln(1 + e**x) is e**x / (1 + e**x) = 1 / (1 + e**-x), the sigmoid.
-    Compute both without overflow for any x (math.exp(800) overflows): for the value use
-    max(x, 0) + log1p(e**-|x|); for the slope use 1 / (1 + e**-x) when x >= 0 and
-    e**x / (1 + e**x) when x < 0.
+    The derivative of ln(1 + e**x) is e**x / (1 + e**x), the sigmoid of x.
+    What must hold, for every finite x (the checks try x from -800 to 800):
+    - nothing overflows or raises: math.exp(800) raises OverflowError, so e**x itself
+      can't be formed for large x;
+    - both numbers are right to a relative error below 1e-12 everywhere, both tails
+      included. Far below 0 softplus and its slope are both about e**x, tiny but not 0:
+      at x = -40 both are 4.248354255291589e-18, and an answer of 0.0 has lost every digit.
+      Far above 0 softplus is x plus a tiny amount, and its slope is just under 1;
+    - x is left as it was (data and grad).
+    Write both numbers in forms that meet all three; finding them is part of the task.
     Example: softplus(Value(0.0)) has data ln 2 = 0.6931 and local_grads (0.5,).
     """
-    # TODO: compute the value and the slope from x.data, then return Value(value, (x,), (slope,), "softplus").
+    # TODO: compute the value and the slope from x.data, then return the new node (one parent, x).
     raise NotImplementedError("task softplus: write softplus")
 
 
@@ -53,7 +59,7 @@ def gradient_check(f, x: float) -> float:
     Example: gradient_check(lambda v: v * v, 3.0) is about 1e-11 (both say 6);
     a wrong local derivative gives something near 1.
     """
-    # TODO: backward() on f(Value(x)), central_difference on the numbers, relative_error of the two.
+    # TODO: the slope backward() finds and the slope central differences measure, then how far apart they are.
     raise NotImplementedError("task gradient-check: write gradient_check")
 
 
