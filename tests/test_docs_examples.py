@@ -113,10 +113,22 @@ def run(root: Path, words: list[str]) -> subprocess.CompletedProcess:
                           stdin=subprocess.DEVNULL, capture_output=True, timeout=300)
 
 
+_REVEALED: dict[str, dict] = {}  # quiz.yaml's text -> `quiz --reveal --json` of it (the same in every course)
+
+
+def revealed_quiz(root: Path, section: str) -> dict:
+    """`quiz SECTION --reveal --json` in this course, asked once per distinct quiz.yaml."""
+    quiz = next((root / "curriculum" / "Phase_1").glob("Section_1_*")) / "quiz.yaml"
+    key = quiz.read_text()
+    if key not in _REVEALED:
+        _REVEALED[key] = json.loads(run(root, ["quiz", section, "--reveal", "--json"]).stdout)
+    return _REVEALED[key]
+
+
 def filled(example: str, root: Path) -> list[str]:
     """The example's words with every placeholder replaced by something real in this course."""
     section = "1.1"
-    revealed = json.loads(run(root, ["quiz", section, "--reveal", "--json"]).stdout)
+    revealed = revealed_quiz(root, section)
     first_question = revealed["questions"][0]["id"]
     checks = next((root / "curriculum" / "Phase_1").glob("Section_1_*")) / "exercise_checks.py"
     tasks = re.findall(r"@task\(\s*[\"']([^\"']+)", checks.read_text()) if checks.exists() else []
