@@ -8,11 +8,18 @@ course of its own with `make_course`, shaped like the real one
 from __future__ import annotations
 
 import os
+import sys
 
 # One BLAS thread for the whole session (set before anything imports NumPy): the
 # experiments' matrices are small, and on a shared 2-core machine OpenBLAS's extra
 # threads made a 32x64 @ 64x256 product about 30 times slower, not faster.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+# pytest rewrites every test module's asserts on import and keeps the result in __pycache__,
+# unless bytecode writing is off (PYTHONDONTWRITEBYTECODE, set in some shells): then every run
+# and every xdist worker rewrites them all again, seconds each. Test modules are imported after
+# this file, so allowing it here is enough; the learner-code children keep it off themselves.
+sys.dont_write_bytecode = False
 
 from pathlib import Path  # noqa: E402
 
@@ -145,3 +152,18 @@ def answers():
 def _no_course_from_the_shell(monkeypatch):
     """A LEARNPATH_ROOT set in the developer's shell must not steer tests to another course."""
     monkeypatch.delenv("LEARNPATH_ROOT", raising=False)
+
+
+# The test files that take longest (the sections that train models), run first: xdist hands
+# out whole files in collection order, so a long file started last would leave the other
+# worker idle at the end of the run.
+_LONGEST_FIRST = ("test_section_4_", "test_exercises_real", "test_section_3_4", "test_docs_examples")
+
+
+def pytest_collection_modifyitems(config, items):
+    def weight(item) -> int:
+        name = item.path.name
+        return next((i for i, start in enumerate(_LONGEST_FIRST) if name.startswith(start)),
+                    len(_LONGEST_FIRST))
+
+    items.sort(key=weight)  # stable: within a file, and among the rest, the order is unchanged

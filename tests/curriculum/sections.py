@@ -44,12 +44,49 @@ def quiz_questions(section_id: str) -> dict[str, dict]:
     return {q["id"]: q for q in data["questions"]}
 
 
+# Runs an experiment in its own folder and process, as `python experiment.py` does (sys.path[0]
+# is the folder, nothing of the tests imported), and also keeps what main() returned: one run
+# serves both the "runs alone" test and every claim about its figures.
+_ALONE = """
+import pickle, runpy, sys
+sys.argv = ["experiment.py"]
+main = runpy.run_path("experiment.py", run_name="experiment")["main"]
+figures = main()
+try:
+    data = pickle.dumps(figures)
+except Exception:  # figures holding the experiment's own classes: the tests run main() again
+    data = b""
+with open(sys.stdin.readline().strip(), "wb") as out:
+    out.write(data)
+"""
+_RUNS: dict[str, tuple[subprocess.CompletedProcess, object]] = {}
+
+
 def run_alone(section_id: str) -> subprocess.CompletedProcess:
-    """`python experiment.py` in the section's own folder, as a learner would run it."""
-    return subprocess.run(
-        [sys.executable, "experiment.py"], cwd=section_dir(section_id),
-        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
-    )
+    """The experiment run in the section's own folder and a process of its own, as a learner
+    runs `python experiment.py` (once per test process; run_figures shares the run)."""
+    return _run_once(section_id)[0]
+
+
+def run_figures(section_id: str):
+    """What main() returned in that run (None when it could not be carried over)."""
+    return _run_once(section_id)[1]
+
+
+def _run_once(section_id: str):
+    import pickle
+    import tempfile
+
+    if section_id not in _RUNS:
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "figures.pickle"
+            result = subprocess.run(
+                [sys.executable, "-c", _ALONE], cwd=section_dir(section_id), input=f"{out}\n",
+                capture_output=True, text=True, timeout=120,
+            )
+            data = out.read_bytes() if out.exists() else b""
+        _RUNS[section_id] = (result, pickle.loads(data) if data else None)
+    return _RUNS[section_id]
 
 
 def quoted_lines_missing(section_id: str, libraries: list[str], *, under: str | None = None) -> list[str]:
