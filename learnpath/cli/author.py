@@ -57,5 +57,5 @@ def new_command(
     console.success(f"Section {made.section_id} started in {made.folder.relative_to(catalog.root)}:")
     for path in made.files:
         console.say(f"  {path.relative_to(catalog.root)}")
-    console.note(f"Replace each draft (docs/authoring.md says what each holds), then prove it with "
-                 f"`learnpath check --run --strict`.")
+    console.note("Replace each draft (docs/authoring.md says what each holds), then prove it with "
+                 "`learnpath check --run --strict`.")

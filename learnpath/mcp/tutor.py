@@ -1,12 +1,13 @@
 """What a tutor agent may do, as plain functions returning JSON-ready dicts.
 
 These are the use cases the command line offers (learnpath/study/,
-learnpath/course/, learnpath/ui/records.py), seen from an agent that talks to the learner: no second
+learnpath/course/, learnpath/ui/records.py), seen from an agent that talks
+to the learner: no second
 implementation, no terminal, and one rule above the rest: nothing here hands
 the agent an answer, an explanation or a why for a question the learner has
 not answered yet, or a solution before the exercise has passed.
 
-server.py turns each function into an MCP tool; tests call them directly too.
+server.py turns each function into an MCP tool (tests/test_mcp.py drives them through it).
 """
 
 from __future__ import annotations
@@ -20,17 +21,12 @@ from typing import Any
 
 from learnpath.catalog import Catalog, Section, find_root, load_catalog
 from learnpath.course.status import next_section, overview_text, section_in_course, statuses
-from learnpath.errors import LearnpathError
 from learnpath.study.exercise import check_exercise as run_checks  # this module's check_exercise wraps it
 from learnpath.study.exercise import show_solution
 from learnpath.study.hint import find_hint
 from learnpath.study.quiz import open_quiz, take_quiz
 from learnpath.study.review import plan_review, review_outlook, take_review
 from learnpath.ui import records
-
-
-class TutorError(LearnpathError):
-    """A request the tutor made that can't be served (said in one line, with the fix)."""
 
 
 def open_course(root: str | Path | None) -> Catalog:

@@ -8,7 +8,6 @@ records.py (`exercise_result`).
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 from learnpath.exercises.grading import ExerciseReport, TaskResult, TaskStatus, Where
 

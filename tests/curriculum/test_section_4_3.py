@@ -13,7 +13,7 @@ import pytest
 from learnpath.nn import MultiHeadAttention, Tensor
 from learnpath.nn import functional as F
 from learnpath.quiz.answers import grade_question
-from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
+from sections import load_experiment, numeric_key_check, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "4.3"
 SOLUTION = Path(__file__).resolve().parents[2] / "solutions" / "Phase_4" / "Section_3_Attention_Mechanisms"

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from learnpath.nn import GPT, Block, LayerNorm, Tensor
-from sections import load_experiment, numeric_key_check, quiz_questions, quoted_lines_missing, run_alone, section_dir
+from sections import load_experiment, numeric_key_check, quoted_lines_missing, run_alone, section_dir
 
 SECTION = "4.4"
 

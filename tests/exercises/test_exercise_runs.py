@@ -4,11 +4,8 @@ what the child may leave behind, the attempt log, and the solution shown task by
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 
-import pytest
 from little_exercise import REFERENCE, STARTER, solved
 
 # a task whose function calls another task's function, like 2.2's gradient step on mse_gradients
