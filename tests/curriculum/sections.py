@@ -168,3 +168,55 @@ def assert_same_figures(mine, default, *, rel: float = 1e-6, abs: float = 1e-9, 
             f"{where}: {mine!r} against {default!r}"
     else:
         assert mine == default, f"{where}: {mine!r} against {default!r}"
+
+
+def quoted_code_missing(section_id: str, libraries: list[str], *, under: str | None = None) -> list[str]:
+    """Statements of ```python blocks in the overview that none of the library files contains.
+
+    Like sections.quoted_lines_missing, but a statement may be split over several lines (so
+    that it fits 78 columns) and comments are the overview's own: both sides are compared
+    with comments and white space removed.
+    """
+    def code_only(text: str) -> str:
+        return "\n".join(re.sub(r"(^|\s+)#\s.*$", "", line) for line in text.splitlines())
+
+    repo = section_dir(section_id).parents[2]
+    library = re.sub(r"\s+", "", "".join(code_only((repo / name).read_text(encoding="utf-8")) for name in libraries))
+    overview = (section_dir(section_id) / "overview.md").read_text(encoding="utf-8")
+    if under is not None:
+        overview = overview.split(under, 1)[1].split("\n## ", 1)[0]
+    missing, statement = [], ""
+    for block in re.findall(r"```python\n(.*?)```", overview, re.S):
+        for line in code_only(block).splitlines():
+            statement += line
+            if statement.count("(") + statement.count("[") == statement.count(")") + statement.count("]"):
+                if statement.strip() and re.sub(r"\s+", "", statement) not in library:
+                    missing.append(statement.strip())
+                statement = ""
+    return missing
+
+
+def precision_problems(section_id: str) -> list[str]:
+    """Numeric questions whose prompt does not end with its precision, or whose tolerance is
+    not that precision: at most 1e-6 for "(exact)", at most 0.5 for "(a whole number)", and
+    half a unit of the last place for "(to N decimal places)"."""
+    import math
+
+    problems = []
+    for question in quiz_questions(section_id).values():
+        if question["type"] != "numeric":
+            continue
+        match = re.search(r"\((exact|a whole number|to (\d+) decimal places?)\)$", question["prompt"].strip())
+        if not match:
+            problems.append(f"{question['id']}: the prompt does not end with its precision")
+            continue
+        tolerance = float(question.get("tolerance", 1e-9))
+        if match.group(1) == "exact":
+            right = tolerance <= 1e-6
+        elif match.group(1) == "a whole number":
+            right = tolerance <= 0.5
+        else:
+            right = math.isclose(tolerance, 0.5 * 10.0 ** -int(match.group(2)), rel_tol=1e-9)
+        if not right:
+            problems.append(f"{question['id']}: tolerance {tolerance} does not match {match.group(0)}")
+    return problems

@@ -11,35 +11,9 @@ import pytest
 
 from learnpath.nn import Value
 
-from sections import load_experiment, quiz_questions, run_alone, section_dir
+from sections import load_experiment, quiz_questions, quoted_code_missing, run_alone, section_dir
 
 SECTION = "1.1"
-
-
-def quoted_code_missing(section_id: str, libraries: list[str], *, under: str | None = None) -> list[str]:
-    """Statements of ```python blocks in the overview that none of the library files contains.
-
-    Like sections.quoted_lines_missing, but a statement may be split over several lines (so
-    that it fits 78 columns) and comments are the overview's own: both sides are compared
-    with comments and white space removed.
-    """
-    def code_only(text: str) -> str:
-        return "\n".join(re.sub(r"(^|\s+)#\s.*$", "", line) for line in text.splitlines())
-
-    repo = section_dir(section_id).parents[2]
-    library = re.sub(r"\s+", "", "".join(code_only((repo / name).read_text(encoding="utf-8")) for name in libraries))
-    overview = (section_dir(section_id) / "overview.md").read_text(encoding="utf-8")
-    if under is not None:
-        overview = overview.split(under, 1)[1].split("\n## ", 1)[0]
-    missing, statement = [], ""
-    for block in re.findall(r"```python\n(.*?)```", overview, re.S):
-        for line in code_only(block).splitlines():
-            statement += line
-            if statement.count("(") + statement.count("[") == statement.count(")") + statement.count("]"):
-                if statement.strip() and re.sub(r"\s+", "", statement) not in library:
-                    missing.append(statement.strip())
-                statement = ""
-    return missing
 
 
 def numeric_answer(question_id: str) -> tuple[float, float, float | None]:
@@ -358,22 +332,6 @@ def test_quiz_past_the_bottom(run_main):
     assert 6e-15 / 2e-11 == pytest.approx(3e-4)
     single_key_by_text("past-the-bottom",
                        "Use h = 1e-5: h² is 1e-10 there, and the rounding noise divided by 2h is still small")
-
-
-def test_quiz_numeric_prompts_state_their_precision():
-    """Every numeric prompt ends with its precision, and its tolerance is half a unit of that place."""
-    for question in quiz_questions(SECTION).values():
-        if question["type"] != "numeric":
-            continue
-        match = re.search(r"\((exact|a whole number|to (\d+) decimal places?)\)$", question["prompt"].strip())
-        assert match, question["id"]
-        tolerance = float(question.get("tolerance", 1e-9))
-        if match.group(1) == "exact":
-            assert tolerance <= 1e-6, question["id"]
-        elif match.group(1) == "a whole number":
-            assert tolerance <= 0.5, question["id"]
-        else:
-            assert tolerance == pytest.approx(0.5 * 10.0 ** -int(match.group(2))), question["id"]
 
 
 def test_code_quoted_in_the_overview_is_in_value_py():
